@@ -1,0 +1,20 @@
+# mnsim_embed_files(OUTPUT file...)
+# Compiles the listed project files (paths relative to the source root) into
+# OUTPUT, a C++ source defining mnsim::core::detail::embedded_table(), so the
+# binary carries its own data tables and example cases.
+set(MNSIM_EMBED_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/EmbedFilesScript.cmake)
+
+function(mnsim_embed_files output)
+  set(abs_files "")
+  foreach(f IN LISTS ARGN)
+    list(APPEND abs_files ${PROJECT_SOURCE_DIR}/${f})
+  endforeach()
+  string(REPLACE ";" "|" files_arg "${ARGN}")
+  add_custom_command(
+    OUTPUT ${output}
+    COMMAND ${CMAKE_COMMAND} -DROOT=${PROJECT_SOURCE_DIR} "-DFILES=${files_arg}"
+            -DOUTPUT=${output} -P ${MNSIM_EMBED_SCRIPT}
+    DEPENDS ${abs_files} ${MNSIM_EMBED_SCRIPT}
+    COMMENT "Embedding data/ and cases/ into the binary"
+    VERBATIM)
+endfunction()

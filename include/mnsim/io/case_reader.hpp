@@ -1,0 +1,28 @@
+// Reading and checking case files.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mnsim/io/case.hpp"
+
+namespace mnsim::io {
+
+// The built-in default case (cases/default.toml, compiled into the binary).
+std::string_view default_case_text();
+
+// Parses and checks a case. `source_name` names it in messages.
+// Throws InputError listing every problem found (syntax errors with line and
+// column; unknown keys with a suggestion; wrong types; NaN/inf; values out of
+// range; unknown sites; inconsistent fields).
+Case parse_case(std::string_view text, const std::string& source_name);
+
+// Reads the file and parses it; a missing or unreadable file is an InputError.
+Case load_case(const std::filesystem::path& path);
+
+// The built-in default case, parsed.
+Case default_case();
+
+}  // namespace mnsim::io

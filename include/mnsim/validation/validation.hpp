@@ -1,0 +1,44 @@
+// Validation: models against published data, one row per datum.
+//
+// Each row says whether the datum was used to build or fit the model
+// (then it is a consistency check) or held out (then it is validation).
+// Data: data/validation/*.toml, each row citing data/sources.toml.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "mnsim/anatomy/atlas.hpp"
+
+namespace mnsim::validation {
+
+struct Row {
+  std::string id;
+  std::string stage;     // anatomy, puncture, ...
+  std::string source;    // a data/sources.toml id
+  std::string quantity;  // what is compared, e.g. "dermis_um"
+  std::string unit;
+  std::string condition;  // site, sex, age...: where the datum applies
+  double observed = 0;
+  double predicted = 0;
+  double tolerance = 0;  // pass if |predicted - observed| <= tolerance
+  bool pass = false;
+  bool used_for_fitting = false;
+  std::string note;
+};
+
+// Rows of the anatomy stage (data/validation/anatomy.toml against the atlas).
+std::vector<Row> anatomy_rows(const anatomy::Atlas& atlas);
+
+// Every stage's rows, in pipeline order.
+std::vector<Row> all_rows();
+
+struct Summary {
+  int rows = 0;
+  int passed = 0;
+  int held_out = 0;  // rows not used for fitting
+  int held_out_passed = 0;
+};
+Summary summarize(const std::vector<Row>& rows);
+
+}  // namespace mnsim::validation

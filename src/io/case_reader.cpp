@@ -1,0 +1,620 @@
+#include "mnsim/io/case_reader.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/core/error.hpp"
+#include "mnsim/core/resources.hpp"
+#include "mnsim/core/text.hpp"
+#include "mnsim/io/fields.hpp"
+
+namespace mnsim::io {
+
+namespace {
+
+std::string node_text(const toml::node& node) {
+  if (node.is_table())
+    return "{...}";
+  std::ostringstream os;
+  node.visit([&os](const auto& v) { os << v; });
+  std::string s = os.str();
+  if (s.size() > 60)
+    s = s.substr(0, 57) + "...";
+  return s;
+}
+
+std::string kind_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "a list";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date/time";
+  }
+}
+
+std::string parent_pattern(std::string_view pattern) {
+  const auto dot = pattern.rfind('.');
+  return dot == std::string_view::npos ? std::string() : std::string(pattern.substr(0, dot));
+}
+
+std::string join(const std::string& parent, std::string_view key) {
+  return parent.empty() ? std::string(key) : parent + "." + std::string(key);
+}
+
+// Checks a parsed TOML document against the field table, collecting every
+// problem at once.
+class Checker {
+ public:
+  explicit Checker(std::string file) : file_(std::move(file)) {}
+
+  void check(const toml::table& root) {
+    walk(root, "", "");
+    check_required(root);
+  }
+
+  void add(std::string field, std::string value, std::string problem) {
+    issues_.push_back(InputIssue{file_, std::move(field), std::move(value), std::move(problem)});
+  }
+
+  [[nodiscard]] const std::vector<InputIssue>& issues() const { return issues_; }
+
+ private:
+  std::vector<std::string> keys_under(const std::string& pattern) const {
+    std::vector<std::string> keys;
+    for (const auto& f : case_fields()) {
+      if (parent_pattern(f.path) == pattern)
+        keys.emplace_back(f.path.substr(f.path.rfind('.') + 1));
+    }
+    for (const auto& t : case_tables()) {
+      if (parent_pattern(t.path) == pattern) {
+        const auto dot = t.path.rfind('.');
+        keys.emplace_back(dot == std::string_view::npos ? t.path : t.path.substr(dot + 1));
+      }
+    }
+    return keys;
+  }
+
+  void unknown(const std::string& path, const std::string& parent_pat, std::string_view key) {
+    const auto candidates = keys_under(parent_pat);
+    const std::string guess = core::closest_match(key, candidates);
+    std::string where = parent_pat.empty() ? "at the top level" : "in [" + parent_pat + "]";
+    std::string msg = "unknown key " + where;
+    if (!guess.empty()) {
+      msg += "; did you mean '" + guess + "'?";
+    } else {
+      std::string list;
+      for (const auto& c : candidates)
+        list += (list.empty() ? "" : ", ") + c;
+      msg += "; allowed keys: " + list;
+    }
+    add(path, "", msg);
+  }
+
+  void walk(const toml::table& table, const std::string& path, const std::string& pattern) {
+    for (const auto& [key_obj, node] : table) {
+      const std::string_view key = key_obj.str();
+      const std::string child_path = join(path, key);
+      const std::string child_pattern = join(pattern, key);
+      const TableSpec* tspec = find_table(child_pattern);
+      const FieldSpec* fspec = find_field(child_pattern);
+      if (tspec != nullptr) {
+        if (!tspec->is_array) {
+          if (const auto* sub = node.as_table()) {
+            walk(*sub, child_path, child_pattern);
+          } else {
+            add(child_path, node_text(node),
+                "expected a table [" + child_pattern + "], got " + kind_name(node));
+          }
+        } else {
+          const auto* arr = node.as_array();
+          if (arr == nullptr) {
+            add(child_path, node_text(node),
+                "expected an array of tables [[" + child_pattern + "]], got " + kind_name(node));
+            continue;
+          }
+          for (std::size_t i = 0; i < arr->size(); ++i) {
+            const std::string elem_path = child_path + "[" + std::to_string(i) + "]";
+            if (const auto* sub = (*arr)[i].as_table()) {
+              walk(*sub, elem_path, child_pattern + "[]");
+            } else {
+              add(elem_path, node_text((*arr)[i]), "expected a table, got " + kind_name((*arr)[i]));
+            }
+          }
+        }
+        continue;
+      }
+      if (fspec == nullptr) {
+        unknown(child_path, pattern, key);
+        continue;
+      }
+      check_value(*fspec, child_path, node);
+    }
+  }
+
+  void check_value(const FieldSpec& spec, const std::string& path, const toml::node& node) {
+    const std::string allowed = allowed_text(spec);
+    auto wrong_type = [&] {
+      add(path, node_text(node), "expected " + allowed + ", got " + kind_name(node));
+    };
+    switch (spec.kind) {
+      case FieldKind::Integer: {
+        if (!node.is_integer()) {
+          wrong_type();
+          return;
+        }
+        check_range(spec, path, node, static_cast<double>(node.as_integer()->get()));
+        return;
+      }
+      case FieldKind::Real: {
+        if (!node.is_number()) {
+          wrong_type();
+          return;
+        }
+        const double v = node.is_integer() ? static_cast<double>(node.as_integer()->get())
+                                           : node.as_floating_point()->get();
+        if (!std::isfinite(v)) {
+          add(path, node_text(node), "must be a finite number: " + allowed);
+          return;
+        }
+        check_range(spec, path, node, v);
+        return;
+      }
+      case FieldKind::Boolean:
+        if (!node.is_boolean())
+          wrong_type();
+        return;
+      case FieldKind::String:
+        if (!node.is_string()) {
+          wrong_type();
+        } else if (node.as_string()->get().empty() && spec.presence != Presence::Default) {
+          add(path, "\"\"", "must not be empty");
+        }
+        return;
+      case FieldKind::Choice: {
+        if (!node.is_string()) {
+          wrong_type();
+          return;
+        }
+        const std::string& v = node.as_string()->get();
+        std::vector<std::string> options;
+        std::string_view rest = spec.choices;
+        while (!rest.empty()) {
+          const auto bar = rest.find('|');
+          options.emplace_back(rest.substr(0, bar));
+          rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
+        }
+        for (const auto& o : options) {
+          if (o == v)
+            return;
+        }
+        std::string msg = "must be " + allowed;
+        const std::string guess = core::closest_match(v, options);
+        if (!guess.empty())
+          msg += "; did you mean '" + guess + "'?";
+        add(path, node_text(node), msg);
+        return;
+      }
+      case FieldKind::StringList: {
+        const auto* arr = node.as_array();
+        if (arr == nullptr) {
+          wrong_type();
+          return;
+        }
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+          if (!(*arr)[i].is_string()) {
+            add(path + "[" + std::to_string(i) + "]", node_text((*arr)[i]),
+                "expected a string, got " + kind_name((*arr)[i]));
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  void check_range(const FieldSpec& spec, const std::string& path, const toml::node& node,
+                   double v) {
+    const bool below = spec.min_exclusive ? v <= spec.min : v < spec.min;
+    if (below || v > spec.max)
+      add(path, node_text(node), "must be " + allowed_text(spec));
+  }
+
+  void check_required_in(const toml::table& table, const std::string& path,
+                         const std::string& pattern) {
+    for (const auto& f : case_fields()) {
+      if (f.presence != Presence::Required || parent_pattern(f.path) != pattern)
+        continue;
+      const auto key = f.path.substr(f.path.rfind('.') + 1);
+      if (!table.contains(key)) {
+        add(join(path, key), "", "is required (" + allowed_text(f) + "): " + std::string(f.help));
+      }
+    }
+  }
+
+  void check_required(const toml::table& root) {
+    // Tables present in the file: their required fields must be there too.
+    for (const auto& t : case_tables()) {
+      const toml::node_view<const toml::node> view = root.at_path(t.path);
+      if (!view)
+        continue;
+      if (t.is_array) {
+        const auto* arr = view.as_array();
+        if (arr == nullptr)
+          continue;
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+          if (const auto* tab = (*arr)[i].as_table()) {
+            check_required_in(*tab, std::string(t.path) + "[" + std::to_string(i) + "]",
+                              std::string(t.path) + "[]");
+          }
+        }
+      } else if (const auto* tab = view.as_table()) {
+        check_required_in(*tab, std::string(t.path), std::string(t.path));
+      }
+    }
+    const bool has_medium = root.contains("medium");
+    const auto* zones = root["zones"].as_array();
+    if (!has_medium && (zones == nullptr || zones->empty())) {
+      add("zones", "", "at least one [[zones]] entry is required (or an explicit [medium])");
+    }
+    if (has_medium) {
+      const auto* layers = root.at_path("medium.layers").as_array();
+      if (layers == nullptr || layers->empty()) {
+        add("medium.layers", "", "an explicit [medium] needs at least one [[medium.layers]] entry");
+      }
+    }
+  }
+
+  std::string file_;
+  std::vector<InputIssue> issues_;
+};
+
+// Typed access to a checked table, falling back to the documented defaults.
+class Reader {
+ public:
+  Reader(const toml::table* table, std::string pattern)
+      : table_(table), pattern_(std::move(pattern)) {}
+
+  [[nodiscard]] const toml::node* node(std::string_view key) const {
+    return table_ == nullptr ? nullptr : table_->get(key);
+  }
+
+  [[nodiscard]] const FieldSpec& spec(std::string_view key) const {
+    const FieldSpec* s = find_field(join(pattern_, key));
+    MNSIM_ASSERT(s != nullptr, "field read by the case reader is missing from the field table");
+    return *s;
+  }
+
+  [[nodiscard]] std::optional<double> opt_real(std::string_view key) const {
+    const auto* n = node(key);
+    if (n == nullptr) {
+      const auto& s = spec(key);
+      if (s.presence != Presence::Default)
+        return std::nullopt;
+      return std::stod(std::string(s.default_value));
+    }
+    if (n->is_integer())
+      return static_cast<double>(n->as_integer()->get());
+    return n->as_floating_point()->get();
+  }
+  [[nodiscard]] double real(std::string_view key) const { return opt_real(key).value_or(0.0); }
+
+  [[nodiscard]] long long integer(std::string_view key) const {
+    const auto* n = node(key);
+    if (n == nullptr)
+      return std::stoll(std::string(spec(key).default_value));
+    return n->as_integer()->get();
+  }
+
+  [[nodiscard]] bool boolean(std::string_view key) const {
+    const auto* n = node(key);
+    if (n == nullptr)
+      return spec(key).default_value == "true";
+    return n->as_boolean()->get();
+  }
+
+  [[nodiscard]] std::optional<std::string> opt_string(std::string_view key) const {
+    const auto* n = node(key);
+    if (n == nullptr) {
+      const auto& s = spec(key);
+      if (s.presence != Presence::Default)
+        return std::nullopt;
+      std::string_view d = s.default_value;
+      if (d.size() >= 2 && d.front() == '"')
+        d = d.substr(1, d.size() - 2);
+      return std::string(d);
+    }
+    return n->as_string()->get();
+  }
+  [[nodiscard]] std::string string(std::string_view key) const {
+    return opt_string(key).value_or("");
+  }
+
+  [[nodiscard]] std::vector<std::string> strings(std::string_view key) const {
+    std::vector<std::string> out;
+    const auto* n = node(key);
+    if (n == nullptr)
+      return out;
+    for (const auto& e : *n->as_array())
+      out.push_back(e.as_string()->get());
+    return out;
+  }
+
+ private:
+  const toml::table* table_;
+  std::string pattern_;
+};
+
+template <typename E, std::size_t N>
+E choice(const std::string& text, const std::array<std::pair<std::string_view, E>, N>& map) {
+  for (const auto& [name, value] : map) {
+    if (name == text)
+      return value;
+  }
+  MNSIM_ASSERT(false, "choice value passed the check but has no enum");
+  return map[0].second;
+}
+
+constexpr std::array<std::pair<std::string_view, Sex>, 2> kSex{
+    {{"female", Sex::Female}, {"male", Sex::Male}}};
+constexpr std::array<std::pair<std::string_view, DeviceKind>, 3> kDeviceKind{
+    {{"pen", DeviceKind::Pen}, {"roller", DeviceKind::Roller}, {"stamp", DeviceKind::Stamp}}};
+constexpr std::array<std::pair<std::string_view, Setting>, 2> kSetting{
+    {{"clinic", Setting::Clinic}, {"home", Setting::Home}}};
+constexpr std::array<std::pair<std::string_view, Indication>, 5> kIndication{
+    {{"fine_lines", Indication::FineLines},
+     {"wrinkles", Indication::Wrinkles},
+     {"acne_scars", Indication::AcneScars},
+     {"stretch_marks", Indication::StretchMarks},
+     {"texture", Indication::Texture}}};
+constexpr std::array<std::pair<std::string_view, Fidelity>, 3> kFidelity{
+    {{"1d", Fidelity::OneD}, {"axisymmetric", Fidelity::Axisymmetric}, {"3d", Fidelity::ThreeD}}};
+constexpr std::array<std::pair<std::string_view, Applied>, 2> kApplied{
+    {{"before", Applied::Before}, {"after", Applied::After}}};
+constexpr std::array<std::pair<std::string_view, DonorKind>, 2> kDonor{
+    {{"infinite", DonorKind::Infinite}, {"finite", DonorKind::Finite}}};
+constexpr std::array<std::pair<std::string_view, SinkKind>, 2> kSink{
+    {{"perfect", SinkKind::Perfect}, {"clearance", SinkKind::Clearance}}};
+
+template <typename E, std::size_t N>
+std::string_view name_of(E v, const std::array<std::pair<std::string_view, E>, N>& map) {
+  for (const auto& [name, value] : map) {
+    if (value == v)
+      return name;
+  }
+  return "?";
+}
+
+Case build(const toml::table& root, const std::string& source) {
+  Case c;
+  c.source = source;
+  {
+    Reader r(root["case"].as_table(), "case");
+    c.info.name = r.string("name");
+    c.info.seed = static_cast<std::uint64_t>(r.integer("seed"));
+  }
+  {
+    Reader r(root["patient"].as_table(), "patient");
+    c.patient.age_years = r.real("age_years");
+    c.patient.sex = choice(r.string("sex"), kSex);
+    c.patient.fitzpatrick = static_cast<int>(r.integer("fitzpatrick"));
+    c.patient.max_downtime_days = r.real("max_downtime_days");
+    c.patient.history = r.strings("history");
+  }
+  {
+    Reader r(root["device"].as_table(), "device");
+    c.device.model = r.opt_string("model");
+    c.device.kind = choice(r.string("kind"), kDeviceKind);
+    c.device.needle_length_mm = r.real("needle_length_mm");
+    c.device.needle_count = static_cast<int>(r.integer("needle_count"));
+    c.device.needle_base_diameter_um = r.real("needle_base_diameter_um");
+    c.device.tip_radius_um = r.real("tip_radius_um");
+    c.device.stroke_hz = r.real("stroke_hz");
+    c.device.drum_diameter_mm = r.real("drum_diameter_mm");
+    c.device.drum_width_mm = r.real("drum_width_mm");
+    c.device.needle_rows = static_cast<int>(r.integer("needle_rows"));
+    c.device.uses = static_cast<int>(r.integer("uses"));
+  }
+  {
+    Reader r(root["procedure"].as_table(), "procedure");
+    c.procedure.setting = choice(r.string("setting"), kSetting);
+    c.procedure.passes = static_cast<int>(r.integer("passes"));
+    c.procedure.glide_speed_mm_s = r.real("glide_speed_mm_s");
+    c.procedure.pressure_n = r.real("pressure_n");
+    c.procedure.occluded = r.boolean("occluded");
+    if (const auto* an = root.at_path("procedure.anaesthetic").as_table()) {
+      Reader a(an, "procedure.anaesthetic");
+      c.procedure.anaesthetic = Anaesthetic{a.string("product"), a.real("minutes")};
+    }
+  }
+  if (const auto* pt = root["product"].as_table()) {
+    Reader r(pt, "product");
+    Product p;
+    p.id = r.opt_string("id");
+    p.mw_da = r.opt_real("mw_da");
+    p.log_kow = r.opt_real("log_kow");
+    p.concentration_mg_per_ml = r.opt_real("concentration_mg_per_ml");
+    p.dose_ul_per_cm2 = r.opt_real("dose_ul_per_cm2");
+    p.diffusivity_water_m2_s = r.opt_real("diffusivity_water_m2_s");
+    p.applied = choice(r.string("applied"), kApplied);
+    c.product = p;
+  }
+  if (const auto* zones = root["zones"].as_array()) {
+    for (const auto& z : *zones) {
+      Reader r(z.as_table(), "zones[]");
+      Zone zone;
+      zone.site = r.string("site");
+      zone.indication = choice(r.string("indication"), kIndication);
+      zone.depth_mm = r.opt_real("depth_mm");
+      c.zones.push_back(zone);
+    }
+  }
+  {
+    Reader r(root["course"].as_table(), "course");
+    c.course.sessions = static_cast<int>(r.integer("sessions"));
+    c.course.interval_days = r.real("interval_days");
+    c.course.horizon_days = r.real("horizon_days");
+  }
+  {
+    Reader r(root["simulation"].as_table(), "simulation");
+    c.simulation.fidelity = choice(r.string("fidelity"), kFidelity);
+    c.simulation.horizon_h = r.real("horizon_h");
+    c.simulation.dx_um = r.real("dx_um");
+  }
+  if (root.contains("medium")) {
+    Medium m;
+    if (const auto* layers = root.at_path("medium.layers").as_array()) {
+      for (const auto& l : *layers) {
+        Reader r(l.as_table(), "medium.layers[]");
+        m.layers.push_back(MediumLayer{r.string("name"), r.real("thickness_um"),
+                                       r.real("diffusivity_m2_s"), r.real("partition"),
+                                       r.real("clearance_per_s")});
+      }
+    }
+    Reader d(root["donor"].as_table(), "donor");
+    m.donor_kind = choice(d.string("kind"), kDonor);
+    m.donor_concentration_ug_per_ml = d.real("concentration_ug_per_ml");
+    m.donor_volume_ul_per_cm2 = d.real("volume_ul_per_cm2");
+    Reader s(root["sink"].as_table(), "sink");
+    m.sink_kind = choice(s.string("kind"), kSink);
+    c.medium = m;
+  }
+  return c;
+}
+
+// Checks that need more than one field, or the built-in data.
+void check_semantics(const Case& c, Checker& checker) {
+  const auto& atlas = anatomy::Atlas::builtin();
+  const auto site_ids = atlas.site_ids();
+  for (std::size_t i = 0; i < c.zones.size(); ++i) {
+    const auto& site = c.zones[i].site;
+    if (atlas.find(site) != nullptr)
+      continue;
+    std::string msg = "unknown site";
+    const std::string guess = core::closest_match(site, site_ids);
+    if (!guess.empty()) {
+      msg += "; did you mean '" + guess + "'?";
+    } else {
+      std::string list;
+      for (const auto& s : site_ids)
+        list += (list.empty() ? "" : ", ") + s;
+      msg += "; allowed: " + list;
+    }
+    checker.add("zones[" + std::to_string(i) + "].site", "\"" + site + "\"", msg);
+  }
+  const double course_days = (c.course.sessions - 1) * c.course.interval_days;
+  if (c.course.horizon_days < course_days) {
+    checker.add("course.horizon_days", core::format_number(c.course.horizon_days),
+                fmt::format("must be at least (sessions - 1) x interval_days = {} days",
+                            core::format_number(course_days)));
+  }
+  if (c.product && !c.product->id) {
+    const auto& p = *c.product;
+    const std::pair<const char*, bool> needed[] = {
+        {"mw_da", p.mw_da.has_value()},
+        {"log_kow", p.log_kow.has_value()},
+        {"concentration_mg_per_ml", p.concentration_mg_per_ml.has_value()},
+        {"dose_ul_per_cm2", p.dose_ul_per_cm2.has_value()}};
+    for (const auto& [key, present] : needed) {
+      if (!present) {
+        checker.add(std::string("product.") + key, "",
+                    "is required for an inline product (no product.id given)");
+      }
+    }
+  }
+  if (c.device.model) {
+    if (!core::embedded_file("data/devices.toml")) {
+      checker.add("device.model", "\"" + *c.device.model + "\"",
+                  "the device catalogue (data/devices.toml) is not part of this version; define "
+                  "the device by its fields instead");
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(Sex v) {
+  return name_of(v, kSex);
+}
+std::string_view to_string(DeviceKind v) {
+  return name_of(v, kDeviceKind);
+}
+std::string_view to_string(Setting v) {
+  return name_of(v, kSetting);
+}
+std::string_view to_string(Indication v) {
+  return name_of(v, kIndication);
+}
+std::string_view to_string(Fidelity v) {
+  return name_of(v, kFidelity);
+}
+std::string_view to_string(Applied v) {
+  return name_of(v, kApplied);
+}
+std::string_view to_string(DonorKind v) {
+  return name_of(v, kDonor);
+}
+std::string_view to_string(SinkKind v) {
+  return name_of(v, kSink);
+}
+
+std::string_view default_case_text() {
+  return core::require_embedded_file("cases/default.toml");
+}
+
+Case parse_case(std::string_view text, const std::string& source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw InputError(InputIssue{source_name, "", "",
+                                fmt::format("line {}, column {}: not valid TOML: {}", where.line,
+                                            where.column, e.description())});
+  }
+  Checker checker(source_name);
+  checker.check(root);
+  if (!checker.issues().empty())
+    throw InputError(checker.issues());
+  Case c = build(root, source_name);
+  check_semantics(c, checker);
+  if (!checker.issues().empty())
+    throw InputError(checker.issues());
+  return c;
+}
+
+Case load_case(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw InputError(InputIssue{name, "", "", "no such case file"});
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(InputIssue{name, "", "", "is a directory, expected a TOML case file"});
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw InputError(InputIssue{name, "", "", "cannot open the case file for reading"});
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_case(ss.str(), name);
+}
+
+Case default_case() {
+  return parse_case(default_case_text(), "<built-in default>");
+}
+
+}  // namespace mnsim::io

@@ -1,0 +1,22 @@
+#include "mnsim/validation/validation.hpp"
+
+namespace mnsim::validation {
+
+std::vector<Row> all_rows() {
+  return anatomy_rows(anatomy::Atlas::builtin());
+}
+
+Summary summarize(const std::vector<Row>& rows) {
+  Summary s;
+  for (const auto& r : rows) {
+    ++s.rows;
+    s.passed += r.pass ? 1 : 0;
+    if (!r.used_for_fitting) {
+      ++s.held_out;
+      s.held_out_passed += r.pass ? 1 : 0;
+    }
+  }
+  return s;
+}
+
+}  // namespace mnsim::validation
