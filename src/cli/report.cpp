@@ -13,40 +13,25 @@ using anatomy::Layer;
 using nlohmann::json;
 
 namespace {
-anatomy::Subject subject_of(const io::Case& c) {
-  return anatomy::Subject{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
-}
-
 // Stages of ARCHITECTURE.md that this version does not compute yet.
 const std::vector<std::string> kPendingStages = {"device",   "puncture", "transport",
                                                  "response", "healing",  "planner"};
 }  // namespace
 
-RunResult run_pipeline(const io::Case& c, const anatomy::Atlas& atlas) {
-  RunResult r;
-  r.case_ = c;
-  const auto subject = subject_of(c);
-  for (const auto& z : c.zones) {
-    r.stacks.push_back(atlas.stack(z.site, subject));
-    r.dermis_range_um.push_back(atlas.dermis_range_um(z.site, subject));
-  }
-  return r;
-}
-
-json run_json(const RunResult& r) {
+json run_json(const pipeline::RunResult& r) {
   json j;
   j["case"] = io::to_json(r.case_);
   j["zones"] = json::array();
-  for (std::size_t i = 0; i < r.case_.zones.size(); ++i) {
-    const auto& z = r.case_.zones[i];
+  for (const auto& zr : r.zones) {
+    const auto& z = zr.zone;
     json zj;
     zj["site"] = z.site;
     zj["indication"] = io::to_string(z.indication);
     zj["depth_mm"] = z.depth_mm ? json(*z.depth_mm) : json(nullptr);
-    zj["anatomy"] = io::to_json(r.stacks[i]);
-    zj["anatomy"]["sensitive"] = r.stacks[i].sensitive;
-    zj["anatomy"]["dermis_p10_um"] = r.dermis_range_um[i].first;
-    zj["anatomy"]["dermis_p90_um"] = r.dermis_range_um[i].second;
+    zj["anatomy"] = io::to_json(zr.stack);
+    zj["anatomy"]["sensitive"] = zr.stack.sensitive;
+    zj["anatomy"]["dermis_p10_um"] = zr.dermis_range_um.first;
+    zj["anatomy"]["dermis_p90_um"] = zr.dermis_range_um.second;
     j["zones"].push_back(zj);
   }
   if (r.case_.medium) {
@@ -76,7 +61,7 @@ json run_json(const RunResult& r) {
   return j;
 }
 
-std::string run_text(const RunResult& r) {
+std::string run_text(const pipeline::RunResult& r) {
   const auto& c = r.case_;
   std::string out;
   out += fmt::format("mnsim run: case '{}' ({}), seed {}\n", c.info.name, c.source, c.info.seed);
@@ -94,9 +79,9 @@ std::string run_text(const RunResult& r) {
     out += fmt::format("  {:<14} {:<14} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7} {:>13}  {}\n", "site",
                        "indication", "SC", "VE", "epid", "pap.D", "dermis", "subcut",
                        "dermis p10-90", "depth");
-    for (std::size_t i = 0; i < c.zones.size(); ++i) {
-      const auto& z = c.zones[i];
-      const auto& st = r.stacks[i];
+    for (const auto& zr : r.zones) {
+      const auto& z = zr.zone;
+      const auto& st = zr.stack;
       auto um = [&](Layer l) { return st.thickness_m(l) * 1e6; };
       out += fmt::format(
           "  {:<14} {:<14} {:>6.0f} {:>6.0f} {:>6.0f} {:>7.0f} {:>7.0f} {:>7.0f} {:>6.0f}-{:<6.0f} "
@@ -104,7 +89,7 @@ std::string run_text(const RunResult& r) {
           z.site + (st.sensitive ? "*" : ""), io::to_string(z.indication),
           um(Layer::StratumCorneum), um(Layer::ViableEpidermis), st.epidermis_m() * 1e6,
           um(Layer::PapillaryDermis), st.dermis_m() * 1e6, um(Layer::Subcutis),
-          r.dermis_range_um[i].first, r.dermis_range_um[i].second,
+          zr.dermis_range_um.first, zr.dermis_range_um.second,
           z.depth_mm ? core::format_number(*z.depth_mm) + " mm" : std::string("device length"), "");
     }
     out +=

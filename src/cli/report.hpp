@@ -8,22 +8,13 @@
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/io/case.hpp"
+#include "mnsim/pipeline/pipeline.hpp"
 #include "mnsim/validation/validation.hpp"
 
 namespace mnsim::cli {
 
-// The whole-pipeline result of `mnsim run` (today: the case and, per zone,
-// the anatomy stage; later stages extend it).
-struct RunResult {
-  io::Case case_;
-  std::vector<anatomy::LayerStack> stacks;  // one per zone, population mean for the patient
-  std::vector<std::pair<double, double>> dermis_range_um;  // p10-p90 across people
-};
-
-RunResult run_pipeline(const io::Case& c, const anatomy::Atlas& atlas);
-
-nlohmann::json run_json(const RunResult& r);
-std::string run_text(const RunResult& r);
+nlohmann::json run_json(const pipeline::RunResult& r);
+std::string run_text(const pipeline::RunResult& r);
 
 std::string atlas_text(const anatomy::Atlas& atlas,
                        const std::vector<const anatomy::SiteRecord*>& sites,

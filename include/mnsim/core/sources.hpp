@@ -1,4 +1,4 @@
-// The project bibliography (data/sources.toml). Every literature number in
+// The project bibliography (data/sources/*.toml). Every literature number in
 // data/ names its source by id; loading a table checks that the id exists.
 #pragma once
 
@@ -18,7 +18,7 @@ struct Source {
 
 class Bibliography {
  public:
-  // The built-in bibliography, loaded once from data/sources.toml.
+  // The built-in bibliography, loaded once from data/sources/*.toml.
   static const Bibliography& builtin();
 
   [[nodiscard]] const Source* find(std::string_view id) const;

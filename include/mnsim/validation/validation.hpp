@@ -2,7 +2,7 @@
 //
 // Each row says whether the datum was used to build or fit the model
 // (then it is a consistency check) or held out (then it is validation).
-// Data: data/validation/*.toml, each row citing data/sources.toml.
+// Data: data/validation/*.toml, each row citing data/sources/*.toml.
 #pragma once
 
 #include <string>
@@ -15,7 +15,7 @@ namespace mnsim::validation {
 struct Row {
   std::string id;
   std::string stage;     // anatomy, puncture, ...
-  std::string source;    // a data/sources.toml id
+  std::string source;    // a data/sources/*.toml id
   std::string quantity;  // what is compared, e.g. "dermis_um"
   std::string unit;
   std::string condition;  // site, sex, age...: where the datum applies

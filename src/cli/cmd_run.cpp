@@ -1,0 +1,41 @@
+// mnsim run [CASE] [--out DIR] [--json]: the whole pipeline.
+#include <memory>
+
+#include "command.hpp"
+#include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/io/atomic_file.hpp"
+#include "report.hpp"
+
+namespace mnsim::cli {
+
+void add_run_command(CLI::App& app, Commands& commands) {
+  struct Options {
+    std::string case_path;
+    std::string out_dir;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(
+      "run", "Run the whole pipeline on a case (no CASE: the built-in default case)");
+  cmd->add_option("case", o->case_path, "Case file (TOML); see `mnsim case fields`");
+  cmd->add_option("--out", o->out_dir, "Also write result.json and summary.txt into this folder");
+  cmd->add_flag("--json", o->json, "Print the result as JSON");
+  commands.push_back(
+      {cmd, [o] {
+         const io::Case c = load_or_default(o->case_path);
+         const auto result = pipeline::run(c, anatomy::Atlas::builtin());
+         // Everything is computed before anything is written.
+         const auto j = run_json(result);
+         const std::string text = run_text(result);
+         if (!o->out_dir.empty()) {
+           io::write_files_atomic(o->out_dir, {{"result.json", dump(j)}, {"summary.txt", text}});
+         }
+         print(o->json ? dump(j) : text);
+         if (!o->out_dir.empty() && !o->json) {
+           print("Written: " + o->out_dir + "/result.json, summary.txt\n");
+         }
+         return 0;
+       }});
+}
+
+}  // namespace mnsim::cli

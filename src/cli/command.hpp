@@ -1,0 +1,34 @@
+// The CLI's commands. Each command lives in its own cmd_<name>.cpp and
+// registers itself with add_<name>_command; main.cpp parses, runs the chosen
+// command's action and turns errors into exit statuses.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "mnsim/io/case.hpp"
+
+namespace mnsim::cli {
+
+struct Command {
+  CLI::App* app;                // the (sub)command; its action runs if it was parsed
+  std::function<int()> action;  // returns the exit status
+};
+using Commands = std::vector<Command>;
+
+void add_run_command(CLI::App& app, Commands& commands);
+void add_atlas_command(CLI::App& app, Commands& commands);
+void add_validate_command(CLI::App& app, Commands& commands);
+void add_case_command(CLI::App& app, Commands& commands);
+
+// Shared helpers.
+void print(const std::string& text);
+std::string dump(const nlohmann::json& j);
+// The case at `path`, or the built-in default case when `path` is empty.
+io::Case load_or_default(const std::string& path);
+
+}  // namespace mnsim::cli
