@@ -37,7 +37,7 @@ void course_rhs(const response::Params& rp, const Params& hp, const Hypotheses& 
   dydt[kElastin] = hp.elastin_production_ratio * production * f * room -
                    hp.elastin_removal_per_day * y[kElastin];
   dydt[kEpidermis] =
-      hp.epidermis_production_per_day * s * (1.0 - y[kEpidermis] / hp.epidermis_capacity_rel) -
+      hp.epidermis_production_per_day * f * (1.0 - y[kEpidermis] / hp.epidermis_capacity_rel) -
       hp.epidermis_regression_per_day * y[kEpidermis];
 }
 
