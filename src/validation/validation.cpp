@@ -3,7 +3,10 @@
 namespace mnsim::validation {
 
 std::vector<Row> all_rows() {
-  return anatomy_rows(anatomy::Atlas::builtin());
+  std::vector<Row> rows = anatomy_rows(anatomy::Atlas::builtin());
+  for (auto& r : healing_rows())
+    rows.push_back(std::move(r));
+  return rows;
 }
 
 Summary summarize(const std::vector<Row>& rows) {

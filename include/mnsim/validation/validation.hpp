@@ -30,6 +30,9 @@ struct Row {
 // Rows of the anatomy stage (data/validation/anatomy.toml against the atlas).
 std::vector<Row> anatomy_rows(const anatomy::Atlas& atlas);
 
+// Rows of the response and healing stages (data/validation/healing.toml).
+std::vector<Row> healing_rows();
+
 // Every stage's rows, in pipeline order.
 std::vector<Row> all_rows();
 

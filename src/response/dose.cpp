@@ -1,0 +1,146 @@
+// The injury dose: from channel depths (injury_dose) or, provisionally, from
+// the case (provisional_dose).
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "../core/data_toml.hpp"
+#include "mnsim/core/error.hpp"
+#include "mnsim/core/sources.hpp"
+#include "mnsim/io/case.hpp"
+#include "mnsim/response/response.hpp"
+
+namespace mnsim::response {
+
+namespace {
+
+// Volume (µm³) of a cone (surface radius r, depth d) between depths a and b.
+double cone_volume_between(double r, double d, double a, double b) {
+  if (d <= 0 || r <= 0)
+    return 0;
+  const double lo = std::clamp(a, 0.0, d);
+  const double hi = std::clamp(b, 0.0, d);
+  if (hi <= lo)
+    return 0;
+  const double u = 1 - lo / d;
+  const double v = 1 - hi / d;
+  return std::numbers::pi * r * r * d / 3.0 * (u * u * u - v * v * v);
+}
+
+}  // namespace
+
+InjuryDose injury_dose(std::span<const double> depths_um, double channels_per_cm2,
+                       double surface_radius_um, int passes, const anatomy::LayerStack& stack) {
+  std::vector<InputIssue> issues;
+  auto bad = [&](const char* field, double v, const char* problem) {
+    issues.push_back({"<injury dose>", field, std::to_string(v), problem});
+  };
+  if (!(channels_per_cm2 >= 0) || !std::isfinite(channels_per_cm2))
+    bad("channels_per_cm2", channels_per_cm2, "must be a finite number >= 0");
+  if (!(surface_radius_um >= 0) || !std::isfinite(surface_radius_um))
+    bad("surface_radius_um", surface_radius_um, "must be a finite number >= 0");
+  if (passes < 0)
+    bad("passes", passes, "must be >= 0");
+  for (const double d : depths_um) {
+    if (!(d >= 0) || !std::isfinite(d)) {
+      bad("depths_um", d, "every depth must be a finite number >= 0");
+      break;
+    }
+  }
+  if (!issues.empty())
+    throw InputError(std::move(issues));
+
+  InjuryDose dose;
+  dose.channels_per_cm2 = channels_per_cm2;
+  dose.surface_radius_um = surface_radius_um;
+  dose.passes = passes;
+  for (std::size_t i = 0; i < anatomy::kLayerCount; ++i)
+    dose.layer_thickness_um[i] = stack.layers[i].thickness_m * 1e6;
+  if (depths_um.empty() || channels_per_cm2 == 0)
+    return dose;
+
+  std::vector<double> sorted(depths_um.begin(), depths_um.end());
+  std::sort(sorted.begin(), sorted.end());
+  double sum = 0;
+  for (const double d : sorted)
+    sum += d;
+  const auto n = static_cast<double>(sorted.size());
+  dose.depth_mean_um = sum / n;
+  // p90 by linear interpolation between order statistics.
+  const double pos = 0.9 * (n - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const auto hi = std::min(lo + 1, sorted.size() - 1);
+  dose.depth_p90_um = sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+
+  const double papillary_top_um = stack.slab(anatomy::Layer::PapillaryDermis).top_m * 1e6;
+  double reaching = 0;
+  const double per_um2 = channels_per_cm2 * 1e-8;
+  for (std::size_t i = 0; i < anatomy::kLayerCount; ++i) {
+    const double top = stack.layers[i].top_m * 1e6;
+    const double thick = dose.layer_thickness_um[i];
+    if (thick <= 0)
+      continue;
+    double mean_volume = 0;
+    for (const double d : sorted)
+      mean_volume += cone_volume_between(surface_radius_um, d, top, top + thick);
+    mean_volume /= n;
+    // Expected wounded volume per volume, overlaps counted once (Poisson).
+    dose.wounded_volume_fraction[i] = 1.0 - std::exp(-per_um2 * mean_volume / thick);
+  }
+  for (const double d : sorted)
+    reaching += d > papillary_top_um ? 1.0 : 0.0;
+  dose.fraction_reaching_papillary = reaching / n;
+  return dose;
+}
+
+InjuryDose provisional_dose(const io::Case& c, std::size_t zone_index,
+                            const anatomy::LayerStack& stack) {
+  namespace data = core::data;
+  constexpr std::string_view kPath = "data/response/provisional.toml";
+  const toml::table root = data::parse(kPath);
+  const data::Where w{std::string(kPath)};
+  auto value = [&](const toml::table& t, std::string_view key) {
+    const auto& e = data::table(t, key, w);
+    core::Bibliography::builtin().require({data::string(e, "source", w)}, w.text);
+    return data::positive(e, "value", w);
+  };
+  const auto& pen = data::table(root, "penetration", w);
+  const auto& geo = data::table(root, "geometry", w);
+  const auto& zone = c.zones.at(zone_index);
+  const auto& dev = c.device;
+  const double setting_um = 1000.0 * zone.depth_mm.value_or(dev.needle_length_mm);
+  double ratio = 0;
+  double per_pass_per_cm2 = 0;
+  switch (dev.kind) {
+    case io::DeviceKind::Roller: {
+      ratio = value(pen, "roller");
+      const double area_cm2 =
+          std::numbers::pi * (dev.drum_diameter_mm / 10.0) * (dev.drum_width_mm / 10.0);
+      per_pass_per_cm2 = dev.needle_count / area_cm2;
+      break;
+    }
+    case io::DeviceKind::Pen: {
+      ratio = value(pen, "pen");
+      const double width_cm = value(geo, "pen_head_width_mm") / 10.0;
+      per_pass_per_cm2 =
+          dev.needle_count * dev.stroke_hz / ((c.procedure.glide_speed_mm_s / 10.0) * width_cm);
+      break;
+    }
+    case io::DeviceKind::Stamp: {
+      ratio = value(pen, "stamp");
+      per_pass_per_cm2 = dev.needle_count / (value(geo, "stamp_head_area_mm2") / 100.0);
+      break;
+    }
+  }
+  const double mean_um = ratio * setting_um;
+  const double spread = value(pen, "depth_spread");
+  constexpr int kDepths = 11;
+  std::vector<double> depths;
+  for (int i = 0; i < kDepths; ++i)
+    depths.push_back(mean_um * (1.0 - spread + 2.0 * spread * i / (kDepths - 1)));
+  const double radius_um = 0.5 * value(geo, "opening_to_base") * dev.needle_base_diameter_um;
+  return injury_dose(depths, per_pass_per_cm2 * c.procedure.passes, radius_um, c.procedure.passes,
+                     stack);
+}
+
+}  // namespace mnsim::response

@@ -1,0 +1,80 @@
+// Verification of the stiff integrator on the linear part of the model, which
+// has an exact solution: after one session at t = 0 with load L,
+//   M(t) = L e^{-kM t}
+//   X(t) = L kM/(kX - kM) (e^{-kM t} - e^{-kX t})   (erythema drive; same for O with kO)
+//   I(t) = L kM/(kI - kM) (e^{-kM t} - e^{-kI t})   (inflammation)
+//   P(t) = P0 e^{-kP t},  S(t) = S0 e^{-kB t}       (barrier)
+// The observed maximum relative error must fall as the CVODE tolerance is
+// tightened (printed: the figures quoted in docs/models/healing.md).
+#include <array>
+#include <cmath>
+#include <cstdio>
+
+#include <gtest/gtest.h>
+
+#include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/core/ode.hpp"
+#include "mnsim/healing/healing.hpp"
+
+namespace {
+
+using namespace mnsim;
+
+double chain(double l, double ka, double kb, double t) {
+  return l * ka / (kb - ka) * (std::exp(-ka * t) - std::exp(-kb * t));
+}
+
+double max_rel_error(double rtol) {
+  const auto& rp = response::Params::builtin();
+  const auto& hp = healing::Params::builtin();
+  const healing::Hypotheses hyp;
+  const double kb = 24.0 * rp.barrier_rate_per_h(45);
+  const double kp = 24.0 * rp.pore_close_per_h;
+  core::StiffOde ode(
+      healing::kStateCount,
+      [&](double, std::span<const double> y, std::span<double> dy) {
+        healing::course_rhs(rp, hp, hyp, kb, kp, y, dy);
+      },
+      core::StiffOdeOptions{rtol, rtol * 1e-6, 1000000});
+  std::array<double, healing::kStateCount> y0{};
+  const double load = 120.0;
+  y0[response::kMediator] = load;
+  y0[response::kOpenPores] = 0.5;
+  y0[response::kScDeficit] = 0.02;
+  ode.reset(0, y0);
+  double worst = 0;
+  for (const double t : {0.05, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0}) {
+    const auto y = ode.advance_to(t);
+    const double km = rp.mediator_decay_per_day;
+    const std::array<std::pair<double, double>, 6> pairs = {{
+        {y[response::kMediator], load * std::exp(-km * t)},
+        {y[response::kErythemaDrive], chain(load, km, rp.erythema_decay_per_day, t)},
+        {y[response::kOedemaFluid], chain(load, km, rp.oedema_decay_per_day, t)},
+        {y[healing::kInflammation], chain(load, km, hp.inflammation_removal_per_day, t)},
+        {y[response::kOpenPores], 0.5 * std::exp(-kp * t)},
+        {y[response::kScDeficit], 0.02 * std::exp(-kb * t)},
+    }};
+    for (const auto& [num, exact] : pairs) {
+      // relative to the state's scale, so vanishing tails do not dominate
+      const double scale = std::max(std::abs(exact), 1e-3 * (exact == 0 ? 1 : std::abs(exact)));
+      if (std::abs(exact) > 1e-8)
+        worst = std::max(worst, std::abs(num - exact) / scale);
+    }
+  }
+  return worst;
+}
+
+TEST(Verification, CvodeMatchesExactLinearSolution) {
+  const double e4 = max_rel_error(1e-4);
+  const double e6 = max_rel_error(1e-6);
+  const double e8 = max_rel_error(1e-8);
+  std::printf("max relative error vs exact: rtol 1e-4: %.3g, 1e-6: %.3g, 1e-8: %.3g\n", e4, e6, e8);
+  EXPECT_LT(e8, e6);
+  EXPECT_LT(e6, e4);
+  EXPECT_LT(e4, 1e-2);
+  EXPECT_LT(e8, 1e-5);
+  // Four decades of rtol (1e-4 -> 1e-8) gain at least one decade of error.
+  EXPECT_LT(e8, 0.1 * e4);
+}
+
+}  // namespace
