@@ -30,7 +30,7 @@ double physical_memory_bytes() {
 int auto_steps(const Options& o) {
   if (o.steps > 0)
     return o.steps;
-  return std::clamp(static_cast<int>(std::ceil(o.horizon_s / 30.0)), 200, 4000);
+  return std::clamp(static_cast<int>(std::ceil(o.horizon_s / 60.0)), 200, 4000);
 }
 
 // Lag time and steady flux: the tangent to the cumulative amount out at the

@@ -30,6 +30,9 @@ struct Row {
 // Rows of the anatomy stage (data/validation/anatomy.toml against the atlas).
 std::vector<Row> anatomy_rows(const anatomy::Atlas& atlas);
 
+// Rows of the transport stage (data/validation/transport.toml).
+std::vector<Row> transport_rows();
+
 // Every stage's rows, in pipeline order.
 std::vector<Row> all_rows();
 
