@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   cli::add_validate_command(app, commands);
   cli::add_case_command(app, commands);
   cli::add_heal_command(app, commands);
+  cli::add_deliver_command(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -12,6 +12,7 @@
 #include "mnsim/core/resources.hpp"
 #include "mnsim/core/text.hpp"
 #include "mnsim/io/fields.hpp"
+#include "mnsim/transport/product.hpp"
 
 namespace mnsim::io {
 
@@ -534,6 +535,25 @@ void check_semantics(const Case& c, Checker& checker) {
                     "is required for an inline product (no product.id given)");
       }
     }
+  }
+  {
+    const auto& cat = transport::ProductCatalogue::builtin();
+    auto check_product = [&](const std::string& field, const std::string& id, bool anaesthetic) {
+      const auto* p = cat.find(id);
+      if (p != nullptr) {
+        if (anaesthetic && !p->anaesthetic)
+          checker.add(field, "\"" + id + "\"", "is not a topical anaesthetic of the catalogue");
+        return;
+      }
+      const std::string guess = core::closest_match(id, cat.ids());
+      checker.add(field, "\"" + id + "\"",
+                  guess.empty() ? "unknown product (data/transport/products.toml)"
+                                : "unknown product; did you mean '" + guess + "'?");
+    };
+    if (c.product && c.product->id)
+      check_product("product.id", *c.product->id, false);
+    if (c.procedure.anaesthetic)
+      check_product("procedure.anaesthetic.product", c.procedure.anaesthetic->product, true);
   }
   if (c.device.model) {
     if (!core::embedded_file("data/devices.toml")) {

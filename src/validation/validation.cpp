@@ -3,9 +3,12 @@
 namespace mnsim::validation {
 
 std::vector<Row> all_rows() {
+  // Pipeline order: anatomy, puncture, transport, response and healing.
   std::vector<Row> rows = anatomy_rows(anatomy::Atlas::builtin());
-  for (auto& r : healing_rows())
-    rows.push_back(std::move(r));
+  for (auto* stage_rows : {&transport_rows, &healing_rows}) {
+    for (auto& r : stage_rows())
+      rows.push_back(std::move(r));
+  }
   return rows;
 }
 

@@ -32,6 +32,8 @@ std::vector<Row> anatomy_rows(const anatomy::Atlas& atlas);
 
 // Rows of the response and healing stages (data/validation/healing.toml).
 std::vector<Row> healing_rows();
+// Rows of the transport stage (data/validation/transport.toml).
+std::vector<Row> transport_rows();
 
 // Every stage's rows, in pipeline order.
 std::vector<Row> all_rows();

@@ -1,0 +1,98 @@
+// Stage 4, transport: what a topical product reaches, and when.
+//
+// `deliver()` runs one product on one layered medium, needled (open channels
+// that reseal) and intact, with the solver `Options::fidelity` picks, and
+// returns amounts per layer over time, the flux out, lag time, steady flux,
+// the enhancement ratio and the intact-skin kp; for anaesthetics the numbing
+// depth over time. Model and verification: docs/models/transport.md,
+// docs/verification.md.
+#pragma once
+
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mnsim/transport/medium.hpp"
+#include "mnsim/transport/product.hpp"
+
+namespace mnsim::transport {
+
+// The channels of one zone. Filled by the puncture stage when the pipeline is
+// integrated; `provisional_channel_spec` (cli) derives one from the case.
+struct ChannelSpec {
+  double density_per_m2 = 0;    // channels per m^2 of skin (0: no channels)
+  double depth_m = 0;           // channel depth below the surface
+  double surface_radius_m = 0;  // channel radius at the surface (taken as a cylinder)
+  double needle_length_m = 0;   // for the resealing law (longer needles reseal slower)
+  bool occluded = false;        // covered after treatment (reseals slower)
+};
+
+enum class Fidelity { OneD, Axisymmetric, ThreeD };
+
+struct Options {
+  Fidelity fidelity = Fidelity::Axisymmetric;
+  double horizon_s = 86400;  // simulated time
+  double dx_m = 5e-6;        // grid spacing (depth and radius)
+  int steps = 0;             // time steps; 0: automatic, clamp(horizon / 60 s, 200, 4000)
+  double application_s = std::numeric_limits<double>::infinity();  // product wiped off at
+  double memory_limit_bytes = 0;  // grids needing more are refused; 0: half the physical memory
+  double numbing_threshold_ug_per_ml = 0;  // > 0: numbing depth (tissue concentration threshold)
+  double numbing_target_depth_m = 0;       // numbing onset: the depth reaches this
+  std::string file = "<options>";          // named in input errors
+
+  // Every problem as InputIssues (fields of the case: simulation.*).
+  [[nodiscard]] std::vector<InputIssue> check() const;
+};
+
+// One simulated run (needled or intact).
+struct Run {
+  std::vector<std::string> layers;
+  std::vector<double> time_s;
+  std::vector<std::vector<double>> amount_ug_per_cm2;  // [layer][sample]
+  std::vector<double> flux_out_ug_per_cm2_h;           // sink + clearance
+  std::vector<double> past_sc_ug_per_cm2;              // below layer 0, incl. what left
+  double lag_time_s = 0;
+  double steady_flux_ug_per_cm2_h = 0;
+  std::vector<double> numbing_depth_um;  // when a threshold is set
+  std::optional<double> numbing_onset_s;
+  double mass_balance_rel_error = 0;
+  int steps = 0;
+  int rebuilds = 0;
+  // The final field for VTK: concentration c [ug/mL] on nz x nr cells.
+  std::vector<double> z_faces_m;
+  std::vector<double> r_faces_m;
+  std::vector<double> field_ug_per_ml;
+};
+
+struct Delivery {
+  Run needled;
+  std::optional<Run> intact;                // the same product on intact skin (no channels)
+  std::optional<double> enhancement_ratio;  // past-SC amount at the horizon, needled / intact
+  double kp_intact_cm_h = 0;                // steady permeability of the intact medium
+  double reseal_time_s = 0;
+  ChannelGeometry channel;  // as used (radius capped, cell radius)
+  std::vector<std::string> warnings;
+};
+
+// Runs a medium with or without channels (ch == nullptr or density 0: none).
+// `open_dk` is D*K of an open channel. Throws InputError for bad options or
+// media, NumericalError for a grid too large (before allocating it).
+Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
+               std::vector<std::string>* warnings = nullptr,
+               const ResealingLaw& law = ResealingLaw::builtin());
+
+// The full stage for one zone: needled (with `ch`) and intact runs, kp and
+// the enhancement ratio.
+Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSpec& ch,
+                 const Options& opt, const PropertyModel& model = PropertyModel::builtin(),
+                 const ResealingLaw& law = ResealingLaw::builtin());
+
+// JSON of one zone (INTERFACE.md keys), and the VTK / CSV renderings.
+nlohmann::json to_json(const Delivery& d);
+std::string to_csv(const Run& r);
+std::string to_vtk(const Run& r, const std::string& title);
+
+}  // namespace mnsim::transport

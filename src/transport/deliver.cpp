@@ -1,0 +1,310 @@
+#include "mnsim/transport/deliver.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "mnsim/core/text.hpp"
+#include "mnsim/transport/simulate.hpp"
+
+namespace mnsim::transport {
+
+namespace {
+
+constexpr double kUgPerM2ToUgPerCm2 = 1e-4;
+constexpr double kUgPerM3ToUgPerMl = 1e-6;
+
+double physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0)
+    return 4e9;
+  return static_cast<double>(pages) * static_cast<double>(page);
+}
+
+int auto_steps(const Options& o) {
+  if (o.steps > 0)
+    return o.steps;
+  return std::clamp(static_cast<int>(std::ceil(o.horizon_s / 60.0)), 200, 4000);
+}
+
+// Lag time and steady flux: the tangent to the cumulative amount out at the
+// time of the largest out-flux (for an infinite dose at steady state this is
+// Crank's asymptote Q = J (t - t_lag)).
+void lag_and_flux(const Trace& tr, Run& r) {
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < tr.out_rate.size(); ++i) {
+    if (tr.out_rate[i] > tr.out_rate[k])
+      k = i;
+  }
+  const double j = tr.out_rate[k];
+  r.steady_flux_ug_per_cm2_h = j * kUgPerM2ToUgPerCm2 * 3600.0;
+  r.lag_time_s = j > 0 ? std::max(0.0, tr.time_s[k] - tr.cumulative_out[k] / j) : 0.0;
+}
+
+}  // namespace
+
+std::vector<InputIssue> Options::check() const {
+  std::vector<InputIssue> out;
+  auto num = [](double v) { return core::format_number(v); };
+  if (!(horizon_s > 0) || !std::isfinite(horizon_s))
+    out.push_back({file, "simulation.horizon_h", num(horizon_s / 3600), "must be > 0"});
+  if (!(dx_m > 0) || !std::isfinite(dx_m))
+    out.push_back({file, "simulation.dx_um", num(dx_m * 1e6), "must be > 0"});
+  if (steps < 0)
+    out.push_back({file, "steps", std::to_string(steps), "must be >= 0"});
+  if (fidelity == Fidelity::ThreeD) {
+    out.push_back({file, "simulation.fidelity", "\"3d\"",
+                   "the 3D periodic-cell solver is not part of this version; use \"1d\" or "
+                   "\"axisymmetric\""});
+  }
+  if (numbing_threshold_ug_per_ml < 0)
+    out.push_back(
+        {file, "numbing_threshold_ug_per_ml", num(numbing_threshold_ug_per_ml), "must be >= 0"});
+  return out;
+}
+
+Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
+               std::vector<std::string>* warnings, const ResealingLaw& law) {
+  {
+    auto issues = opt.check();
+    auto more = check_medium(m, opt.dx_m, opt.file);
+    issues.insert(issues.end(), more.begin(), more.end());
+    if (!issues.empty())
+      throw InputError(issues);
+  }
+  const bool channels = ch != nullptr && ch->density_per_m2 > 0 && ch->surface_radius_m > 0;
+  double total = 0;
+  for (const auto& l : m.layers)
+    total += l.thickness_m;
+  ChannelGeometry geo;
+  if (channels) {
+    geo.cell_radius_m = 1.0 / std::sqrt(std::numbers::pi * ch->density_per_m2);
+    geo.radius_m = std::min(ch->surface_radius_m, 0.5 * geo.cell_radius_m);
+    geo.depth_m = std::clamp(ch->depth_m, 0.0, total);
+    geo.open_dk_m2_s = open_dk_m2_s;
+    if (warnings != nullptr && geo.radius_m < ch->surface_radius_m) {
+      warnings->push_back(fmt::format(
+          "channel radius {:.3g} um capped at half the cell radius ({:.3g} um): channels this "
+          "dense overlap",
+          ch->surface_radius_m * 1e6, geo.radius_m * 1e6));
+    }
+  }
+  const bool rz = channels && opt.fidelity == Fidelity::Axisymmetric;
+  // Size the grid and refuse it before allocating anything.
+  double nz = 0;
+  for (const auto& l : m.layers)
+    nz += std::max(1.0, std::ceil(l.thickness_m / opt.dx_m - 1e-9));
+  double nr = 1;
+  if (rz) {
+    nr = (geo.radius_m > 0 ? std::max(1.0, std::ceil(geo.radius_m / opt.dx_m - 1e-9)) : 0.0) +
+         std::max(1.0, std::ceil((geo.cell_radius_m - geo.radius_m) / opt.dx_m - 1e-9));
+  }
+  const double nodes = nz * nr;
+  const double bytes = estimate_bytes(nodes, rz ? 2 : 1, rz ? 10 + 4 * std::log2(nodes) : 3);
+  const double limit =
+      opt.memory_limit_bytes > 0 ? opt.memory_limit_bytes : 0.5 * physical_memory_bytes();
+  if (bytes > limit) {
+    throw NumericalError(fmt::format(
+        "transport grid of {:.3g} cells ({} x {} at dx = {} um) would need about {:.3g} GB, more "
+        "than the {:.3g} GB allowed; use a larger simulation.dx_um",
+        nodes, static_cast<long>(nz), static_cast<long>(nr), core::format_number(opt.dx_m * 1e6),
+        bytes / 1e9, limit / 1e9));
+  }
+  const DepthGrid g = make_depth_grid(m, opt.dx_m);
+  RunOptions ro;
+  ro.horizon_s = opt.horizon_s;
+  ro.steps = auto_steps(opt);
+  ro.donor_off_s = opt.application_s;
+  if (warnings != nullptr) {
+    for (const auto& l : m.layers) {
+      if (l.thickness_m < 2 * opt.dx_m * (1 - 1e-12)) {
+        warnings->push_back(fmt::format("layer '{}' has fewer than 2 cells at dx = {} um", l.name,
+                                        core::format_number(opt.dx_m * 1e6)));
+      }
+    }
+    if (ro.horizon_s / ro.steps > ro.horizon_s / 100)
+      warnings->push_back("fewer than 100 time steps over the horizon");
+  }
+  const double reseal = channels ? law.reseal_time_s(ch->needle_length_m, ch->occluded) : 0.0;
+  Builder build = [&](double f) {
+    if (!channels)
+      return build_1d(m, g);
+    return rz ? build_rz(m, g, geo, opt.dx_m, f) : build_1d(m, g, &geo, f);
+  };
+  OpenFraction open = nullptr;
+  if (channels) {
+    open = [&law, reseal](double t) { return law.open_fraction(t, reseal); };
+  }
+  Run r;
+  for (const auto& l : m.layers)
+    r.layers.push_back(l.name);
+  const double thr = opt.numbing_threshold_ug_per_ml;
+  Observer obs = nullptr;
+  if (thr > 0) {
+    obs = [&](double t, const Discretisation& d, const ThetaIntegrator& integ) {
+      const auto c = d.row_concentration(integ.u());
+      double depth = 0;
+      for (std::size_t i = 0; i < c.size(); ++i) {
+        if (g.layer[i] == 0)
+          continue;  // no nerves in the stratum corneum
+        if (c[i] * kUgPerM3ToUgPerMl < thr)
+          break;
+        depth = g.top_m[i] + g.h_m[i];
+      }
+      r.numbing_depth_um.push_back(depth * 1e6);
+      if (!r.numbing_onset_s && opt.numbing_target_depth_m > 0 &&
+          depth >= opt.numbing_target_depth_m)
+        r.numbing_onset_s = t;
+    };
+  }
+  const int n_groups = static_cast<int>(m.layers.size());
+  Discretisation last;
+  Observer final_obs = [&](double t, const Discretisation& d, const ThetaIntegrator& integ) {
+    if (obs)
+      obs(t, d, integ);
+    if (t >= ro.horizon_s * (1 - 1e-12)) {
+      last = d;
+      r.field_ug_per_ml.assign(integ.u().size(), 0.0);
+      for (std::size_t i = 0; i < integ.u().size(); ++i)
+        r.field_ug_per_ml[i] =
+            integ.u()[i] * d.row_partition[static_cast<std::size_t>(d.row[i])] * kUgPerM3ToUgPerMl;
+    }
+  };
+  const Trace tr = simulate(build, m.donor, open, ro, n_groups, final_obs);
+  r.time_s = tr.time_s;
+  for (const auto& a : tr.amount) {
+    std::vector<double> v(a.size());
+    std::transform(a.begin(), a.end(), v.begin(), [](double x) { return x * kUgPerM2ToUgPerCm2; });
+    r.amount_ug_per_cm2.push_back(std::move(v));
+  }
+  for (double x : tr.out_rate)
+    r.flux_out_ug_per_cm2_h.push_back(x * kUgPerM2ToUgPerCm2 * 3600.0);
+  for (double x : tr.past_group0)
+    r.past_sc_ug_per_cm2.push_back(x * kUgPerM2ToUgPerCm2);
+  lag_and_flux(tr, r);
+  r.mass_balance_rel_error = tr.mass_balance_rel_error;
+  r.steps = ro.steps;
+  r.rebuilds = tr.rebuilds;
+  r.z_faces_m = g.top_m;
+  r.z_faces_m.push_back(total);
+  r.r_faces_m = last.r_faces_m.empty() ? std::vector<double>{0.0, 1.0} : last.r_faces_m;
+  if (r.mass_balance_rel_error > 1e-8)
+    throw NumericalError(
+        fmt::format("transport: mass balance off by {:.2e} (relative)", r.mass_balance_rel_error));
+  return r;
+}
+
+Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSpec& ch,
+                 const Options& opt, const PropertyModel& model, const ResealingLaw& law) {
+  Delivery d;
+  const double open_dk = model.d_water_m2_s(product) * model.channel_hindrance;
+  d.needled = run_medium(skin, &ch, open_dk, opt, &d.warnings, law);
+  const bool channels = ch.density_per_m2 > 0 && ch.surface_radius_m > 0;
+  if (channels) {
+    d.reseal_time_s = law.reseal_time_s(ch.needle_length_m, ch.occluded);
+    d.channel.cell_radius_m = 1.0 / std::sqrt(std::numbers::pi * ch.density_per_m2);
+    d.channel.radius_m = std::min(ch.surface_radius_m, 0.5 * d.channel.cell_radius_m);
+    d.channel.depth_m = ch.depth_m;
+    d.channel.open_dk_m2_s = open_dk;
+    Options o1 = opt;
+    o1.fidelity = Fidelity::OneD;
+    d.intact = run_medium(skin, nullptr, open_dk, o1, nullptr, law);
+    const double a = d.needled.past_sc_ug_per_cm2.back();
+    const double b = d.intact->past_sc_ug_per_cm2.back();
+    if (b > 0)
+      d.enhancement_ratio = a / b;
+  }
+  Medium inf = skin;
+  inf.perfect_sink = true;
+  d.kp_intact_cm_h = steady_permeability_m_s(inf) * 100.0 * 3600.0;
+  return d;
+}
+
+nlohmann::json to_json(const Delivery& d) {
+  using nlohmann::json;
+  json j;
+  const Run& r = d.needled;
+  j["time_s"] = r.time_s;
+  json amounts = json::object();
+  for (std::size_t l = 0; l < r.layers.size(); ++l)
+    amounts[r.layers[l]] = r.amount_ug_per_cm2[l];
+  j["amount_ug_per_cm2"] = amounts;
+  j["flux_out_ug_per_cm2_h"] = r.flux_out_ug_per_cm2_h;
+  j["lag_time_s"] = r.lag_time_s;
+  j["steady_flux_ug_per_cm2_h"] = r.steady_flux_ug_per_cm2_h;
+  j["enhancement_ratio"] = d.enhancement_ratio ? json(*d.enhancement_ratio) : json(nullptr);
+  j["kp_intact_cm_h"] = d.kp_intact_cm_h;
+  j["delivered_past_sc_ug_per_cm2"] = r.past_sc_ug_per_cm2.back();
+  if (d.intact)
+    j["delivered_past_sc_intact_ug_per_cm2"] = d.intact->past_sc_ug_per_cm2.back();
+  if (!r.numbing_depth_um.empty()) {
+    j["numbing_depth_um"] = r.numbing_depth_um;
+    j["numbing_onset_s"] = r.numbing_onset_s ? json(*r.numbing_onset_s) : json(nullptr);
+    if (d.intact) {
+      j["numbing_depth_intact_um"] = d.intact->numbing_depth_um;
+      j["numbing_onset_intact_s"] =
+          d.intact->numbing_onset_s ? json(*d.intact->numbing_onset_s) : json(nullptr);
+    }
+  }
+  if (d.reseal_time_s > 0) {
+    j["channel"] = {{"radius_um", d.channel.radius_m * 1e6},
+                    {"depth_um", d.channel.depth_m * 1e6},
+                    {"cell_radius_um", d.channel.cell_radius_m * 1e6},
+                    {"reseal_time_s", d.reseal_time_s}};
+  }
+  j["numerics"] = {{"steps", r.steps},
+                   {"rebuilds", r.rebuilds},
+                   {"mass_balance_rel_error", r.mass_balance_rel_error}};
+  j["warnings"] = d.warnings;
+  return j;
+}
+
+std::string to_csv(const Run& r) {
+  std::ostringstream os;
+  os << "time_s";
+  for (const auto& l : r.layers)
+    os << ",amount_" << l << "_ug_per_cm2";
+  os << ",flux_out_ug_per_cm2_h";
+  if (!r.numbing_depth_um.empty())
+    os << ",numbing_depth_um";
+  os << '\n';
+  for (std::size_t i = 0; i < r.time_s.size(); ++i) {
+    os << fmt::format("{:.9g}", r.time_s[i]);
+    for (const auto& a : r.amount_ug_per_cm2)
+      os << fmt::format(",{:.9g}", a[i]);
+    os << fmt::format(",{:.9g}", r.flux_out_ug_per_cm2_h[i]);
+    if (!r.numbing_depth_um.empty())
+      os << fmt::format(",{:.9g}", r.numbing_depth_um[i]);
+    os << '\n';
+  }
+  return os.str();
+}
+
+std::string to_vtk(const Run& r, const std::string& title) {
+  // Legacy VTK rectilinear grid: x = r (um), y = -depth (um), cell data c.
+  std::ostringstream os;
+  const std::size_t nx = r.r_faces_m.size();
+  const std::size_t ny = r.z_faces_m.size();
+  os << "# vtk DataFile Version 3.0\n" << title << "\nASCII\nDATASET RECTILINEAR_GRID\n";
+  os << "DIMENSIONS " << nx << ' ' << ny << " 1\n";
+  os << "X_COORDINATES " << nx << " double\n";
+  for (double x : r.r_faces_m)
+    os << fmt::format("{:.9g} ", x * 1e6);
+  os << "\nY_COORDINATES " << ny << " double\n";
+  for (double z : r.z_faces_m)
+    os << fmt::format("{:.9g} ", -z * 1e6);
+  os << "\nZ_COORDINATES 1 double\n0\n";
+  os << "CELL_DATA " << r.field_ug_per_ml.size() << "\nSCALARS concentration_ug_per_ml double 1\n"
+     << "LOOKUP_TABLE default\n";
+  for (double c : r.field_ug_per_ml)
+    os << fmt::format("{:.9g}\n", c);
+  return os.str();
+}
+
+}  // namespace mnsim::transport

@@ -1,0 +1,129 @@
+// `mnsim deliver` end to end: JSON keys, files written, bad input -> exit 2.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Out {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+class Deliver : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("mnsim_deliver_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  Out run(const std::string& args) const {
+    const auto err_path = dir_ / "stderr.txt";
+    const std::string cmd = std::string(MNSIM_EXE) + " " + args + " 2>" + err_path.string();
+    Out r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (p == nullptr)
+      return r;
+    std::array<char, 4096> buf{};
+    std::size_t n = 0;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
+      r.out.append(buf.data(), n);
+    const int st = pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    std::ifstream e(err_path);
+    r.err.assign(std::istreambuf_iterator<char>(e), {});
+    return r;
+  }
+  fs::path write(const std::string& name, const std::string& text) const {
+    const auto p = dir_ / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+  fs::path dir_;
+};
+
+constexpr const char* kMembrane = R"(
+[[medium.layers]]
+name = "membrane"
+thickness_um = 50
+diffusivity_m2_s = 1e-12
+partition = 1.0
+[simulation]
+fidelity = "1d"
+horizon_h = 2
+dx_um = 2
+)";
+
+TEST_F(Deliver, MediumCaseJsonAndFiles) {
+  const auto c = write("m.toml", kMembrane);
+  const auto csv = dir_ / "a.csv";
+  const auto vtk = dir_ / "a.vtk";
+  const auto r =
+      run("deliver " + c.string() + " --json --csv " + csv.string() + " --vtk " + vtk.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& z = j["zones"][0];
+  EXPECT_EQ(z["site"], "medium");
+  for (const char* k : {"time_s", "amount_ug_per_cm2", "flux_out_ug_per_cm2_h", "lag_time_s",
+                        "steady_flux_ug_per_cm2_h", "enhancement_ratio", "kp_intact_cm_h"})
+    EXPECT_TRUE(z.contains(k)) << k;
+  EXPECT_TRUE(z["amount_ug_per_cm2"].contains("membrane"));
+  // Lag time L^2/6D = 416.7 s.
+  EXPECT_NEAR(z["lag_time_s"].get<double>(), 2500e-12 / 6e-12, 5.0);
+  EXPECT_TRUE(fs::exists(csv));
+  EXPECT_TRUE(fs::exists(vtk));
+}
+
+TEST_F(Deliver, DxLargerThanALayerIsExit2) {
+  std::string text = kMembrane;
+  text.replace(text.find("dx_um = 2"), 9, "dx_um = 80");
+  const auto c = write("m.toml", text);
+  const auto csv = dir_ / "a.csv";
+  const auto r = run("deliver " + c.string() + " --csv " + csv.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("simulation.dx_um"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(csv));
+}
+
+TEST_F(Deliver, ZeroPartitionAndNegativeDiffusivityAreExit2) {
+  std::string text = kMembrane;
+  text.replace(text.find("partition = 1.0"), 15, "partition = 0");
+  text.replace(text.find("diffusivity_m2_s = 1e-12"), 24, "diffusivity_m2_s = -1e-12");
+  text.replace(text.find("horizon_h = 2"), 13, "horizon_h = 0");
+  const auto r = run("deliver " + write("m.toml", text).string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("partition"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("diffusivity_m2_s"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("horizon_h"), std::string::npos) << r.err;
+}
+
+TEST_F(Deliver, HomeRollerCaseHasEnhancementAndKp) {
+  // The home-roller case, shortened (1D, 4 h) to keep the suite fast.
+  std::ifstream in(std::string(MNSIM_SOURCE_DIR) + "/cases/home-roller.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  text += "\n[simulation]\nfidelity = \"1d\"\nhorizon_h = 4\n";
+  const auto r = run("deliver " + write("h.toml", text).string() + " --json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["zones"].size(), 2u);
+  const auto& z = j["zones"][0];
+  EXPECT_GT(z["enhancement_ratio"].get<double>(), 1.0);
+  EXPECT_GT(z["kp_intact_cm_h"].get<double>(), 0.0);
+  for (const char* l : {"stratum_corneum", "viable_epidermis", "dermis"})
+    EXPECT_TRUE(z["amount_ug_per_cm2"].contains(l)) << l;
+}
+
+}  // namespace

@@ -1,0 +1,196 @@
+// Transport stage: products, property correlations, resealing law, the
+// deliver() entry point, bad input and the memory guard.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "mnsim/core/error.hpp"
+#include "mnsim/io/case_reader.hpp"
+#include "mnsim/transport/deliver.hpp"
+#include "mnsim/transport/from_case.hpp"
+#include "mnsim/transport/product.hpp"
+
+namespace mnsim::transport {
+namespace {
+
+TEST(Products, CatalogueHasTheRequiredIdsWithSources) {
+  const auto& cat = ProductCatalogue::builtin();
+  EXPECT_GE(cat.products().size(), 10u);
+  for (const char* id :
+       {"hyaluronic_acid_serum", "hyaluronic_acid_low_mw", "niacinamide_serum",
+        "l_ascorbic_acid_15pct", "acetyl_hexapeptide_8", "lidocaine_4pct", "emla_5pct",
+        "prp_pdgf_bb", "prp_tgf_beta1", "prp_vegf", "caffeine_reference"}) {
+    const auto* p = cat.find(id);
+    ASSERT_NE(p, nullptr) << id;
+    EXPECT_FALSE(p->sources.empty()) << id;
+  }
+  EXPECT_TRUE(cat.find("emla_5pct")->anaesthetic);
+  EXPECT_FALSE(cat.find("niacinamide_serum")->anaesthetic);
+}
+
+TEST(Properties, PottsGuyAndRefit) {
+  const auto& m = PropertyModel::builtin();
+  // Caffeine: log kp = -2.72 + 0.71 (-0.07) - 0.0061 * 194.19.
+  const double lg = -2.72 + 0.71 * -0.07 - 0.0061 * 194.19;
+  EXPECT_NEAR(std::log10(m.kp_sc_cm_h(194.19, -0.07, KpModel::PottsGuy)), lg, 1e-12);
+  EXPECT_NEAR(std::log10(m.kp_sc_cm_h(194.19, -0.07, KpModel::Refit2023)),
+              -2.55 + 0.65 * -0.07 - 0.0085 * 194.19, 1e-12);
+  // Floored for macromolecules.
+  EXPECT_NEAR(std::log10(m.kp_sc_cm_h(1e6, -4)), m.log10_kp_floor_cm_h, 1e-12);
+  // Viable diffusivity falls with MW; clearance falls for proteins.
+  EXPECT_GT(m.d_free_m2_s(200), m.d_free_m2_s(20000));
+  EXPECT_GT(m.dermal_clearance_per_s(200), 5 * m.dermal_clearance_per_s(200000));
+  EXPECT_GT(m.k_sc(3), m.k_sc(-1));
+}
+
+TEST(Resealing, OcclusionAndLengthSlowIt) {
+  const auto& law = ResealingLaw::builtin();
+  EXPECT_NEAR(law.reseal_time_s(law.reference_length_m, false), law.unoccluded_reseal_s, 1e-9);
+  EXPECT_GT(law.reseal_time_s(750e-6, true), law.reseal_time_s(750e-6, false));
+  EXPECT_GT(law.reseal_time_s(1500e-6, false), law.reseal_time_s(500e-6, false));
+  const double t = law.reseal_time_s(1000e-6, false);
+  EXPECT_NEAR(law.open_fraction(t, t), law.residual_fraction, 1e-12);
+  EXPECT_NEAR(law.open_fraction(0, t), 1.0, 1e-15);
+}
+
+TEST(SkinMedium, IntactKpMatchesPottsGuyForThinViableResistance) {
+  // For a lipophilic-enough small solute the SC dominates: kp(stack) ~ kp_PG * L_ref / L_sc.
+  const auto& atlas = anatomy::Atlas::builtin();
+  const auto stack = atlas.stack("cheek", anatomy::Subject{45, anatomy::Sex::Female, 3});
+  const auto* p = ProductCatalogue::builtin().find("caffeine_reference");
+  const auto& model = PropertyModel::builtin();
+  const Medium m = skin_medium(stack, atlas, *p, model, false, true);
+  const double kp = steady_permeability_m_s(m) * 3.6e5;
+  const double expect = model.kp_sc_cm_h(p->mw_da, p->log_kow) * model.sc_reference_thickness_m /
+                        stack.thickness_m(anatomy::Layer::StratumCorneum);
+  EXPECT_NEAR(kp / expect, 1.0, 0.05);
+  EXPECT_LT(kp, expect);
+}
+
+Medium membrane() {
+  Medium m;
+  m.layers.push_back({"membrane", 100e-6, 1e-12, 1.0, 0.0});
+  m.donor.concentration = 1e9;
+  return m;
+}
+
+TEST(Deliver, MembraneLagAndFluxThroughTheEntryPoint) {
+  Options o;
+  o.fidelity = Fidelity::OneD;
+  o.horizon_s = 20 * 1e-8 / (6e-12);  // 20 lag times
+  o.dx_m = 2e-6;
+  const transport::Run r = run_medium(membrane(), nullptr, 0.0, o);
+  EXPECT_NEAR(r.lag_time_s / (1e-8 / 6e-12), 1.0, 2e-3);
+  EXPECT_NEAR(r.steady_flux_ug_per_cm2_h / (1e-12 * 1e9 / 100e-6 * 1e-4 * 3600), 1.0, 1e-6);
+  EXPECT_LT(r.mass_balance_rel_error, 1e-10);
+}
+
+bool names(const InputError& e, const std::string& field) {
+  for (const auto& i : e.issues()) {
+    if (i.field == field)
+      return true;
+  }
+  return false;
+}
+
+TEST(Deliver, BadInputNamesTheField) {
+  Options o;
+  o.fidelity = Fidelity::OneD;
+  Medium m = membrane();
+  m.layers[0].diffusivity_m2_s = -1e-12;
+  m.layers.push_back({"b", 2e-6, 1e-11, 0.0, 0.0});
+  o.horizon_s = 0;
+  try {
+    (void)run_medium(m, nullptr, 0.0, o);
+    FAIL() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_TRUE(names(e, "medium.layers[0].diffusivity_m2_s"));
+    EXPECT_TRUE(names(e, "medium.layers[1].partition"));
+    EXPECT_TRUE(names(e, "simulation.horizon_h"));
+    EXPECT_TRUE(names(e, "simulation.dx_um"));  // 5 um > the 2 um layer
+  }
+}
+
+TEST(Deliver, HugeGridRefusedBeforeAllocation) {
+  Options o;
+  o.fidelity = Fidelity::Axisymmetric;
+  o.dx_m = 1e-7;
+  o.memory_limit_bytes = 1e8;
+  Medium m = membrane();
+  m.layers[0].thickness_m = 2e-3;
+  ChannelSpec ch{1e6, 1e-3, 50e-6, 1e-3, false};
+  EXPECT_THROW((void)run_medium(m, &ch, 1e-9, o), NumericalError);
+}
+
+TEST(Deliver, NeedlingEnhancesAndOcclusionKeepsChannelsOpenLonger) {
+  const auto& atlas = anatomy::Atlas::builtin();
+  const auto stack = atlas.stack("cheek", anatomy::Subject{45, anatomy::Sex::Female, 3});
+  const auto* p = ProductCatalogue::builtin().find("niacinamide_serum");
+  const Medium m = skin_medium(stack, atlas, *p, PropertyModel::builtin(), false, false);
+  Options o;
+  o.fidelity = Fidelity::Axisymmetric;
+  o.horizon_s = 6 * 3600;
+  o.dx_m = 10e-6;
+  o.steps = 240;
+  ChannelSpec ch{2e6, 500e-6, 30e-6, 1e-3, false};
+  const Delivery open = deliver(m, *p, ch, o);
+  ASSERT_TRUE(open.enhancement_ratio.has_value());
+  EXPECT_GT(*open.enhancement_ratio, 2.0);
+  EXPECT_LT(open.needled.mass_balance_rel_error, 1e-10);
+  ch.occluded = true;
+  const Delivery occ = deliver(m, *p, ch, o);
+  EXPECT_GT(occ.needled.past_sc_ug_per_cm2.back(), open.needled.past_sc_ug_per_cm2.back());
+  // 1D homogenised channels give the same order of magnitude as r-z.
+  o.fidelity = Fidelity::OneD;
+  ch.occluded = false;
+  const Delivery one = deliver(m, *p, ch, o);
+  const double ratio =
+      one.needled.past_sc_ug_per_cm2.back() / open.needled.past_sc_ug_per_cm2.back();
+  EXPECT_GT(ratio, 0.3);
+  EXPECT_LT(ratio, 3.0);
+}
+
+TEST(Anaesthetic, StoredThresholdReproducesTheCalibrationFigure) {
+  const auto& a = AnaestheticModel::builtin();
+  const auto* p = ProductCatalogue::builtin().find("emla_5pct");
+  const double t = numbing_peak_time_s(*p, a.calibration_site, a.calibration_application_s,
+                                       a.threshold_ug_per_ml);
+  // Peak time resolved to the sampling interval (one sample ~ 1.5 min here).
+  EXPECT_NEAR(t, a.calibration_peak_s, 5 * 60.0);
+  const double fit = fit_numbing_threshold(*p, a.calibration_site, a.calibration_application_s,
+                                           a.calibration_peak_s);
+  EXPECT_NEAR(std::log10(fit), std::log10(a.threshold_ug_per_ml), 0.1) << "re-fit gives " << fit;
+}
+
+TEST(Anaesthetic, NeedlingNumbsFaster) {
+  io::Case c = io::default_case();
+  c.zones.resize(1);
+  c.zones[0].site = "forehead";
+  c.zones[0].depth_mm = 0.5;
+  c.simulation.fidelity = io::Fidelity::OneD;
+  c.procedure.anaesthetic = io::Anaesthetic{"emla_5pct", 60};
+  const auto j = deliver_case(c, anatomy::Atlas::builtin());
+  const auto& an = j["zones"][0]["anaesthetic"];
+  ASSERT_FALSE(an["numbing_onset_s"].is_null());
+  ASSERT_FALSE(an["numbing_onset_intact_s"].is_null());
+  EXPECT_LT(an["numbing_onset_s"].get<double>(), an["numbing_onset_intact_s"].get<double>());
+}
+
+TEST(CaseProducts, UnknownProductIdSuggestsTheClosest) {
+  std::string text(io::default_case_text());
+  const auto pos = text.find("hyaluronic_acid_serum");
+  text.replace(pos, std::string("hyaluronic_acid_serum").size(), "hyaluronic_acid_serun");
+  try {
+    (void)io::parse_case(text, "x.toml");
+    FAIL();
+  } catch (const InputError& e) {
+    ASSERT_TRUE(names(e, "product.id"));
+    bool said = false;
+    for (const auto& i : e.issues())
+      said = said || i.problem.find("hyaluronic_acid_serum") != std::string::npos;
+    EXPECT_TRUE(said);
+  }
+}
+
+}  // namespace
+}  // namespace mnsim::transport
