@@ -3,7 +3,10 @@
 namespace mnsim::validation {
 
 std::vector<Row> all_rows() {
-  return anatomy_rows(anatomy::Atlas::builtin());
+  auto rows = anatomy_rows(anatomy::Atlas::builtin());
+  for (auto& r : puncture_rows(anatomy::Atlas::builtin()))
+    rows.push_back(std::move(r));
+  return rows;
 }
 
 Summary summarize(const std::vector<Row>& rows) {
