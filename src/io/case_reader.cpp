@@ -11,6 +11,7 @@
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/resources.hpp"
 #include "mnsim/core/text.hpp"
+#include "mnsim/device/device.hpp"
 #include "mnsim/io/fields.hpp"
 #include "mnsim/transport/product.hpp"
 
@@ -428,6 +429,10 @@ Case build(const toml::table& root, const std::string& source) {
     c.device.drum_width_mm = r.real("drum_width_mm");
     c.device.needle_rows = static_cast<int>(r.integer("needle_rows"));
     c.device.uses = static_cast<int>(r.integer("uses"));
+    if (const auto* dt = root["device"].as_table()) {
+      for (const auto& [key, value] : *dt)
+        c.device.explicit_keys.emplace_back(key.str());
+    }
   }
   {
     Reader r(root["procedure"].as_table(), "procedure");
@@ -555,12 +560,24 @@ void check_semantics(const Case& c, Checker& checker) {
     if (c.procedure.anaesthetic)
       check_product("procedure.anaesthetic.product", c.procedure.anaesthetic->product, true);
   }
-  if (c.device.model) {
-    if (!core::embedded_file("data/devices.toml")) {
-      checker.add("device.model", "\"" + *c.device.model + "\"",
-                  "the device catalogue (data/devices.toml) is not part of this version; define "
-                  "the device by its fields instead");
+  const auto& catalogue = device::Catalogue::builtin();
+  if (c.device.model && catalogue.find(*c.device.model) == nullptr) {
+    const auto ids = catalogue.ids();
+    std::string msg = "unknown device model";
+    const std::string guess = core::closest_match(*c.device.model, ids);
+    if (!guess.empty()) {
+      msg += "; did you mean '" + guess + "'?";
+    } else {
+      std::string list;
+      for (const auto& id : ids)
+        list += (list.empty() ? "" : ", ") + id;
+      msg += "; catalogue (data/devices.toml): " + list;
     }
+    checker.add("device.model", "\"" + *c.device.model + "\"", msg);
+  } else {
+    const auto dev = device::resolve(c.device, catalogue);
+    for (auto& issue : device::check(dev, c.zones))
+      checker.add(std::move(issue.field), std::move(issue.value), std::move(issue.problem));
   }
 }
 

@@ -4,7 +4,10 @@ namespace mnsim::validation {
 
 std::vector<Row> all_rows() {
   // Pipeline order: anatomy, puncture, transport, response and healing.
-  std::vector<Row> rows = anatomy_rows(anatomy::Atlas::builtin());
+  const auto& atlas = anatomy::Atlas::builtin();
+  std::vector<Row> rows = anatomy_rows(atlas);
+  for (auto& r : puncture_rows(atlas))
+    rows.push_back(std::move(r));
   for (auto* stage_rows : {&transport_rows, &healing_rows}) {
     for (auto& r : stage_rows())
       rows.push_back(std::move(r));

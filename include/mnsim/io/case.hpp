@@ -56,6 +56,16 @@ struct Device {
   double drum_width_mm = 20;
   int needle_rows = 8;
   int uses = 0;
+  // The keys the case wrote in [device] (the other fields hold their
+  // defaults): with `model`, only these override the catalogue entry.
+  std::vector<std::string> explicit_keys;
+  [[nodiscard]] bool is_explicit(std::string_view key) const {
+    for (const auto& k : explicit_keys) {
+      if (k == key)
+        return true;
+    }
+    return false;
+  }
 };
 
 struct Anaesthetic {

@@ -29,6 +29,8 @@ struct Row {
 
 // Rows of the anatomy stage (data/validation/anatomy.toml against the atlas).
 std::vector<Row> anatomy_rows(const anatomy::Atlas& atlas);
+// Rows of the puncture stage (data/validation/puncture.toml).
+std::vector<Row> puncture_rows(const anatomy::Atlas& atlas);
 
 // Rows of the response and healing stages (data/validation/healing.toml).
 std::vector<Row> healing_rows();

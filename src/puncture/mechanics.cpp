@@ -1,0 +1,364 @@
+#include "mnsim/puncture/mechanics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "../core/data_toml.hpp"
+#include "mnsim/core/sources.hpp"
+
+namespace mnsim::puncture {
+
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+constexpr int kBisections = 64;
+
+anatomy::Subject subject_of(const toml::table& t, std::string_view age_key,
+                            std::string_view sex_key, const core::data::Where& w) {
+  anatomy::Subject s;
+  s.age_years = core::data::positive(t, age_key, w);
+  const std::string sex = core::data::string(t, sex_key, w);
+  if (sex != "female" && sex != "male")
+    w.fail(sex_key, "must be female or male");
+  s.sex = sex == "male" ? anatomy::Sex::Male : anatomy::Sex::Female;
+  return s;
+}
+
+}  // namespace
+
+MechanicsParams MechanicsParams::load(std::string_view path, const anatomy::Atlas& atlas) {
+  namespace data = core::data;
+  const std::string file(path);
+  const toml::table root = data::parse(path);
+  MechanicsParams p;
+  {
+    const data::Where w{file + ": [insertion]"};
+    const auto& t = data::table(root, "insertion", {file});
+    p.puncture_force_n_per_m_diameter =
+        data::positive(t, "puncture_force_n_per_um_tip_diameter", w) * 1e6;
+    p.reference_site = data::string(t, "reference_site", w);
+    if (atlas.find(p.reference_site) == nullptr)
+      w.fail("reference_site", "not an atlas site");
+    p.reference_subject = subject_of(t, "reference_age_years", "reference_sex", w);
+    p.reference_depth_m = data::positive(t, "reference_depth_um", w) * 1e-6;
+    p.reference_modulus_pa = effective_modulus_pa(
+        atlas.stack(p.reference_site, p.reference_subject), p.reference_depth_m);
+    p.modulus_exponent = data::real(t, "modulus_exponent", w);
+    p.steady_force_ratio = data::positive(t, "steady_force_ratio", w);
+    if (p.steady_force_ratio > 1)
+      w.fail("steady_force_ratio", "must be in (0, 1]");
+    p.poisson_ratio = data::real(t, "poisson_ratio", w);
+    if (!(p.poisson_ratio >= 0 && p.poisson_ratio <= 0.5))
+      w.fail("poisson_ratio", "must be in [0, 0.5]");
+    p.friction_coefficient = data::real(t, "friction_coefficient", w);
+    if (p.friction_coefficient < 0)
+      w.fail("friction_coefficient", "must be >= 0");
+    p.dimple_stiffness_factor = data::positive(t, "dimple_stiffness_factor", w);
+  }
+  {
+    const data::Where w{file + ": [variability]"};
+    const auto& t = data::table(root, "variability", {file});
+    p.tip_radius_cv = data::real(t, "tip_radius_cv", w);
+    p.local_modulus_cv = data::real(t, "local_modulus_cv", w);
+    p.modulus_bins = static_cast<int>(data::positive(t, "modulus_bins", w));
+    p.placement_jitter_m = data::real(t, "placement_jitter_mm", w) * 1e-3;
+    if (p.tip_radius_cv < 0 || p.local_modulus_cv < 0 || p.placement_jitter_m < 0)
+      w.fail("tip_radius_cv", "spreads must be >= 0");
+  }
+  {
+    const data::Where w{file + ": [kinematics]"};
+    const auto& t = data::table(root, "kinematics", {file});
+    p.directions_deg.clear();
+    const auto* arr = t.get("directions_deg");
+    if (arr == nullptr || !arr->is_array() || arr->as_array()->empty())
+      w.fail("directions_deg", "expected a non-empty list of numbers");
+    for (const auto& e : *arr->as_array()) {
+      if (!e.is_number())
+        w.fail("directions_deg", "expected numbers");
+      p.directions_deg.push_back(e.is_integer() ? static_cast<double>(e.as_integer()->get())
+                                                : e.as_floating_point()->get());
+    }
+    p.patch_side_m = data::positive(t, "patch_side_mm", w) * 1e-3;
+    p.coverage_samples = static_cast<int>(data::positive(t, "coverage_samples", w));
+  }
+  {
+    const data::Where w{file + ": [calibration]"};
+    const auto& t = data::table(root, "calibration", {file});
+    auto& c = p.calibration;
+    c.source = data::string(t, "source", w);
+    core::Bibliography::builtin().require({c.source}, w.text);
+    c.observed_depth_m = data::positive(t, "observed_depth_um", w) * 1e-6;
+    c.needle_length_m = data::positive(t, "needle_length_um", w) * 1e-6;
+    c.needle_base_diameter_m = data::positive(t, "needle_base_diameter_um", w) * 1e-6;
+    c.tip_radius_m = data::positive(t, "tip_radius_um", w) * 1e-6;
+    c.needle_count = static_cast<int>(data::positive(t, "needle_count", w));
+    c.needle_rows = static_cast<int>(data::positive(t, "needle_rows", w));
+    c.drum_diameter_m = data::positive(t, "drum_diameter_mm", w) * 1e-3;
+    c.drum_width_m = data::positive(t, "drum_width_mm", w) * 1e-3;
+    c.pressure_n = data::positive(t, "pressure_n", w);
+    c.site = data::string(t, "site", w);
+    if (atlas.find(c.site) == nullptr)
+      w.fail("site", "not an atlas site");
+    c.subject = subject_of(t, "age_years", "sex", w);
+  }
+  return p;
+}
+
+const MechanicsParams& MechanicsParams::builtin() {
+  static const MechanicsParams p = load("data/puncture/mechanics.toml", anatomy::Atlas::builtin());
+  return p;
+}
+
+double effective_modulus_pa(const anatomy::LayerStack& stack, double depth_m) {
+  double sum = 0;
+  double covered = 0;
+  for (const auto& slab : stack.layers) {
+    const double top = slab.top_m;
+    const double bottom = std::min(slab.bottom_m(), depth_m);
+    if (bottom > top) {
+      sum += (bottom - top) * slab.youngs_modulus_pa;
+      covered += bottom - top;
+    }
+  }
+  if (covered < depth_m) {  // below the last layer: the subcutis continues
+    sum += (depth_m - covered) * stack.slab(anatomy::Layer::Subcutis).youngs_modulus_pa;
+    covered = depth_m;
+  }
+  return covered > 0 ? sum / covered : stack.layers[0].youngs_modulus_pa;
+}
+
+double Needle::radius_at(double s_m) const {
+  if (s_m <= 0)
+    return tip_radius_m;
+  if (s_m >= cone_length_m)
+    return base_radius_m;
+  return tip_radius_m + tan_alpha() * s_m;
+}
+
+Needle Needle::of(const device::Device& d, double length_m, double tip_radius_m) {
+  Needle n;
+  n.length_m = d.kind == io::DeviceKind::Pen ? d.physical_length_m() : length_m;
+  n.tip_radius_m = tip_radius_m;
+  n.base_radius_m = d.base_radius_m();
+  n.cone_length_m =
+      d.kind == io::DeviceKind::Pen ? std::min(d.tip_cone_length_m, n.length_m) : n.length_m;
+  return n;
+}
+
+InsertionModel::InsertionModel(const Needle& needle, double modulus_pa, const MechanicsParams& p)
+    : needle_(needle) {
+  const double nu = p.poisson_ratio;
+  e_star_ = modulus_pa / (1 - nu * nu);
+  const double c = p.dimple_stiffness_factor;
+  const double tan_a = needle_.tan_alpha();
+  cone_coeff_ = c * e_star_ * (2 / kPi) * tan_a;              // Sneddon cone
+  cylinder_slope_ = c * 2 * e_star_ * needle_.base_radius_m;  // flat punch of the base radius
+  flank_coeff_ = p.friction_coefficient * c * e_star_ * tan_a * 2 * kPi;
+  puncture_force_ = p.puncture_force_n_per_m_diameter * 2 * needle_.tip_radius_m *
+                    std::pow(modulus_pa / p.reference_modulus_pa, p.modulus_exponent) *
+                    needle_.force_factor;
+  steady_force_ = p.steady_force_ratio * puncture_force_;
+  puncture_travel_ = dimple_depth_m(puncture_force_);
+}
+
+double InsertionModel::dimple_force_n(double d_m) const {
+  if (d_m <= 0)
+    return 0;
+  const double lc = needle_.cone_length_m;
+  if (d_m <= lc)
+    return cone_coeff_ * d_m * d_m;
+  return cone_coeff_ * lc * lc + cylinder_slope_ * (d_m - lc);
+}
+
+double InsertionModel::dimple_depth_m(double force_n) const {
+  if (force_n <= 0)
+    return 0;
+  const double lc = needle_.cone_length_m;
+  const double f_cone = cone_coeff_ * lc * lc;
+  if (force_n <= f_cone)
+    return std::sqrt(force_n / cone_coeff_);
+  return lc + (force_n - f_cone) / cylinder_slope_;
+}
+
+double InsertionModel::resistance_n(double z_m) const {
+  const double lc = needle_.cone_length_m;
+  const double zc = std::min(z_m, lc);
+  // Integral of the needle radius over the inserted length.
+  double integral = needle_.tip_radius_m * zc + 0.5 * needle_.tan_alpha() * zc * zc;
+  if (z_m > lc)
+    integral += needle_.base_radius_m * (z_m - lc);
+  return steady_force_ + flank_coeff_ * integral;
+}
+
+Insertion InsertionModel::at_travel(double u_m) const {
+  Insertion r;
+  if (u_m <= 0)
+    return r;
+  if (u_m < puncture_travel_) {
+    r.dimple_m = u_m;
+    r.force_n = dimple_force_n(u_m);
+    return r;
+  }
+  r.punctured = true;
+  // z + dimple(resistance(z)) = u, increasing in z; z in [0, length].
+  auto g = [&](double z) { return z + dimple_depth_m(resistance_n(z)) - u_m; };
+  const double zmax = needle_.length_m;
+  double z = 0;
+  if (g(zmax) <= 0) {
+    z = zmax;  // hub on the skin
+  } else if (g(0) < 0) {
+    double lo = 0;
+    double hi = zmax;
+    for (int i = 0; i < kBisections; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (g(mid) < 0 ? lo : hi) = mid;
+    }
+    z = lo;
+  }
+  r.depth_m = z;
+  r.force_n = resistance_n(z);
+  r.dimple_m = u_m - z;
+  return r;
+}
+
+double stamp_travel_m(const InsertionModel& mean, int count, double force_n, double max_travel_m) {
+  auto total = [&](double u) { return count * mean.at_travel(u).force_n; };
+  if (total(max_travel_m) <= force_n)
+    return max_travel_m;  // the plate rests on the skin
+  double lo = 0;
+  double hi = max_travel_m;
+  for (int i = 0; i < kBisections; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (total(mid) < force_n ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+DrumContact roller_contact(const InsertionModel& mean, const device::Device& d, double length_m,
+                           double force_n) {
+  const double r_drum = 0.5 * d.drum_diameter_m;
+  const double r_tip = r_drum + length_m;
+  const int rings = std::max(1, d.needle_rows);
+  const int per_ring = std::max(1, d.needle_count / rings);
+  const double pitch = 2 * kPi / per_ring;
+  const int even = (rings + 1) / 2;
+  const int odd = rings / 2;
+  // Force and contact count of one ring whose needles sit at offset + k*pitch.
+  auto ring = [&](double h, double offset, double& contacts) {
+    double f = 0;
+    for (int k = -per_ring / 2; k <= per_ring / 2; ++k) {
+      const double theta = offset + k * pitch;
+      if (std::abs(theta) >= 0.5 * kPi)
+        continue;
+      const double u = r_tip * std::cos(theta) - h;
+      if (u > 0) {
+        f += mean.at_travel(u).force_n;
+        contacts += 1;
+      }
+    }
+    return f;
+  };
+  // Phase with the `bottom` rings' needle at theta = 0, the others half a pitch off.
+  auto solve = [&](int bottom_rings, int other_rings, double& h_out, double& contacts_out) {
+    auto total = [&](double h, double& contacts) {
+      double c1 = 0;
+      double c2 = 0;
+      const double f = bottom_rings * ring(h, 0, c1) + other_rings * ring(h, 0.5 * pitch, c2);
+      contacts = bottom_rings * c1 + other_rings * c2;
+      return f;
+    };
+    double contacts = 0;
+    if (total(r_drum, contacts) <= force_n) {
+      h_out = r_drum;  // the drum body rests on the skin
+      contacts_out = contacts;
+      return true;
+    }
+    double lo = r_drum;
+    double hi = r_tip;
+    for (int i = 0; i < kBisections; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (total(mid, contacts) > force_n ? lo : hi) = mid;
+    }
+    h_out = hi;
+    total(hi, contacts);
+    contacts_out = contacts;
+    return false;
+  };
+  DrumContact c;
+  double ce = 0;
+  double co = 0;
+  const bool sat_even = solve(even, odd, c.axle_height_m.first, ce);
+  bool sat_odd = sat_even;
+  if (odd > 0) {
+    sat_odd = solve(odd, even, c.axle_height_m.second, co);
+  } else {
+    c.axle_height_m.second = c.axle_height_m.first;
+    co = ce;
+  }
+  c.bottom_travel_m = {r_tip - c.axle_height_m.first, r_tip - c.axle_height_m.second};
+  c.needles_in_contact = 0.5 * (ce + co);
+  c.drum_on_skin = sat_even && sat_odd;
+  return c;
+}
+
+Opening roller_opening(const Needle& needle, double drum_radius_m, double axle_height_m,
+                       const Insertion& at_bottom) {
+  Opening o;
+  if (!at_bottom.punctured)
+    return o;
+  const double r_tip = drum_radius_m + needle.length_m;
+  const double entry = axle_height_m + at_bottom.dimple_m;  // axle to the entry level
+  const double cos_c = std::clamp(entry / r_tip, 0.0, 1.0);
+  const double psi = std::acos(cos_c);
+  // Rolling without slip about the entry level: the needle's crossing of that
+  // level sweeps 2 H (tan psi_c - psi_c) along the stroke while inserted.
+  const double sweep = 2 * entry * (std::tan(psi) - psi);
+  const double d = 2 * needle.radius_at(at_bottom.depth_m);
+  o.major_m = d + sweep;
+  o.minor_m = d;
+  return o;
+}
+
+Opening straight_opening(const Needle& needle, const Insertion& ins) {
+  Opening o;
+  if (!ins.punctured)
+    return o;
+  o.major_m = o.minor_m = 2 * needle.radius_at(ins.depth_m);
+  return o;
+}
+
+double calibration_depth_m(const MechanicsParams& p, const anatomy::Atlas& atlas) {
+  const auto& c = p.calibration;
+  device::Device d;
+  d.kind = io::DeviceKind::Roller;
+  d.needle_length_m = c.needle_length_m;
+  d.needle_count = c.needle_count;
+  d.needle_rows = c.needle_rows;
+  d.needle_base_diameter_m = c.needle_base_diameter_m;
+  d.tip_radius_m = c.tip_radius_m;
+  d.drum_diameter_m = c.drum_diameter_m;
+  d.drum_width_m = c.drum_width_m;
+  d.tip_cone_length_m = c.needle_length_m;
+  const Needle needle = Needle::of(d, c.needle_length_m, c.tip_radius_m);
+  const double e = effective_modulus_pa(atlas.stack(c.site, c.subject), c.needle_length_m);
+  const InsertionModel model(needle, e, p);
+  const DrumContact contact = roller_contact(model, d, c.needle_length_m, c.pressure_n);
+  return 0.5 * (model.at_travel(contact.bottom_travel_m.first).depth_m +
+                model.at_travel(contact.bottom_travel_m.second).depth_m);
+}
+
+double fit_dimple_stiffness_factor(const MechanicsParams& p, const anatomy::Atlas& atlas) {
+  MechanicsParams q = p;
+  double lo = std::log(1e-3);
+  double hi = std::log(1e3);
+  for (int i = 0; i < kBisections; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    q.dimple_stiffness_factor = std::exp(mid);
+    // A stiffer skin dimples less: the depth grows with the factor.
+    (calibration_depth_m(q, atlas) < p.calibration.observed_depth_m ? lo : hi) = mid;
+  }
+  return std::exp(0.5 * (lo + hi));
+}
+
+}  // namespace mnsim::puncture

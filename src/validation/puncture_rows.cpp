@@ -1,0 +1,140 @@
+// Puncture validation rows: insertion mechanics and pen kinematics against
+// published depths, openings, forces and channel rates.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "../core/data_toml.hpp"
+#include "mnsim/core/sources.hpp"
+#include "mnsim/core/text.hpp"
+#include "mnsim/io/case_reader.hpp"
+#include "mnsim/puncture/mechanics.hpp"
+#include "mnsim/puncture/pattern.hpp"
+#include "mnsim/validation/validation.hpp"
+
+namespace mnsim::validation {
+
+namespace {
+
+using puncture::MechanicsParams;
+
+anatomy::Subject subject_of(const toml::table& t, const core::data::Where& w) {
+  anatomy::Subject s;
+  s.age_years = core::data::positive(t, "age_years", w);
+  const std::string sex = core::data::string(t, "sex", w);
+  if (sex != "female" && sex != "male")
+    w.fail("sex", "must be female or male");
+  s.sex = sex == "male" ? anatomy::Sex::Male : anatomy::Sex::Female;
+  return s;
+}
+
+// The kalluri2011 roller of the calibration, at the bottom of the drum.
+struct RollerAtBottom {
+  puncture::Insertion insertion;
+  puncture::Opening opening;
+};
+RollerAtBottom calibration_roller(const MechanicsParams& p, const anatomy::Atlas& atlas) {
+  const auto& c = p.calibration;
+  device::Device d;
+  d.kind = io::DeviceKind::Roller;
+  d.needle_length_m = d.tip_cone_length_m = c.needle_length_m;
+  d.needle_count = c.needle_count;
+  d.needle_rows = c.needle_rows;
+  d.needle_base_diameter_m = c.needle_base_diameter_m;
+  d.tip_radius_m = c.tip_radius_m;
+  d.drum_diameter_m = c.drum_diameter_m;
+  d.drum_width_m = c.drum_width_m;
+  const auto needle = puncture::Needle::of(d, c.needle_length_m, c.tip_radius_m);
+  const double e =
+      puncture::effective_modulus_pa(atlas.stack(c.site, c.subject), c.needle_length_m);
+  const puncture::InsertionModel model(needle, e, p);
+  const auto contact = puncture::roller_contact(model, d, c.needle_length_m, c.pressure_n);
+  RollerAtBottom r;
+  r.insertion = model.at_travel(contact.bottom_travel_m.first);
+  r.opening = puncture::roller_opening(needle, 0.5 * d.drum_diameter_m, contact.axle_height_m.first,
+                                       r.insertion);
+  return r;
+}
+
+}  // namespace
+
+std::vector<Row> puncture_rows(const anatomy::Atlas& atlas) {
+  namespace data = core::data;
+  constexpr std::string_view kPath = "data/validation/puncture.toml";
+  const toml::table root = data::parse(kPath);
+  const auto& bib = core::Bibliography::builtin();
+  const auto& p = MechanicsParams::builtin();
+  std::vector<Row> rows;
+  for (const auto& node : data::array_of_tables(root, "row", {std::string(kPath)})) {
+    const auto& t = *node.as_table();
+    Row r;
+    r.id = data::string(t, "id", {std::string(kPath) + ": a [[row]]"});
+    const data::Where w{std::string(kPath) + ": row '" + r.id + "'"};
+    r.stage = "puncture";
+    r.source = data::string(t, "source", w);
+    bib.require({r.source}, w.text);
+    r.quantity = data::string(t, "quantity", w);
+    r.observed = data::real(t, "observed", w);
+    r.tolerance = data::real(t, "tolerance", w);
+    if (!(r.tolerance >= 0))
+      w.fail("tolerance", "must be >= 0");
+    r.used_for_fitting = data::boolean(t, "used_for_fitting", w);
+    r.note = data::string(t, "note", w);
+    if (r.quantity == "roller_depth_um" || r.quantity == "roller_opening_um") {
+      const auto at = calibration_roller(p, atlas);
+      r.unit = "um";
+      r.predicted =
+          1e6 * (r.quantity == "roller_depth_um" ? at.insertion.depth_m : at.opening.major_m);
+      r.condition = fmt::format("roller {:.0f} um needles, {} as stand-in skin",
+                                p.calibration.needle_length_m * 1e6, p.calibration.site);
+    } else if (r.quantity == "array_depth_um") {
+      puncture::Needle n;
+      n.length_m = n.cone_length_m = data::positive(t, "needle_length_um", w) * 1e-6;
+      n.base_radius_m = 0.5e-6 * data::positive(t, "needle_base_diameter_um", w);
+      n.tip_radius_m = data::positive(t, "tip_radius_um", w) * 1e-6;
+      const int needles = static_cast<int>(data::positive(t, "needles", w));
+      const double force = data::positive(t, "force_n", w);
+      const std::string site = data::string(t, "site", w);
+      if (atlas.find(site) == nullptr)
+        w.fail("site", "not an atlas site");
+      const auto stack = atlas.stack(site, subject_of(t, w));
+      const puncture::InsertionModel m(n, puncture::effective_modulus_pa(stack, n.length_m), p);
+      const double u = puncture::stamp_travel_m(m, needles, force, n.length_m);
+      r.unit = "um";
+      r.predicted = 1e6 * m.at_travel(u).depth_m;
+      r.condition = fmt::format("{} needles of {:.0f} um, {} N, {}", needles, n.length_m * 1e6,
+                                core::format_number(force), site);
+    } else if (r.quantity == "puncture_force_mn") {
+      puncture::Needle n;
+      n.tip_radius_m = data::positive(t, "tip_radius_um", w) * 1e-6;
+      const puncture::InsertionModel m(n, p.reference_modulus_pa, p);
+      r.unit = "mN";
+      r.predicted = 1e3 * m.puncture_force_n();
+      r.condition = fmt::format("tip radius {} um, reference skin",
+                                core::format_number(n.tip_radius_m * 1e6));
+    } else if (r.quantity == "pen_channels_per_s") {
+      const std::string model = data::string(t, "model", w);
+      const double depth = data::positive(t, "depth_mm", w);
+      const std::string site = data::string(t, "site", w);
+      const auto c = io::parse_case(
+          fmt::format("[device]\nmodel = \"{}\"\n[procedure]\npasses = 1\n[[zones]]\nsite = "
+                      "\"{}\"\ndepth_mm = {}\n",
+                      model, site, depth),
+          w.text);
+      auto in = puncture::zone_input(c, 0, atlas);
+      in.skin = atlas.stack(site, anatomy::Subject{});  // the population mean, not a draw
+      in.zone_area_m2 = 1e-4;
+      const auto z = puncture::simulate(in, p);
+      r.unit = "channels/s";
+      r.predicted = z.channels_per_s.value_or(0.0);
+      r.condition = fmt::format("{} at {} mm, {}", model, core::format_number(depth), site);
+    } else {
+      w.fail("quantity", "unknown quantity '" + r.quantity + "'");
+    }
+    r.pass = std::abs(r.predicted - r.observed) <= r.tolerance;
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+}  // namespace mnsim::validation
