@@ -24,6 +24,7 @@ void add_run_command(CLI::App& app, Commands& commands);
 void add_atlas_command(CLI::App& app, Commands& commands);
 void add_validate_command(CLI::App& app, Commands& commands);
 void add_case_command(CLI::App& app, Commands& commands);
+void add_plan_command(CLI::App& app, Commands& commands);
 
 // Shared helpers.
 void print(const std::string& text);

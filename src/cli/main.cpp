@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   cli::add_atlas_command(app, commands);
   cli::add_validate_command(app, commands);
   cli::add_case_command(app, commands);
+  cli::add_plan_command(app, commands);
 
   try {
     app.parse(argc, argv);
