@@ -1,12 +1,15 @@
 // Screening: the table, every class of contraindication and its effect on the
 // plan, and the case reader's check of patient.history.
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/planner/atlas_predictor.hpp"
+#include "mnsim/planner/limits.hpp"
 #include "mnsim/planner/planner.hpp"
 #include "mnsim/planner/screening.hpp"
 #include "test_util.hpp"
@@ -180,6 +183,26 @@ TEST(Screening, KnownHistoryCodesParse) {
   text.replace(pos, 12, "history = [\"isotretinoin_6mo\", \"pregnancy\"]");
   const io::Case c = io::parse_case(text, "t.toml");
   EXPECT_EQ(c.patient.history.size(), 2U);
+}
+
+}  // namespace
+}  // namespace mnsim::planner
+
+namespace mnsim::planner {
+namespace {
+
+std::string read_doc(const std::string& rel) {
+  std::ifstream in(std::string(MNSIM_SOURCE_DIR) + "/" + rel);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+TEST(SafetyDoc, ListsEveryCodeAndEverySite) {
+  const std::string doc = read_doc("docs/safety.md");
+  ASSERT_FALSE(doc.empty());
+  for (const auto& r : Screening::builtin().rules())
+    EXPECT_NE(doc.find("`" + r.code + "`"), std::string::npos) << r.code;
+  for (const auto& s : Limits::builtin().sites)
+    EXPECT_NE(doc.find(s.site), std::string::npos) << s.site;
 }
 
 }  // namespace
