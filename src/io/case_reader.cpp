@@ -13,6 +13,7 @@
 #include "mnsim/core/text.hpp"
 #include "mnsim/device/device.hpp"
 #include "mnsim/io/fields.hpp"
+#include "mnsim/planner/screening.hpp"
 #include "mnsim/transport/product.hpp"
 
 namespace mnsim::io {
@@ -520,6 +521,24 @@ void check_semantics(const Case& c, Checker& checker) {
       msg += "; allowed: " + list;
     }
     checker.add("zones[" + std::to_string(i) + "].site", "\"" + site + "\"", msg);
+  }
+  const auto& screening = planner::Screening::builtin();
+  const auto codes = screening.history_codes();
+  for (std::size_t i = 0; i < c.patient.history.size(); ++i) {
+    const auto& code = c.patient.history[i];
+    if (screening.is_history_code(code))
+      continue;
+    std::string msg = "unknown screening code";
+    const std::string guess = core::closest_match(code, codes);
+    if (!guess.empty()) {
+      msg += "; did you mean '" + guess + "'?";
+    } else {
+      std::string list;
+      for (const auto& s : codes)
+        list += (list.empty() ? "" : ", ") + s;
+      msg += "; allowed: " + list;
+    }
+    checker.add("patient.history[" + std::to_string(i) + "]", "\"" + code + "\"", msg);
   }
   const double course_days = (c.course.sessions - 1) * c.course.interval_days;
   if (c.course.horizon_days < course_days) {

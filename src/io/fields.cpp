@@ -40,7 +40,7 @@ constexpr std::array kFields = {
   FieldSpec{"patient.sex", K::Choice, P::Default, "\"female\"", "", -kInf, kInf, false, "female|male", "anatomy", "Sex; selects the sex-specific layer thickness."},
   FieldSpec{"patient.fitzpatrick", K::Integer, P::Default, "3", "", 1, 6, false, "", "response, planner", "Fitzpatrick phototype 1-6; darker types carry more risk of post-inflammatory hyperpigmentation."},
   FieldSpec{"patient.max_downtime_days", K::Real, P::Default, "3", "days", 0, 30, false, "", "planner", "Days of visible redness the patient accepts; the planner keeps within it."},
-  FieldSpec{"patient.history", K::StringList, P::Default, "[]", "", -kInf, kInf, false, "", "planner", "Screening codes, e.g. \"anticoagulants\", \"active_herpes\", \"keloids\", \"pregnancy\"."},
+  FieldSpec{"patient.history", K::StringList, P::Default, "[]", "", -kInf, kInf, false, "", "planner", "Screening codes, e.g. \"anticoagulants\", \"active_herpes\", \"keloids\", \"pregnancy\"; the full list with severities: docs/safety.md (data/planner/contraindications.toml)."},
 
   FieldSpec{"device.model", K::String, P::Optional, "", "", -kInf, kInf, false, "", "device", "A catalogue device (data/devices.toml); the fields below override it. Absent: the device is defined by the fields below."},
   FieldSpec{"device.kind", K::Choice, P::Default, "\"pen\"", "", -kInf, kInf, false, "pen|roller|stamp", "device, puncture", "Kind of device."},

@@ -1,0 +1,66 @@
+// Stage: planner. Screening, then a zone-by-zone plan within the safety limits
+// (limits.hpp), chosen by running a Predictor: per zone and course, NLopt
+// (COBYLA) maximises the predicted collagen gain over the depth setting subject
+// to downtime <= patient.max_downtime_days and the real-depth caps, for each
+// whole number of passes; the course is the fewest sessions that reach the
+// indication's target gain. Model and method: docs/models/planner.md; limits:
+// docs/safety.md.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/io/case.hpp"
+#include "mnsim/planner/limits.hpp"
+#include "mnsim/planner/predictor.hpp"
+#include "mnsim/planner/screening.hpp"
+
+namespace mnsim::planner {
+
+struct PlannerOptions {
+  double xtol_mm = 1e-4;          // NLopt tolerance on the depth setting
+  int max_evaluations = 200;      // NLopt evaluations per (zone, passes, course)
+  double downtime_weight = 1e-3;  // tie-break: per day of downtime, in gain units
+};
+
+struct ZonePlan {
+  std::string site;
+  io::Indication indication = io::Indication::Texture;
+  std::optional<ZoneSetting> setting;        // absent: not planned (see binding_constraint)
+  std::optional<ZonePrediction> prediction;  // at the setting and the plan's course
+  std::string binding_constraint;            // why the setting is what it is (docs/safety.md)
+  std::string binding_detail;                // the same in words, with the numbers
+  ZoneLimits limits;
+  std::vector<std::string> warnings;
+};
+
+struct AnaestheticPlan {
+  std::string product;
+  double minutes = 0;
+};
+
+struct Plan {
+  bool eligible = true;
+  std::vector<Finding> contraindications;
+  std::vector<ZonePlan> zones;
+  std::optional<CourseSetting> course;  // absent when not eligible
+  std::optional<AnaestheticPlan> anaesthetic;
+  std::vector<std::string> warnings;  // plan-wide
+  std::string predictor;              // Predictor::name()
+};
+
+Plan make_plan(const io::Case& c, const Predictor& predictor, const Limits& limits,
+               const Screening& screening, const anatomy::Atlas& atlas,
+               const PlannerOptions& options = {});
+
+// With the built-in limits, screening and atlas.
+Plan make_plan(const io::Case& c, const Predictor& predictor);
+
+// Every way the plan leaves the limits (empty for every plan make_plan
+// returns: it throws NumericalError otherwise). Used by the property test.
+std::vector<std::string> limit_violations(const Plan& plan, const io::Case& c, const Limits& limits,
+                                          const anatomy::Atlas& atlas);
+
+}  // namespace mnsim::planner

@@ -1,0 +1,16 @@
+// Planner: the plan as JSON (INTERFACE.md `plan --json`) and as text. Both
+// carry mnsim::kDisclaimer.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "mnsim/planner/planner.hpp"
+
+namespace mnsim::planner {
+
+nlohmann::json plan_json(const Plan& plan);
+std::string plan_text(const Plan& plan, const io::Case& c);
+
+}  // namespace mnsim::planner

@@ -1,0 +1,609 @@
+#include "mnsim/planner/planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlopt.hpp>
+
+#include "mnsim/core/error.hpp"
+
+namespace mnsim::planner {
+
+namespace {
+
+constexpr double kDowntimeTolDays = 1e-9;  // feasibility: downtime <= max + tol
+constexpr double kRealTolUm = 1e-9;        // feasibility: real depth <= cap + tol
+constexpr double kActiveDays = 0.02;       // a constraint within this is "binding"
+constexpr double kActiveUm = 1.0;
+constexpr double kActiveMm = 1e-3;
+
+std::string pct(double rel) {
+  return fmt::format("{:+.0f} %", (rel - 1.0) * 100.0);
+}
+
+// One zone, one course, one number of passes: the depth setting by NLopt.
+class DepthProblem {
+ public:
+  DepthProblem(const io::Case& c, std::size_t zone, const Predictor& predictor,
+               const ZoneLimits& zl, const CourseSetting& course, int passes, double weight)
+      : c_(c),
+        zone_(zone),
+        predictor_(predictor),
+        zl_(zl),
+        course_(course),
+        passes_(passes),
+        weight_(weight) {}
+
+  const ZonePrediction& at(double depth_mm) {
+    if (!cached_ || depth_mm != cached_x_) {
+      cached_ = predictor_.predict_zone(c_, zone_, ZoneSetting{depth_mm, passes_}, course_);
+      cached_x_ = depth_mm;
+      if (!std::isfinite(cached_->real_depth_um) || !std::isfinite(cached_->downtime_days) ||
+          !std::isfinite(cached_->collagen_gain_rel)) {
+        throw NumericalError(fmt::format("predictor '{}' returned a non-finite value for zone {}",
+                                         predictor_.name(), zone_));
+      }
+      const double obj = objective(*cached_);
+      if (feasible(*cached_) && depth_mm >= zl_.min_setting_mm && depth_mm <= zl_.max_setting_mm &&
+          (!best_x_ || obj > best_obj_)) {
+        best_x_ = depth_mm;
+        best_obj_ = obj;
+      }
+    }
+    return *cached_;
+  }
+
+  [[nodiscard]] bool feasible(const ZonePrediction& p) const {
+    return p.downtime_days <= zl_.max_downtime_days + kDowntimeTolDays &&
+           p.real_depth_um <= zl_.max_real_depth_um + kRealTolUm;
+  }
+  [[nodiscard]] double objective(const ZonePrediction& p) const {
+    return p.collagen_gain_rel - weight_ * p.downtime_days;
+  }
+  [[nodiscard]] std::optional<double> best_x() const { return best_x_; }
+
+  // NLopt callbacks: maximise gain; constraints g <= 0.
+  static double f_objective(unsigned /*n*/, const double* x, double* grad, void* self) {
+    MNSIM_ASSERT(grad == nullptr, "COBYLA is derivative-free");
+    (void)grad;
+    auto* p = static_cast<DepthProblem*>(self);
+    return p->objective(p->at(x[0]));
+  }
+  static double g_downtime(unsigned /*n*/, const double* x, double* /*grad*/, void* self) {
+    auto* p = static_cast<DepthProblem*>(self);
+    return p->at(x[0]).downtime_days - p->zl_.max_downtime_days;
+  }
+  static double g_real_depth(unsigned /*n*/, const double* x, double* /*grad*/, void* self) {
+    auto* p = static_cast<DepthProblem*>(self);
+    return (p->at(x[0]).real_depth_um - p->zl_.max_real_depth_um) / 1000.0;
+  }
+
+ private:
+  const io::Case& c_;
+  std::size_t zone_;
+  const Predictor& predictor_;
+  const ZoneLimits& zl_;
+  CourseSetting course_;
+  int passes_;
+  double weight_;
+  std::optional<ZonePrediction> cached_;
+  double cached_x_ = 0;
+  std::optional<double> best_x_;
+  double best_obj_ = -std::numeric_limits<double>::infinity();
+};
+
+struct ZoneSolution {
+  bool feasible = false;
+  ZoneSetting setting;
+  ZonePrediction prediction;
+  double objective = -std::numeric_limits<double>::infinity();
+  std::string binding;
+  std::string detail;
+};
+
+double round_down_to_step(double x, double step) {
+  const double k = std::floor(x / step + 1e-9);
+  return std::round(k * step * 1e9) / 1e9;
+}
+
+std::string setting_cap_words(const ZoneLimits& zl) {
+  std::string s = fmt::format("the {} of {:.3g} mm", to_string(zl.setting_cap), zl.max_setting_mm);
+  if (zl.phototype_reduced)
+    s += " (reduced for the phototype)";
+  return s;
+}
+
+// The best setting for one zone and course, or infeasible.
+ZoneSolution solve_zone(const io::Case& c, std::size_t zone, const Predictor& predictor,
+                        const ZoneLimits& zl, const CourseSetting& course,
+                        const PlannerOptions& opt) {
+  ZoneSolution best;
+  const double lo = zl.min_setting_mm;
+  const double hi = zl.max_setting_mm;
+  if (!(hi >= lo)) {
+    best.binding = std::string(to_string(zl.setting_cap));
+    best.detail = fmt::format(
+        "the cap ({:.3g} mm) is below the device's shallowest setting "
+        "({:.3g} mm): no setting is allowed",
+        hi, lo);
+    return best;
+  }
+  std::string first_infeasible;
+  for (int passes = zl.min_passes; passes <= zl.max_passes; ++passes) {
+    DepthProblem problem(c, zone, predictor, zl, course, passes, opt.downtime_weight);
+    const ZonePrediction at_lo = problem.at(lo);
+    if (!problem.feasible(at_lo)) {
+      if (first_infeasible.empty()) {
+        first_infeasible =
+            at_lo.downtime_days > zl.max_downtime_days
+                ? fmt::format(
+                      "even {:.3g} mm with {} pass(es) is predicted to give {:.2g} days "
+                      "of downtime, above the accepted {:.3g}",
+                      lo, passes, at_lo.downtime_days, zl.max_downtime_days)
+                : fmt::format(
+                      "even {:.3g} mm reaches {:.0f} um, below which the real-depth cap "
+                      "of {:.0f} um lies",
+                      lo, at_lo.real_depth_um, zl.max_real_depth_um);
+      }
+      continue;
+    }
+    if (hi > lo) {
+      nlopt::opt solver(nlopt::LN_COBYLA, 1);
+      solver.set_lower_bounds(std::vector<double>{lo});
+      solver.set_upper_bounds(std::vector<double>{hi});
+      solver.set_max_objective(&DepthProblem::f_objective, &problem);
+      solver.add_inequality_constraint(&DepthProblem::g_downtime, &problem, 1e-6);
+      solver.add_inequality_constraint(&DepthProblem::g_real_depth, &problem, 1e-6);
+      solver.set_xtol_abs(opt.xtol_mm);
+      solver.set_maxeval(opt.max_evaluations);
+      solver.set_initial_step(std::vector<double>{(hi - lo) / 2.0});
+      std::vector<double> x{lo};
+      double fx = 0;
+      try {
+        solver.optimize(x, fx);
+      } catch (const nlopt::roundoff_limited&) {
+        // The best feasible point seen is kept by the problem.
+      } catch (const nlopt::forced_stop&) {
+      }
+      // Also try the upper bound: COBYLA may stop short of it on a flat ridge.
+      problem.at(hi);
+    }
+    const double x_star = problem.best_x().value_or(lo);
+    const ZonePrediction p_star = problem.at(x_star);
+
+    // The binding constraint, at the continuous optimum.
+    std::string binding;
+    std::string detail;
+    if (x_star >= hi - kActiveMm) {
+      binding = std::string(to_string(zl.setting_cap));
+      detail = "setting at " + setting_cap_words(zl);
+    } else if (p_star.real_depth_um >= zl.max_real_depth_um - kActiveUm) {
+      binding = std::string(to_string(zl.real_depth_cap));
+      detail = fmt::format("predicted real depth at the {} cap of {:.0f} um",
+                           to_string(zl.real_depth_cap), zl.max_real_depth_um);
+    } else if (p_star.downtime_days >= zl.max_downtime_days - kActiveDays) {
+      binding = "downtime";
+      detail = fmt::format("predicted downtime at the accepted {:.3g} days ({} passes)",
+                           zl.max_downtime_days, passes);
+    } else if (p_star.collagen_gain_rel <= 1.0 + 1e-9) {
+      binding = "no_predicted_gain";
+      detail = "no allowed setting is predicted to raise collagen: the least injuring one is given";
+    } else {
+      binding = "no_further_gain";
+      detail = "deeper settings are predicted to add no collagen";
+    }
+
+    // Round down to the device's step, stay feasible, clamp.
+    double x = std::max(lo, round_down_to_step(x_star, zl.step_mm));
+    x = std::clamp(x, lo, hi);
+    ZonePrediction px = problem.at(x);
+    while (!problem.feasible(px) && x > lo) {
+      x = std::clamp(round_down_to_step(x - zl.step_mm, zl.step_mm), lo, hi);
+      px = problem.at(x);
+    }
+    if (!problem.feasible(px))
+      continue;
+    MNSIM_ASSERT(x >= lo && x <= hi, "planned depth outside the zone's limits");
+    const double obj = problem.objective(px);
+    if (!best.feasible || obj > best.objective + 1e-12) {
+      best.feasible = true;
+      best.setting = ZoneSetting{x, passes};
+      best.prediction = px;
+      best.objective = obj;
+      best.binding = binding;
+      best.detail = detail;
+    }
+  }
+  if (!best.feasible) {
+    best.binding = "downtime";
+    best.detail = first_infeasible;
+  }
+  return best;
+}
+
+struct CourseResult {
+  CourseSetting course;
+  std::vector<ZoneSolution> zones;
+  double total_gain = 0;
+};
+
+// Zones that reach their target at this course (counting only `counted`).
+bool targets_met(const CourseResult& r, const std::vector<double>& targets,
+                 const std::vector<bool>& counted) {
+  for (std::size_t i = 0; i < r.zones.size(); ++i) {
+    if (counted[i] && r.zones[i].prediction.collagen_gain_rel < targets[i])
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Plan make_plan(const io::Case& c, const Predictor& predictor, const Limits& limits,
+               const Screening& screening, const anatomy::Atlas& atlas,
+               const PlannerOptions& options) {
+  if (screening.phototype_threshold() != 0 &&
+      screening.phototype_threshold() != limits.phototype_reduced_from) {
+    throw DataError(
+        "data/planner: the dark_phototype rule and limits.toml [phototype] reduced_from differ");
+  }
+  Plan plan;
+  plan.predictor = predictor.name();
+  plan.contraindications = screening.screen(c);
+  plan.eligible = !any(plan.contraindications, Severity::Absolute, Affects::Needling);
+  if (predictor.name() == "atlas-provisional") {
+    plan.warnings.push_back(
+        "Predictions come from the PROVISIONAL atlas predictor (simple rules, docs/models/"
+        "planner.md), not yet from the puncture and healing models.");
+  }
+
+  std::vector<ZoneLimits> zl;
+  std::vector<double> targets;
+  for (std::size_t i = 0; i < c.zones.size(); ++i) {
+    zl.push_back(zone_limits(c, i, limits, atlas));
+    targets.push_back(limits.indication(c.zones[i].indication).target_collagen_gain_rel);
+  }
+
+  std::vector<std::string> absolute_codes;
+  std::vector<std::string> relative_codes;
+  for (const auto& f : plan.contraindications) {
+    // Consent concerns the needling on the patient's history; product and
+    // phototype findings change the plan or the product instead.
+    if (f.severity == Severity::Relative &&
+        (f.affects != Affects::Needling || f.trigger != Trigger::History))
+      continue;
+    auto& list = f.severity == Severity::Absolute ? absolute_codes : relative_codes;
+    if (std::find(list.begin(), list.end(), f.code) == list.end())
+      list.push_back(f.code);
+  }
+  auto joined = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v)
+      s += (s.empty() ? "" : ", ") + x;
+    return s;
+  };
+
+  if (!plan.eligible) {
+    std::vector<std::string> needling;
+    for (const auto& f : plan.contraindications) {
+      if (f.severity == Severity::Absolute && f.affects == Affects::Needling)
+        needling.push_back(f.code);
+    }
+    for (std::size_t i = 0; i < c.zones.size(); ++i) {
+      ZonePlan zp;
+      zp.site = c.zones[i].site;
+      zp.indication = c.zones[i].indication;
+      zp.limits = zl[i];
+      zp.binding_constraint = "contraindication";
+      zp.binding_detail =
+          "not planned: absolute contraindication to needling (" + joined(needling) + ")";
+      zp.warnings.push_back(zp.binding_detail);
+      plan.zones.push_back(std::move(zp));
+    }
+    plan.warnings.push_back("Not eligible for needling: " + joined(needling) +
+                            ". No settings are given.");
+    return plan;
+  }
+  if (!relative_codes.empty()) {
+    plan.warnings.push_back("Relative contraindications (" + joined(relative_codes) +
+                            "): a doctor's consent is needed before this plan is used.");
+  }
+
+  // --- the course: fewest sessions that reach every reachable target ---
+  const auto intervals = limits.interval_candidates();
+  std::map<std::pair<int, std::size_t>, CourseResult> memo;
+  auto solve_course = [&](int sessions, std::size_t k) -> const CourseResult& {
+    auto it = memo.find({sessions, k});
+    if (it != memo.end())
+      return it->second;
+    CourseResult r;
+    r.course = CourseSetting{sessions, intervals[k]};
+    for (std::size_t i = 0; i < c.zones.size(); ++i) {
+      r.zones.push_back(solve_zone(c, i, predictor, zl[i], r.course, options));
+      if (r.zones.back().feasible)
+        r.total_gain += r.zones.back().prediction.collagen_gain_rel - 1.0;
+    }
+    return memo.emplace(std::make_pair(sessions, k), std::move(r)).first->second;
+  };
+  // The best interval for a number of sessions: the most total gain; on a tie
+  // the one closest to the case's interval, then the shorter.
+  auto best_for = [&](int sessions) -> const CourseResult& {
+    const CourseResult* best = nullptr;
+    for (std::size_t k = 0; k < intervals.size(); ++k) {
+      const CourseResult& r = solve_course(sessions, k);
+      if (best == nullptr || r.total_gain > best->total_gain + 1e-9) {
+        best = &r;
+      } else if (std::abs(r.total_gain - best->total_gain) <= 1e-9 &&
+                 std::abs(r.course.interval_days - c.course.interval_days) <
+                     std::abs(best->course.interval_days - c.course.interval_days)) {
+        best = &r;
+      }
+    }
+    return *best;
+  };
+
+  const CourseResult& at_max = best_for(limits.max_sessions);
+  std::vector<bool> counted(c.zones.size(), false);
+  bool any_counted = false;
+  bool any_gain = false;
+  for (std::size_t i = 0; i < c.zones.size(); ++i) {
+    const auto& z = at_max.zones[i];
+    counted[i] = z.feasible && z.prediction.collagen_gain_rel >= targets[i];
+    any_counted = any_counted || counted[i];
+    any_gain = any_gain || (z.feasible && z.prediction.collagen_gain_rel > 1.0 + 1e-9);
+  }
+  const CourseResult* chosen = &at_max;
+  if (any_counted) {
+    for (int s = limits.min_sessions; s <= limits.max_sessions; ++s) {
+      const CourseResult& r = best_for(s);
+      if (targets_met(r, targets, counted)) {
+        chosen = &r;
+        break;
+      }
+    }
+  } else if (!any_gain) {
+    chosen = &best_for(limits.min_sessions);
+  }
+
+  bool any_planned = false;
+  for (std::size_t i = 0; i < c.zones.size(); ++i) {
+    const io::Zone& z = c.zones[i];
+    const ZoneSolution& s = chosen->zones[i];
+    ZonePlan zp;
+    zp.site = z.site;
+    zp.indication = z.indication;
+    zp.limits = zl[i];
+    zp.binding_constraint = s.binding;
+    zp.binding_detail = s.detail;
+    const bool home = c.procedure.setting == io::Setting::Home;
+    if (!s.feasible) {
+      zp.warnings.push_back("not planned: " + s.detail);
+      plan.zones.push_back(std::move(zp));
+      continue;
+    }
+    any_planned = true;
+    zp.setting = s.setting;
+    zp.prediction = s.prediction;
+    const auto& p = s.prediction;
+    if (p.real_depth_um < zl[i].goal_real_depth_um) {
+      std::string w = fmt::format(
+          "predicted real depth {:.0f} um does not reach the goal for {} ({:.0f} um, in the {})",
+          p.real_depth_um, io::to_string(z.indication), zl[i].goal_real_depth_um, zl[i].goal_layer);
+      if (home)
+        w += "; see a provider: the goal needs more than a home device allows";
+      zp.warnings.push_back(w);
+    }
+    if (home && z.indication != io::Indication::FineLines &&
+        z.indication != io::Indication::Texture) {
+      zp.warnings.push_back(
+          fmt::format("{} need treatment below the papillary dermis: see a "
+                      "provider",
+                      io::to_string(z.indication)));
+    }
+    if (p.collagen_gain_rel < targets[i]) {
+      zp.warnings.push_back(fmt::format(
+          "predicted collagen gain {} is below the planning target {} for {} within {} sessions",
+          pct(p.collagen_gain_rel), pct(targets[i]), io::to_string(z.indication),
+          chosen->course.sessions));
+    }
+    if (zl[i].setting_cap == Cap::SensitiveSite) {
+      zp.warnings.push_back(
+          fmt::format("sensitive area: setting capped at {:.3g} mm", zl[i].max_setting_mm));
+    }
+    if (zl[i].phototype_reduced) {
+      zp.warnings.push_back(fmt::format(
+          "Fitzpatrick {}: depth caps x{:.2g} (post-inflammatory hyperpigmentation risk)",
+          c.patient.fitzpatrick, limits.phototype_depth_factor));
+    }
+    if (s.setting.depth_mm > limits.evaluated_max_setting_mm) {
+      zp.warnings.push_back(
+          fmt::format("setting above {:.3g} mm: safety above it was not "
+                      "evaluated in the FDA De Novo record of a pen",
+                      limits.evaluated_max_setting_mm));
+    }
+    if (z.depth_mm) {
+      if (*z.depth_mm > zl[i].max_setting_mm + 1e-12) {
+        zp.warnings.push_back(fmt::format("the case's depth {:.3g} mm exceeds the limit here: {}",
+                                          *z.depth_mm, setting_cap_words(zl[i])));
+      } else {
+        const auto pc = predictor.predict_zone(c, i, ZoneSetting{*z.depth_mm, s.setting.passes},
+                                               chosen->course);
+        if (pc.real_depth_um > zl[i].max_real_depth_um + kRealTolUm) {
+          zp.warnings.push_back(fmt::format(
+              "the case's depth {:.3g} mm is predicted to reach {:.0f} um, beyond the {} cap of "
+              "{:.0f} um",
+              *z.depth_mm, pc.real_depth_um, to_string(zl[i].real_depth_cap),
+              zl[i].max_real_depth_um));
+        }
+      }
+    }
+    if (c.device.kind != io::DeviceKind::Pen && s.binding != "no_predicted_gain" &&
+        std::abs(c.device.needle_length_mm - s.setting.depth_mm) > 1e-9) {
+      zp.warnings.push_back(
+          fmt::format("this needs a {:.3g} mm {}; the case's {} has {:.3g} mm "
+                      "needles",
+                      s.setting.depth_mm, io::to_string(c.device.kind),
+                      io::to_string(c.device.kind), c.device.needle_length_mm));
+    }
+    plan.zones.push_back(std::move(zp));
+  }
+  if (any_planned)
+    plan.course = chosen->course;
+
+  // --- course and device warnings ---
+  if (plan.course) {
+    const bool outside = c.course.sessions < limits.min_sessions ||
+                         c.course.sessions > limits.max_sessions ||
+                         c.course.interval_days < limits.min_interval_days ||
+                         c.course.interval_days > limits.max_interval_days;
+    if (outside) {
+      plan.warnings.push_back(fmt::format(
+          "The case's course ({} sessions every {:.3g} days) is outside the limits ({}-{} "
+          "sessions every {:.3g}-{:.3g} days).",
+          c.course.sessions, c.course.interval_days, limits.min_sessions, limits.max_sessions,
+          limits.min_interval_days, limits.max_interval_days));
+    }
+  }
+  const bool home = c.procedure.setting == io::Setting::Home;
+  if (home && c.device.needle_length_mm > limits.home_max_setting_mm) {
+    plan.warnings.push_back(fmt::format(
+        "The case's device has {:.3g} mm needles: longer than {:.3g} mm is for providers, not "
+        "home use.",
+        c.device.needle_length_mm, limits.home_max_setting_mm));
+  }
+  if (c.device.kind == io::DeviceKind::Pen && c.device.uses > 0) {
+    plan.warnings.push_back(fmt::format(
+        "Pen cartridges are single-use; this one has {} prior uses: use a new cartridge.",
+        c.device.uses));
+  } else if (c.device.kind != io::DeviceKind::Pen) {
+    const int replace = limits.roller_replace_after_uses;
+    if (!home && c.device.uses > 0) {
+      plan.warnings.push_back(
+          fmt::format("A clinic {} is single use; this one has {} prior uses: use a new one.",
+                      io::to_string(c.device.kind), c.device.uses));
+    } else if (home && c.device.uses >= replace) {
+      plan.warnings.push_back(fmt::format(
+          "Replace the {}: {} uses, and a home {} is replaced after {} (12-15 quoted); dull "
+          "needles tear rather than puncture.",
+          io::to_string(c.device.kind), c.device.uses, io::to_string(c.device.kind), replace));
+    } else if (home && plan.course && c.device.uses + plan.course->sessions >= replace) {
+      plan.warnings.push_back(fmt::format(
+          "The {} ({} uses so far) reaches {} uses with this course: replace it after session "
+          "{} (dull needles tear rather than puncture).",
+          io::to_string(c.device.kind), c.device.uses, replace, replace - c.device.uses));
+    }
+  }
+
+  // --- the anaesthetic ---
+  double deepest_um = 0;
+  for (const auto& zp : plan.zones) {
+    if (zp.prediction)
+      deepest_um = std::max(deepest_um, zp.prediction->real_depth_um);
+  }
+  std::vector<std::string> no_anaesthetic;
+  for (const auto& f : plan.contraindications) {
+    if (f.severity == Severity::Absolute && f.affects == Affects::Anaesthetic)
+      no_anaesthetic.push_back(f.code);
+  }
+  const bool needed = any_planned && deepest_um > limits.painless_real_depth_um;
+  if (!no_anaesthetic.empty()) {
+    if (needed || c.procedure.anaesthetic) {
+      plan.warnings.push_back("No topical anaesthetic: contraindicated (" + joined(no_anaesthetic) +
+                              ").");
+    }
+  } else if (needed) {
+    std::string product = limits.default_anaesthetic;
+    if (c.procedure.anaesthetic) {
+      if (predictor.anaesthetic_onset_min(c, c.procedure.anaesthetic->product)) {
+        product = c.procedure.anaesthetic->product;
+      } else {
+        plan.warnings.push_back(
+            fmt::format("The anaesthetic '{}' is unknown to the predictor; planned with '{}'.",
+                        c.procedure.anaesthetic->product, product));
+      }
+    }
+    if (const auto onset = predictor.anaesthetic_onset_min(c, product)) {
+      const double step = limits.round_minutes_to;
+      const double minutes = std::ceil(*onset / step - 1e-9) * step;
+      plan.anaesthetic = AnaestheticPlan{product, minutes};
+      if (c.procedure.anaesthetic && c.procedure.anaesthetic->product == product &&
+          c.procedure.anaesthetic->minutes < minutes) {
+        plan.warnings.push_back(fmt::format(
+            "The case leaves the anaesthetic on for {:.3g} min; its predicted onset needs {:.3g}.",
+            c.procedure.anaesthetic->minutes, minutes));
+      }
+    } else {
+      plan.warnings.push_back(fmt::format(
+          "No onset is known for the default anaesthetic '{}'; none planned.", product));
+    }
+  } else if (any_planned && c.procedure.anaesthetic) {
+    plan.warnings.push_back(fmt::format(
+        "No topical anaesthetic is needed by the plan's rule: the deepest predicted real depth "
+        "({:.0f} um) is within the painless range (<= {:.0f} um); the case's '{}' is optional.",
+        deepest_um, limits.painless_real_depth_um, c.procedure.anaesthetic->product));
+  }
+
+  const auto violations = limit_violations(plan, c, limits, atlas);
+  if (!violations.empty()) {
+    throw NumericalError("the planner produced a setting outside its safety limits (a defect): " +
+                         violations.front());
+  }
+  return plan;
+}
+
+Plan make_plan(const io::Case& c, const Predictor& predictor) {
+  return make_plan(c, predictor, Limits::builtin(), Screening::builtin(),
+                   anatomy::Atlas::builtin());
+}
+
+std::vector<std::string> limit_violations(const Plan& plan, const io::Case& c, const Limits& limits,
+                                          const anatomy::Atlas& atlas) {
+  std::vector<std::string> out;
+  if (!plan.eligible) {
+    for (const auto& z : plan.zones) {
+      if (z.setting)
+        out.push_back(z.site + ": a setting although not eligible");
+    }
+    if (plan.course || plan.anaesthetic)
+      out.push_back("a course or anaesthetic although not eligible");
+    return out;
+  }
+  for (std::size_t i = 0; i < plan.zones.size(); ++i) {
+    const auto& z = plan.zones[i];
+    if (!z.setting)
+      continue;
+    const ZoneLimits zl = zone_limits(c, i, limits, atlas);
+    const double d = z.setting->depth_mm;
+    const auto where = [&](const std::string& what) {
+      return fmt::format("zone {} ({}): {}", i, z.site, what);
+    };
+    if (!(d >= zl.min_setting_mm && d <= zl.max_setting_mm))
+      out.push_back(where(
+          fmt::format("depth {} mm outside [{}, {}]", d, zl.min_setting_mm, zl.max_setting_mm)));
+    if (z.setting->passes < limits.min_passes || z.setting->passes > limits.max_passes)
+      out.push_back(where("passes outside the limits"));
+    if (!z.prediction) {
+      out.push_back(where("a setting without a prediction"));
+      continue;
+    }
+    if (z.prediction->real_depth_um > zl.max_real_depth_um + kRealTolUm)
+      out.push_back(where("real depth beyond its cap"));
+    if (z.prediction->downtime_days > c.patient.max_downtime_days + kDowntimeTolDays)
+      out.push_back(where("downtime beyond the patient's limit"));
+  }
+  if (plan.course) {
+    if (plan.course->sessions < limits.min_sessions || plan.course->sessions > limits.max_sessions)
+      out.push_back("sessions outside the limits");
+    if (plan.course->interval_days < limits.min_interval_days ||
+        plan.course->interval_days > limits.max_interval_days)
+      out.push_back("interval outside the limits");
+  }
+  if (plan.anaesthetic && any(plan.contraindications, Severity::Absolute, Affects::Anaesthetic))
+    out.push_back("an anaesthetic although contraindicated");
+  return out;
+}
+
+}  // namespace mnsim::planner

@@ -1,0 +1,117 @@
+#include "mnsim/planner/report.hpp"
+
+#include <fmt/format.h>
+
+#include "mnsim/core/disclaimer.hpp"
+
+namespace mnsim::planner {
+
+namespace {
+using nlohmann::json;
+
+// Numbers in the plan are rounded for people; the plan itself is exact.
+double r3(double v) {
+  return std::round(v * 1000.0) / 1000.0;
+}
+}  // namespace
+
+json plan_json(const Plan& plan) {
+  json j;
+  j["eligible"] = plan.eligible;
+  j["predictor"] = plan.predictor;
+  j["contraindications"] = json::array();
+  for (const auto& f : plan.contraindications) {
+    j["contraindications"].push_back({{"code", f.code},
+                                      {"severity", to_string(f.severity)},
+                                      {"affects", to_string(f.affects)},
+                                      {"message", f.message},
+                                      {"disputed", f.disputed},
+                                      {"sources", f.sources}});
+  }
+  j["zones"] = json::array();
+  for (const auto& z : plan.zones) {
+    json e;
+    e["site"] = z.site;
+    e["indication"] = io::to_string(z.indication);
+    e["depth_mm"] = z.setting ? json(z.setting->depth_mm) : json(nullptr);
+    e["passes"] = z.setting ? json(z.setting->passes) : json(nullptr);
+    e["real_depth_um"] = z.prediction ? json(r3(z.prediction->real_depth_um)) : json(nullptr);
+    e["downtime_days"] = z.prediction ? json(r3(z.prediction->downtime_days)) : json(nullptr);
+    e["collagen_gain_rel"] =
+        z.prediction ? json(r3(z.prediction->collagen_gain_rel)) : json(nullptr);
+    e["binding_constraint"] = z.binding_constraint;
+    e["binding_detail"] = z.binding_detail;
+    e["limits"] = {{"min_setting_mm", r3(z.limits.min_setting_mm)},
+                   {"max_setting_mm", r3(z.limits.max_setting_mm)},
+                   {"setting_cap", to_string(z.limits.setting_cap)},
+                   {"max_real_depth_um", r3(z.limits.max_real_depth_um)},
+                   {"real_depth_cap", to_string(z.limits.real_depth_cap)},
+                   {"goal_real_depth_um", r3(z.limits.goal_real_depth_um)},
+                   {"goal_layer", z.limits.goal_layer},
+                   {"skin_um", r3(z.limits.skin_um)}};
+    e["warnings"] = z.warnings;
+    j["zones"].push_back(std::move(e));
+  }
+  j["sessions"] = plan.course ? json(plan.course->sessions) : json(nullptr);
+  j["interval_days"] = plan.course ? json(plan.course->interval_days) : json(nullptr);
+  j["anaesthetic"] = plan.anaesthetic ? json{{"product", plan.anaesthetic->product},
+                                             {"minutes", plan.anaesthetic->minutes}}
+                                      : json(nullptr);
+  j["warnings"] = plan.warnings;
+  j["disclaimer"] = std::string(kDisclaimer);
+  return j;
+}
+
+std::string plan_text(const Plan& plan, const io::Case& c) {
+  std::string out = fmt::format("Plan for case '{}' ({}), predictor: {}\n", c.info.name, c.source,
+                                plan.predictor);
+  out += fmt::format("Eligible for needling: {}\n", plan.eligible ? "yes" : "NO");
+  if (plan.contraindications.empty()) {
+    out += "Contraindications: none found in patient.history\n";
+  } else {
+    out += "Contraindications:\n";
+    for (const auto& f : plan.contraindications) {
+      out += fmt::format("  [{} / {}{}] {}: {}\n", to_string(f.severity), to_string(f.affects),
+                         f.disputed ? " / disputed" : "", f.code, f.message);
+    }
+  }
+  if (plan.course) {
+    out += fmt::format("Course: {} sessions, every {:g} days\n", plan.course->sessions,
+                       plan.course->interval_days);
+  } else {
+    out += "Course: none\n";
+  }
+  if (plan.anaesthetic) {
+    out += fmt::format("Anaesthetic: {} for {:g} min before needling\n", plan.anaesthetic->product,
+                       plan.anaesthetic->minutes);
+  } else {
+    out += "Anaesthetic: none\n";
+  }
+  out += fmt::format("\n{:<14}{:<15}{:>7}{:>7}{:>9}{:>10}{:>10}  {}\n", "zone", "indication", "mm",
+                     "passes", "real um", "downtime", "collagen", "binding constraint");
+  for (const auto& z : plan.zones) {
+    if (z.setting && z.prediction) {
+      out += fmt::format("{:<14}{:<15}{:>7.2f}{:>7}{:>9.0f}{:>9.1f}d{:>10}  {}\n", z.site,
+                         io::to_string(z.indication), z.setting->depth_mm, z.setting->passes,
+                         z.prediction->real_depth_um, z.prediction->downtime_days,
+                         fmt::format("{:+.0f}%", (z.prediction->collagen_gain_rel - 1) * 100),
+                         z.binding_constraint);
+    } else {
+      out +=
+          fmt::format("{:<14}{:<15}{:>7}{:>7}{:>9}{:>10}{:>10}  {}\n", z.site,
+                      io::to_string(z.indication), "-", "-", "-", "-", "-", z.binding_constraint);
+    }
+    out += fmt::format("    why: {}\n", z.binding_detail);
+    for (const auto& w : z.warnings)
+      out += fmt::format("    ! {}\n", w);
+  }
+  if (!plan.warnings.empty()) {
+    out += "\nWarnings:\n";
+    for (const auto& w : plan.warnings)
+      out += fmt::format("  ! {}\n", w);
+  }
+  out += "\nLimits and their basis: docs/safety.md. " + std::string(kDisclaimer) + "\n";
+  return out;
+}
+
+}  // namespace mnsim::planner
