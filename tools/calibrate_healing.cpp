@@ -26,6 +26,7 @@
 
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/healing/observations.hpp"
+#include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/io/atomic_file.hpp"
 
 namespace {
@@ -156,7 +157,8 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    const auto rows = mnsim::healing::load_observations();
+    const auto rows =
+        mnsim::pipeline::load_observations_with_doses(mnsim::anatomy::Atlas::builtin());
     Model model{mnsim::response::Params::builtin(), mnsim::healing::Params::builtin()};
     using M = Model;
     std::vector<Group> groups = {
@@ -188,9 +190,9 @@ int main(int argc, char** argv) {
         "from data/validation/healing.toml; do not edit by hand. Least squares (Ceres, "
         "log-parameters, numeric central differences); residual = (predicted - observed) / "
         "sigma; sd from the Ceres covariance at the optimum (delta method to linear scale), "
-        "i.e. implied by the stated sigmas, not rescaled by the residual variance. The dose "
-        "is the PROVISIONAL one (response::provisional_dose): refit when the puncture stage "
-        "supplies it.\n\n"
+        "i.e. implied by the stated sigmas, not rescaled by the residual variance. The injury "
+        "dose of each protocol comes from the puncture stage (pipeline::injury_dose of the "
+        "protocol's device and settings).\n\n"
         "**How little data there is.** erythema: 2 parameters from 3 vendor-chart points "
         "(confidence L; 1 degree of freedom). barrier: 1 parameter from 2 points (young) and "
         "1 from 1 point (aged). remodelling: 3 parameters (collagen production, epidermal "

@@ -8,6 +8,7 @@
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/io/atomic_file.hpp"
 #include "mnsim/io/json.hpp"
+#include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/transport/from_case.hpp"
 
 namespace mnsim::cli {
@@ -38,7 +39,8 @@ std::string deliver_text(const nlohmann::json& j) {
           z["kp_intact_cm_h"].get<double>());
       if (z.contains("channel")) {
         s += fmt::format(
-            "  channels (provisional): radius {:.3g} um, depth {:.4g} um, cell radius {:.3g} um, "
+            "  channels (from the puncture stage): radius {:.3g} um, depth {:.4g} um, cell radius "
+            "{:.3g} um, "
             "reseal {:.3g} h\n",
             z["channel"]["radius_um"].get<double>(), z["channel"]["depth_um"].get<double>(),
             z["channel"]["cell_radius_um"].get<double>(),
@@ -78,20 +80,21 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
   cmd->add_flag("--json", o->json, "Print as JSON");
   cmd->add_option("--csv", o->csv, "Write the first zone's amounts over time as CSV");
   cmd->add_option("--vtk", o->vtk, "Write the first zone's final r-z (or 1D) field as legacy VTK");
-  commands.push_back(
-      {cmd, [o] {
-         const io::Case c = load_or_default(o->case_path);
-         transport::Delivery first;
-         nlohmann::json j = transport::deliver_case(c, anatomy::Atlas::builtin(), &first);
-         j["disclaimer"] = std::string(kDisclaimer);
-         io::require_finite(j);
-         if (!o->csv.empty())
-           io::write_file_atomic(o->csv, transport::to_csv(first.needled));
-         if (!o->vtk.empty())
-           io::write_file_atomic(o->vtk, transport::to_vtk(first.needled, "mnsim deliver"));
-         print(o->json ? dump(j) : deliver_text(j));
-         return 0;
-       }});
+  commands.push_back({cmd, [o] {
+                        const io::Case c = load_or_default(o->case_path);
+                        transport::Delivery first;
+                        const auto skins = pipeline::zone_skins(c, anatomy::Atlas::builtin());
+                        nlohmann::json j = transport::deliver_case(c, skins, &first);
+                        j["disclaimer"] = std::string(kDisclaimer);
+                        io::require_finite(j);
+                        if (!o->csv.empty())
+                          io::write_file_atomic(o->csv, transport::to_csv(first.needled));
+                        if (!o->vtk.empty())
+                          io::write_file_atomic(o->vtk,
+                                                transport::to_vtk(first.needled, "mnsim deliver"));
+                        print(o->json ? dump(j) : deliver_text(j));
+                        return 0;
+                      }});
 }
 
 }  // namespace mnsim::cli

@@ -12,6 +12,7 @@
 #include "mnsim/healing/healing.hpp"
 #include "mnsim/io/atomic_file.hpp"
 #include "mnsim/io/json.hpp"
+#include "mnsim/pipeline/pipeline.hpp"
 
 namespace mnsim::cli {
 
@@ -44,14 +45,17 @@ nlohmann::json zone_json(const io::Zone& z, const healing::Course& c) {
   return j;
 }
 
-std::string zone_text(const io::Zone& z, const healing::Course& c) {
+std::string zone_text(const io::Zone& z, const healing::Course& c,
+                      std::optional<double> anaesthetic_depth_um) {
   const auto& a = c.first_session;
   std::string s = fmt::format("{} ({})\n", z.site, io::to_string(z.indication));
   s += fmt::format(
       "  first session: erythema peak {:.1f}/4, resolved by day {:.1f}; oedema peak {:.1f}/4; "
-      "pain {:.1f}/10 (no anaesthetic depth known); {:.0f} % of channels reach the papillary "
+      "pain {:.1f}/10{}; {:.0f} % of channels reach the papillary "
       "dermis; channels resealed by {:.1f} h\n",
       a.erythema_peak, a.erythema_resolved_day, a.oedema_peak, a.pain_nrs,
+      anaesthetic_depth_um ? fmt::format(" (numbed to {:.0f} um)", *anaesthetic_depth_um)
+                           : std::string(" (no anaesthetic)"),
       100.0 * a.bleeding_fraction, a.barrier_resealed_h);
   s +=
       fmt::format("  PIH risk {:.1f} % per session ({})\n", 100.0 * a.pih.probability, a.pih.basis);
@@ -108,46 +112,58 @@ void add_heal_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--hypothesis", o->hypotheses,
                   "Switch on a labelled, unvalidated product hypothesis (repeatable)")
       ->check(CLI::IsMember({"prp", "vitamin_c"}));
-  commands.push_back({cmd, [o] {
-                        const io::Case c = load_or_default(o->case_path);
-                        if (c.medium) {
-                          throw InputError(InputIssue{
-                              c.source, "medium", "",
-                              "heal needs atlas zones; a case with an explicit [medium] has "
-                              "no skin to heal"});
-                        }
-                        healing::Hypotheses hyp;
-                        for (const auto& h : o->hypotheses) {
-                          hyp.prp = hyp.prp || h == "prp";
-                          hyp.vitamin_c = hyp.vitamin_c || h == "vitamin_c";
-                        }
-                        std::vector<healing::Course> courses;
-                        for (std::size_t z = 0; z < c.zones.size(); ++z)
-                          courses.push_back(healing::simulate_case_zone(c, z, hyp));
-                        // Everything is computed before anything is written.
-                        nlohmann::json j;
-                        j["zones"] = nlohmann::json::array();
-                        for (std::size_t z = 0; z < courses.size(); ++z)
-                          j["zones"].push_back(zone_json(c.zones[z], courses[z]));
-                        j["dose"] = "provisional (response::provisional_dose)";
-                        j["disclaimer"] = kDisclaimer;
-                        io::require_finite(j);
-                        std::string text;
-                        if (!o->json) {
-                          text = fmt::format(
-                              "mnsim heal: {} session(s) every {:g} days, {:g} days simulated "
-                              "(day 0 = first session; dose PROVISIONAL until the puncture "
-                              "stage is integrated)\n\n",
-                              c.course.sessions, c.course.interval_days, c.course.horizon_days);
-                          for (std::size_t z = 0; z < courses.size(); ++z)
-                            text += zone_text(c.zones[z], courses[z]) + "\n";
-                          text += std::string(kDisclaimer) + "\n";
-                        }
-                        if (!o->csv.empty())
-                          io::write_file_atomic(o->csv, csv_text(c, courses));
-                        print(o->json ? dump(j) : text);
-                        return 0;
-                      }});
+  commands.push_back(
+      {cmd, [o] {
+         const io::Case c = load_or_default(o->case_path);
+         if (c.medium) {
+           throw InputError(
+               InputIssue{c.source, "medium", "",
+                          "heal needs atlas zones; a case with an explicit [medium] has "
+                          "no skin to heal"});
+         }
+         healing::Hypotheses hyp;
+         for (const auto& h : o->hypotheses) {
+           hyp.prp = hyp.prp || h == "prp";
+           hyp.vitamin_c = hyp.vitamin_c || h == "vitamin_c";
+         }
+         pipeline::Options popt;
+         popt.hypotheses = hyp;
+         // Transport only for the anaesthetic's numbed depth (pain).
+         popt.delivery = c.procedure.anaesthetic.has_value();
+         io::Case cc = c;
+         if (popt.delivery)
+           cc.product.reset();
+         const auto run = pipeline::run(cc, anatomy::Atlas::builtin(), popt);
+         std::vector<healing::Course> courses;
+         for (const auto& zr : run.zones)
+           courses.push_back(zr.course);
+         // Everything is computed before anything is written.
+         nlohmann::json j;
+         j["zones"] = nlohmann::json::array();
+         for (std::size_t z = 0; z < courses.size(); ++z) {
+           auto zj = zone_json(c.zones[z], courses[z]);
+           const auto& ad = run.zones[z].anaesthetic_depth_um;
+           zj["anaesthetic_depth_um"] = ad ? nlohmann::json(*ad) : nullptr;
+           j["zones"].push_back(std::move(zj));
+         }
+         j["dose"] = "puncture stage (pipeline::injury_dose)";
+         j["disclaimer"] = kDisclaimer;
+         io::require_finite(j);
+         std::string text;
+         if (!o->json) {
+           text = fmt::format(
+               "mnsim heal: {} session(s) every {:g} days, {:g} days simulated "
+               "(day 0 = first session; injury dose from the puncture stage)\n\n",
+               c.course.sessions, c.course.interval_days, c.course.horizon_days);
+           for (std::size_t z = 0; z < courses.size(); ++z)
+             text += zone_text(c.zones[z], courses[z], run.zones[z].anaesthetic_depth_um) + "\n";
+           text += std::string(kDisclaimer) + "\n";
+         }
+         if (!o->csv.empty())
+           io::write_file_atomic(o->csv, csv_text(c, courses));
+         print(o->json ? dump(j) : text);
+         return 0;
+       }});
 }
 
 }  // namespace mnsim::cli

@@ -5,7 +5,7 @@
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/io/case_reader.hpp"
 #include "mnsim/io/json.hpp"
-#include "mnsim/planner/atlas_predictor.hpp"
+#include "mnsim/pipeline/predictor.hpp"
 #include "mnsim/planner/planner.hpp"
 #include "mnsim/planner/report.hpp"
 
@@ -24,9 +24,7 @@ void add_plan_command(CLI::App& app, Commands& commands) {
   cmd->add_flag("--json", o->json, "Print the plan as JSON");
   commands.push_back({cmd, [o] {
                         const io::Case c = io::load_case(o->case_path);
-                        // Provisional until the puncture and healing stages are
-                        // integrated: docs/models/planner.md.
-                        const planner::AtlasPredictor predictor(anatomy::Atlas::builtin());
+                        const pipeline::PipelinePredictor predictor(anatomy::Atlas::builtin());
                         const planner::Plan plan = planner::make_plan(c, predictor);
                         if (o->json) {
                           const auto j = planner::plan_json(plan);

@@ -1,9 +1,11 @@
-// mnsim run [CASE] [--out DIR] [--json]: the whole pipeline.
+// mnsim run [CASE] [--out DIR] [--json]: the whole pipeline, then the plan.
 #include <memory>
+#include <optional>
 
 #include "command.hpp"
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/io/atomic_file.hpp"
+#include "mnsim/pipeline/predictor.hpp"
 #include "report.hpp"
 
 namespace mnsim::cli {
@@ -16,17 +18,24 @@ void add_run_command(CLI::App& app, Commands& commands) {
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
-      "run", "Run the whole pipeline on a case (no CASE: the built-in default case)");
+      "run", "Run the whole pipeline on a case, then plan (no CASE: the built-in default case)");
   cmd->add_option("case", o->case_path, "Case file (TOML); see `mnsim case fields`");
   cmd->add_option("--out", o->out_dir, "Also write result.json and summary.txt into this folder");
   cmd->add_flag("--json", o->json, "Print the result as JSON");
   commands.push_back(
       {cmd, [o] {
          const io::Case c = load_or_default(o->case_path);
-         const auto result = pipeline::run(c, anatomy::Atlas::builtin());
+         const auto& atlas = anatomy::Atlas::builtin();
+         const auto result = pipeline::run(c, atlas);
+         std::optional<planner::Plan> plan;
+         if (!c.medium) {
+           const pipeline::PipelinePredictor predictor(atlas);
+           plan = planner::make_plan(c, predictor);
+         }
+         const planner::Plan* p = plan ? &*plan : nullptr;
          // Everything is computed before anything is written.
-         const auto j = run_json(result);
-         const std::string text = run_text(result);
+         const auto j = run_json(result, p);
+         const std::string text = run_text(result, p);
          if (!o->out_dir.empty()) {
            io::write_files_atomic(o->out_dir, {{"result.json", dump(j)}, {"summary.txt", text}});
          }

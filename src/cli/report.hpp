@@ -9,12 +9,14 @@
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/io/case.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
+#include "mnsim/planner/planner.hpp"
 #include "mnsim/validation/validation.hpp"
 
 namespace mnsim::cli {
 
-nlohmann::json run_json(const pipeline::RunResult& r);
-std::string run_text(const pipeline::RunResult& r);
+// `mnsim run`: the pipeline result and the plan made from it.
+nlohmann::json run_json(const pipeline::RunResult& r, const planner::Plan* plan);
+std::string run_text(const pipeline::RunResult& r, const planner::Plan* plan);
 
 std::string atlas_text(const anatomy::Atlas& atlas,
                        const std::vector<const anatomy::SiteRecord*>& sites,

@@ -154,17 +154,4 @@ Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subj
   return out;
 }
 
-Course simulate_case_zone(const io::Case& c, std::size_t zone_index, const Hypotheses& hypotheses) {
-  const auto& atlas = anatomy::Atlas::builtin();
-  const anatomy::Subject subject{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
-  const auto stack = atlas.stack(c.zones.at(zone_index).site, subject);
-  const auto dose = response::provisional_dose(c, zone_index, stack);
-  CourseOptions opt;
-  opt.horizon_days = c.course.horizon_days;
-  opt.occluded = c.procedure.occluded;
-  opt.hypotheses = hypotheses;
-  return simulate_course(regular_sessions(c.course.sessions, c.course.interval_days, dose), subject,
-                         opt);
-}
-
 }  // namespace mnsim::healing

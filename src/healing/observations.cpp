@@ -36,12 +36,13 @@ struct Prepared {
   response::InjuryDose dose;
 };
 
-Prepared prepare(const io::Case& c) {
-  Prepared p;
-  p.subject = {c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
-  const auto stack = anatomy::Atlas::builtin().stack(c.zones.at(0).site, p.subject);
-  p.dose = response::provisional_dose(c, 0, stack);
-  return p;
+Prepared prepare(const Observation& obs) {
+  const io::Case& c = *obs.protocol;
+  if (!obs.dose) {
+    throw DataError("healing observation '" + obs.id +
+                    "': no injury dose set (use pipeline::load_observations_with_doses)");
+  }
+  return Prepared{{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick}, *obs.dose};
 }
 
 }  // namespace
@@ -103,7 +104,7 @@ double predict(const Observation& obs, const response::Params& rp, const Params&
   if (q == "barrier_recovery_fraction")
     return 1.0 - std::exp(-rp.barrier_rate_per_h(obs.age_years) * obs.at_hour);
   const io::Case& c = *obs.protocol;
-  const Prepared prep = prepare(c);
+  const Prepared prep = prepare(obs);
   if (q == "collagen_rel_change" || q == "epidermis_rel_change") {
     CourseOptions opt;
     opt.horizon_days = std::ceil(obs.at_day);

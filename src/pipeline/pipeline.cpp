@@ -1,21 +1,79 @@
 #include "mnsim/pipeline/pipeline.hpp"
 
+#include "mnsim/pipeline/bridges.hpp"
+#include "mnsim/transport/from_case.hpp"
+
 namespace mnsim::pipeline {
 
 anatomy::Subject subject_of(const io::Case& c) {
   return anatomy::Subject{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
 }
 
-RunResult run(const io::Case& c, const anatomy::Atlas& atlas) {
+healing::Course course_of(const io::Case& c, const response::InjuryDose& dose,
+                          std::optional<double> anaesthetic_depth_um,
+                          const healing::Hypotheses& hypotheses, int steps_per_day,
+                          double rel_tol) {
+  healing::CourseOptions opt;
+  opt.steps_per_day = steps_per_day;
+  opt.rel_tol = rel_tol;
+  opt.horizon_days = c.course.horizon_days;
+  opt.occluded = c.procedure.occluded;
+  opt.hypotheses = hypotheses;
+  opt.anaesthetic_depth_um = anaesthetic_depth_um.value_or(0.0);
+  return healing::simulate_course(
+      healing::regular_sessions(c.course.sessions, c.course.interval_days, dose), subject_of(c),
+      opt);
+}
+
+namespace {
+
+// The intact-skin numbing depth when the cream comes off and needling starts
+// (the zone's "anaesthetic" entry of `deliver --json`).
+std::optional<double> numbed_depth_um(const nlohmann::json& zone, double application_s) {
+  if (!zone.contains("anaesthetic"))
+    return std::nullopt;
+  const auto& an = zone["anaesthetic"];
+  if (!an.contains("numbing_depth_intact_um") || !an.contains("time_s"))
+    return std::nullopt;
+  const auto& t = an["time_s"];
+  const auto& d = an["numbing_depth_intact_um"];
+  for (std::size_t i = 0; i < t.size() && i < d.size(); ++i) {
+    if (t[i].get<double>() >= application_s)
+      return d[i].get<double>();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+RunResult run(const io::Case& c, const anatomy::Atlas& atlas, const Options& options) {
   RunResult r;
   r.case_ = c;
   const auto subject = subject_of(c);
-  for (const auto& z : c.zones) {
+  std::vector<transport::ZoneSkin> skins;
+  for (std::size_t i = 0; i < c.zones.size(); ++i) {
     ZoneResult zr;
-    zr.zone = z;
-    zr.stack = atlas.stack(z.site, subject);
-    zr.dermis_range_um = atlas.dermis_range_um(z.site, subject);
+    zr.zone = c.zones[i];
+    zr.mean_stack = atlas.stack(zr.zone.site, subject);
+    zr.dermis_range_um = atlas.dermis_range_um(zr.zone.site, subject);
+    Punctured p = puncture_zone(c, i, atlas);
+    zr.skin = p.skin;
+    zr.pattern = std::move(p.pattern);
+    zr.dose = injury_dose(zr.pattern, zr.skin);
+    skins.push_back({zr.skin, channel_spec(zr.pattern, c.procedure.occluded)});
     r.zones.push_back(std::move(zr));
+  }
+  const bool has_product = c.product.has_value() || c.procedure.anaesthetic.has_value();
+  if (options.delivery && (has_product || c.medium)) {
+    r.delivery = transport::deliver_case(c, skins);
+  }
+  for (std::size_t i = 0; i < r.zones.size(); ++i) {
+    auto& zr = r.zones[i];
+    if (r.delivery && c.procedure.anaesthetic) {
+      zr.anaesthetic_depth_um =
+          numbed_depth_um((*r.delivery)["zones"][i], c.procedure.anaesthetic->minutes * 60.0);
+    }
+    zr.course = course_of(c, zr.dose, zr.anaesthetic_depth_um, options.hypotheses);
   }
   return r;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <map>
 
@@ -159,8 +160,11 @@ ZoneSolution solve_zone(const io::Case& c, std::size_t zone, const Predictor& pr
       solver.add_inequality_constraint(&DepthProblem::g_real_depth, &problem, 1e-6);
       solver.set_xtol_abs(opt.xtol_mm);
       solver.set_maxeval(opt.max_evaluations);
-      solver.set_initial_step(std::vector<double>{(hi - lo) / 2.0});
-      std::vector<double> x{lo};
+      // Start in the middle: at the shallow end the needles often do not
+      // puncture yet, and a flat objective there stalls a derivative-free
+      // solver (the low end is evaluated above; the best point seen is kept).
+      solver.set_initial_step(std::vector<double>{(hi - lo) / 4.0});
+      std::vector<double> x{0.5 * (lo + hi)};
       double fx = 0;
       try {
         solver.optimize(x, fx);
@@ -196,8 +200,9 @@ ZoneSolution solve_zone(const io::Case& c, std::size_t zone, const Predictor& pr
       detail = "deeper settings are predicted to add no collagen";
     }
 
-    // Round down to the device's step, stay feasible, clamp.
-    double x = std::max(lo, round_down_to_step(x_star, zl.step_mm));
+    // Round down to the device's step (after snapping an optimum that stops
+    // within the solver's tolerance below a step onto it), stay feasible, clamp.
+    double x = std::max(lo, round_down_to_step(x_star + opt.xtol_mm, zl.step_mm));
     x = std::clamp(x, lo, hi);
     ZonePrediction px = problem.at(x);
     while (!problem.feasible(px) && x > lo) {
@@ -321,10 +326,27 @@ Plan make_plan(const io::Case& c, const Predictor& predictor, const Limits& limi
       return it->second;
     CourseResult r;
     r.course = CourseSetting{sessions, intervals[k]};
-    for (std::size_t i = 0; i < c.zones.size(); ++i) {
-      r.zones.push_back(solve_zone(c, i, predictor, zl[i], r.course, options));
-      if (r.zones.back().feasible)
-        r.total_gain += r.zones.back().prediction.collagen_gain_rel - 1.0;
+    // Zones are independent: solved in parallel (the Predictor contract says
+    // predict_zone is thread-safe); each zone's result does not depend on
+    // the thread count, and the total is summed in zone order.
+    const std::size_t n = c.zones.size();
+    r.zones.resize(n);
+    std::vector<std::exception_ptr> errors(n);
+#pragma omp parallel for schedule(dynamic)
+    for (std::size_t i = 0; i < n; ++i) {
+      try {
+        r.zones[i] = solve_zone(c, i, predictor, zl[i], r.course, options);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+    for (const auto& e : errors) {
+      if (e)
+        std::rethrow_exception(e);
+    }
+    for (const auto& z : r.zones) {
+      if (z.feasible)
+        r.total_gain += z.prediction.collagen_gain_rel - 1.0;
     }
     return memo.emplace(std::make_pair(sessions, k), std::move(r)).first->second;
   };

@@ -369,12 +369,14 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
     z.patch_channels.insert(z.patch_channels.end(), v.begin(), v.end());
     std::vector<Channel>().swap(v);
   }
-  const auto nn = nearest_neighbour_m(z.patch_channels, patch);
-  std::vector<std::pair<double, std::uint64_t>> nn_w;
-  nn_w.reserve(nn.size());
-  for (double d : nn)
-    nn_w.emplace_back(d, 1);
-  z.nn_spacing_m = weighted_distribution(std::move(nn_w));
+  if (p.spacing_statistics) {
+    const auto nn = nearest_neighbour_m(z.patch_channels, patch);
+    std::vector<std::pair<double, std::uint64_t>> nn_w;
+    nn_w.reserve(nn.size());
+    for (double d : nn)
+      nn_w.emplace_back(d, 1);
+    z.nn_spacing_m = weighted_distribution(std::move(nn_w));
+  }
   core::Rng cov_rng(in.seed, fmt::format("puncture.zone{}.coverage", in.zone_index), 0);
   z.coverage_fraction = coverage_fraction(z.patch_channels, patch, p.coverage_samples, cov_rng);
   return z;

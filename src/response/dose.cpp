@@ -1,5 +1,4 @@
-// The injury dose: from channel depths (injury_dose) or, provisionally, from
-// the case (provisional_dose).
+// The injury dose from channel depths (injury_dose).
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -91,56 +90,6 @@ InjuryDose injury_dose(std::span<const double> depths_um, double channels_per_cm
     reaching += d > papillary_top_um ? 1.0 : 0.0;
   dose.fraction_reaching_papillary = reaching / n;
   return dose;
-}
-
-InjuryDose provisional_dose(const io::Case& c, std::size_t zone_index,
-                            const anatomy::LayerStack& stack) {
-  namespace data = core::data;
-  constexpr std::string_view kPath = "data/response/provisional.toml";
-  const toml::table root = data::parse(kPath);
-  const data::Where w{std::string(kPath)};
-  auto value = [&](const toml::table& t, std::string_view key) {
-    const auto& e = data::table(t, key, w);
-    core::Bibliography::builtin().require({data::string(e, "source", w)}, w.text);
-    return data::positive(e, "value", w);
-  };
-  const auto& pen = data::table(root, "penetration", w);
-  const auto& geo = data::table(root, "geometry", w);
-  const auto& zone = c.zones.at(zone_index);
-  const auto& dev = c.device;
-  const double setting_um = 1000.0 * zone.depth_mm.value_or(dev.needle_length_mm);
-  double ratio = 0;
-  double per_pass_per_cm2 = 0;
-  switch (dev.kind) {
-    case io::DeviceKind::Roller: {
-      ratio = value(pen, "roller");
-      const double area_cm2 =
-          std::numbers::pi * (dev.drum_diameter_mm / 10.0) * (dev.drum_width_mm / 10.0);
-      per_pass_per_cm2 = dev.needle_count / area_cm2;
-      break;
-    }
-    case io::DeviceKind::Pen: {
-      ratio = value(pen, "pen");
-      const double width_cm = value(geo, "pen_head_width_mm") / 10.0;
-      per_pass_per_cm2 =
-          dev.needle_count * dev.stroke_hz / ((c.procedure.glide_speed_mm_s / 10.0) * width_cm);
-      break;
-    }
-    case io::DeviceKind::Stamp: {
-      ratio = value(pen, "stamp");
-      per_pass_per_cm2 = dev.needle_count / (value(geo, "stamp_head_area_mm2") / 100.0);
-      break;
-    }
-  }
-  const double mean_um = ratio * setting_um;
-  const double spread = value(pen, "depth_spread");
-  constexpr int kDepths = 11;
-  std::vector<double> depths;
-  for (int i = 0; i < kDepths; ++i)
-    depths.push_back(mean_um * (1.0 - spread + 2.0 * spread * i / (kDepths - 1)));
-  const double radius_um = 0.5 * value(geo, "opening_to_base") * dev.needle_base_diameter_um;
-  return injury_dose(depths, per_pass_per_cm2 * c.procedure.passes, radius_um, c.procedure.passes,
-                     stack);
 }
 
 }  // namespace mnsim::response

@@ -6,7 +6,6 @@
 #include "../core/data_toml.hpp"
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
-#include "mnsim/pipeline/pipeline.hpp"
 
 namespace mnsim::transport {
 
@@ -91,51 +90,25 @@ double zone_depth_m(const io::Case& c, const io::Zone& z) {
   return (z.depth_mm ? *z.depth_mm : c.device.needle_length_mm) * 1e-3;
 }
 
-ChannelSpec provisional_channel_spec(const io::Case& c, const io::Zone& z) {
-  constexpr double kPenetration = 0.77;      // Donnelly 2010/11 (LITERATURE.md B)
-  constexpr double kOpeningPerBase = 0.505;  // Kalluri 2011: 70.7 um / 140 um
-  constexpr double kPenSwathM = 7e-3;        // ASSUMPTION
-  ChannelSpec s;
-  const double length = zone_depth_m(c, z);
-  s.needle_length_m = length;
-  s.depth_m = kPenetration * length;
-  s.surface_radius_m = 0.5 * kOpeningPerBase * c.device.needle_base_diameter_um * 1e-6;
-  s.occluded = c.procedure.occluded;
-  const auto& d = c.device;
-  double per_pass = 0;  // channels per m^2
-  switch (d.kind) {
-    case io::DeviceKind::Pen:
-      per_pass = d.stroke_hz * d.needle_count / (c.procedure.glide_speed_mm_s * 1e-3 * kPenSwathM);
-      break;
-    case io::DeviceKind::Roller:
-      per_pass =
-          d.needle_count / (std::numbers::pi * d.drum_diameter_mm * 1e-3 * d.drum_width_mm * 1e-3);
-      break;
-    case io::DeviceKind::Stamp:
-      per_pass = d.needle_count / 1e-4;
-      break;
-  }
-  s.density_per_m2 = per_pass * c.procedure.passes;
-  return s;
-}
-
 namespace {
 
-// One product on one zone: needled (provisional channels) and intact.
-Delivery deliver_zone(const io::Case& c, const io::Zone& z, const anatomy::LayerStack& stack,
+// One product on one zone: needled (the puncture stage's channels) and intact.
+Delivery deliver_zone(const io::Case& c, const io::Zone& z, const ZoneSkin& skin,
                       const anatomy::Atlas& atlas, const ProductSpec& p, Options o) {
   const auto& model = PropertyModel::builtin();
   if (p.anaesthetic) {
     o.numbing_threshold_ug_per_ml = AnaestheticModel::builtin().threshold_ug_per_ml;
     o.numbing_target_depth_m = zone_depth_m(c, z);
   }
-  const Medium m = skin_medium(stack, atlas, p, model, p.anaesthetic, false);
-  return deliver(m, p, provisional_channel_spec(c, z), o, model);
+  const Medium m = skin_medium(skin.stack, atlas, p, model, p.anaesthetic, false);
+  return deliver(m, p, skin.channels, o, model);
 }
 
 }  // namespace
 
-nlohmann::json deliver_case(const io::Case& c, const anatomy::Atlas& atlas, Delivery* first) {
+nlohmann::json deliver_case(const io::Case& c, const std::vector<ZoneSkin>& zones,
+                            Delivery* first) {
+  const auto& atlas = anatomy::Atlas::builtin();
   using nlohmann::json;
   json out;
   out["zones"] = json::array();
@@ -160,18 +133,19 @@ nlohmann::json deliver_case(const io::Case& c, const anatomy::Atlas& atlas, Deli
                                 "mnsim deliver needs a [product] (or procedure.anaesthetic) "
                                 "or an explicit [medium]"});
   }
-  const auto subject = pipeline::subject_of(c);
+  MNSIM_ASSERT(zones.size() == c.zones.size(), "one ZoneSkin per zone");
   const auto& cat = ProductCatalogue::builtin();
   bool first_done = false;
-  for (const auto& zone : c.zones) {
-    const auto stack = atlas.stack(zone.site, subject);
+  for (std::size_t zi = 0; zi < c.zones.size(); ++zi) {
+    const auto& zone = c.zones[zi];
+    const ZoneSkin& skin = zones[zi];
     json z;
     z["site"] = zone.site;
     z["indication"] = std::string(io::to_string(zone.indication));
     bool product_numbs = false;
     if (c.product) {
       const ProductSpec p = product_from_case(*c.product, c.source);
-      Delivery d = deliver_zone(c, zone, stack, atlas, p, opt);
+      Delivery d = deliver_zone(c, zone, skin, atlas, p, opt);
       z.update(to_json(d));
       z["product"] = p.id;
       product_numbs = p.anaesthetic;
@@ -191,7 +165,7 @@ nlohmann::json deliver_case(const io::Case& c, const anatomy::Atlas& atlas, Deli
       o.application_s = c.procedure.anaesthetic->minutes * 60.0;
       o.horizon_s = o.application_s + AnaestheticModel::builtin().follow_after_removal_s;
       o.steps = 0;
-      const Delivery d = deliver_zone(c, zone, stack, atlas, *a, o);
+      const Delivery d = deliver_zone(c, zone, skin, atlas, *a, o);
       json an;
       an["product"] = a->id;
       an["minutes"] = c.procedure.anaesthetic->minutes;

@@ -3,13 +3,14 @@
 #include <cmath>
 
 #include "mnsim/healing/observations.hpp"
+#include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/validation/validation.hpp"
 
 namespace mnsim::validation {
 
 std::vector<Row> healing_rows() {
   std::vector<Row> rows;
-  for (const auto& o : healing::load_observations()) {
+  for (const auto& o : pipeline::load_observations_with_doses(anatomy::Atlas::builtin())) {
     Row r;
     r.id = o.id;
     r.stage = o.quantity == "collagen_rel_change" || o.quantity == "epidermis_rel_change"

@@ -2,6 +2,7 @@
 // keys and output files, as a user or a script sees them.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mnsim/core/resources.hpp"
+#include "mnsim/io/case_reader.hpp"
 
 namespace {
 
@@ -75,16 +77,10 @@ TEST_F(Cli, UnknownCommandIsBadInput) {
   EXPECT_EQ(mnsim("frobnicate").status, 2);
 }
 
-TEST_F(Cli, RunDefaultCasePrintsSummary) {
-  const auto r = mnsim("run");
-  ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("full-face"), std::string::npos);
-  EXPECT_NE(r.out.find("cheek"), std::string::npos);
-  EXPECT_NE(r.out.find("informs decisions"), std::string::npos);
-}
-
-TEST_F(Cli, RunJsonHasZonesInCaseOrder) {
-  const auto r = mnsim("run --json");
+TEST_F(Cli, RunDefaultCaseJsonTextAndFiles) {
+  // One run of the whole pipeline and plan: JSON on stdout, text and JSON files.
+  const auto out = dir_ / "result";
+  const auto r = mnsim("run --json --out " + out.string());
   ASSERT_EQ(r.status, 0) << r.err;
   const json j = json::parse(r.out);
   ASSERT_EQ(j["zones"].size(), 4U);
@@ -92,21 +88,28 @@ TEST_F(Cli, RunJsonHasZonesInCaseOrder) {
   EXPECT_EQ(j["zones"][1]["site"], "cheek");
   EXPECT_EQ(j["zones"][1]["indication"], "acne_scars");
   EXPECT_GT(j["zones"][1]["anatomy"]["dermis_um"].get<double>(), 300);
+  // Every stage answered for every zone, and the run ends with the plan.
+  for (const auto& z : j["zones"]) {
+    EXPECT_GT(z["pattern"]["punctures_per_cm2"].get<double>(), 0) << z["site"];
+    EXPECT_TRUE(z.contains("delivery")) << z["site"];
+    EXPECT_GE(z["response_and_healing"]["collagen_rel_end"].get<double>(), 1.0) << z["site"];
+  }
+  ASSERT_TRUE(j["plan"].is_object());
+  EXPECT_EQ(j["plan"]["zones"].size(), 4U);
   EXPECT_TRUE(j.contains("disclaimer"));
+  ASSERT_TRUE(fs::exists(out / "result.json"));
+  ASSERT_TRUE(fs::exists(out / "summary.txt"));
+  std::ifstream in(out / "result.json");
+  EXPECT_EQ(json::parse(in), j);
+  std::ifstream txt(out / "summary.txt");
+  const std::string summary((std::istreambuf_iterator<char>(txt)), {});
+  EXPECT_NE(summary.find("full-face"), std::string::npos);
+  EXPECT_NE(summary.find("Plan"), std::string::npos);
+  EXPECT_NE(summary.find("informs decisions"), std::string::npos);
 }
 
 TEST_F(Cli, RunIsDeterministic) {
   EXPECT_EQ(mnsim("run --json").out, mnsim("run --json").out);
-}
-
-TEST_F(Cli, RunOutWritesFiles) {
-  const auto out = dir_ / "result";
-  const auto r = mnsim("run --out " + out.string());
-  ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_TRUE(fs::exists(out / "result.json"));
-  EXPECT_TRUE(fs::exists(out / "summary.txt"));
-  std::ifstream in(out / "result.json");
-  EXPECT_NO_THROW({ const json parsed = json::parse(in); });
 }
 
 TEST_F(Cli, BadCaseExitsTwoNamingFileFieldValueAndWritesNothing) {
@@ -138,19 +141,47 @@ TEST_F(Cli, ShowDefaultRoundTrips) {
   const auto r = mnsim("case show-default");
   ASSERT_EQ(r.status, 0);
   const auto p = write("default.toml", r.out);
-  const auto c = mnsim("case check " + p.string());
-  EXPECT_EQ(c.status, 0) << c.err;
-  // The printed default is the built-in one: same zones, same results.
-  EXPECT_EQ(json::parse(mnsim("run " + p.string() + " --json").out)["zones"],
-            json::parse(mnsim("run --json").out)["zones"]);
+  const auto c = mnsim("case check " + p.string() + " --json");
+  ASSERT_EQ(c.status, 0) << c.err;
+  // The printed default is the built-in one: the same case, field for field.
+  json printed = json::parse(c.out);
+  const auto builtin_path = write("builtin.toml", std::string(mnsim::io::default_case_text()));
+  json builtin = json::parse(mnsim("case check " + builtin_path.string() + " --json").out);
+  printed.erase("source");
+  builtin.erase("source");
+  EXPECT_EQ(printed, builtin);
 }
 
-TEST_F(Cli, EveryExampleCaseRuns) {
+class ExampleCase : public Cli, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(ExampleCase, Runs) {
+  const std::string path = GetParam();
+  const auto p = write("example.toml", std::string(*mnsim::core::embedded_file(path)));
+  const auto r = mnsim("run " + p.string() + " --json");
+  ASSERT_EQ(r.status, 0) << path << ": " << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_FALSE(j["zones"].empty()) << path;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ExampleCase,
+                         ::testing::Values("cases/home-roller.toml", "cases/stretch-marks.toml",
+                                           "cases/membrane.toml"),
+                         [](const auto& param_info) {
+                           std::string n = param_info.param.substr(6);
+                           n = n.substr(0, n.find('.'));
+                           for (auto& ch : n)
+                             if (ch == '-')
+                               ch = '_';
+                           return n;
+                         });
+
+TEST_F(Cli, EveryExampleCaseIsCovered) {
+  // A new file in cases/ must be added to ExampleCase above (the default case
+  // is run by RunDefaultCaseJsonTextAndFiles).
+  std::vector<std::string> listed = {"cases/default.toml", "cases/home-roller.toml",
+                                     "cases/stretch-marks.toml", "cases/membrane.toml"};
   for (const auto& path : mnsim::core::embedded_paths("cases/")) {
-    const auto p = write("example.toml", std::string(*mnsim::core::embedded_file(path)));
-    const auto r = mnsim("run " + p.string() + " --json");
-    EXPECT_EQ(r.status, 0) << path << ": " << r.err;
-    EXPECT_NO_THROW({ const json parsed = json::parse(r.out); }) << path;
+    EXPECT_NE(std::find(listed.begin(), listed.end(), std::string(path)), listed.end()) << path;
   }
 }
 

@@ -8,7 +8,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "mnsim/io/case_reader.hpp"
 
 namespace {
 
@@ -110,8 +112,11 @@ TEST_F(Deliver, ZeroPartitionAndNegativeDiffusivityAreExit2) {
   EXPECT_NE(r.err.find("horizon_h"), std::string::npos) << r.err;
 }
 
-TEST_F(Deliver, HomeRollerCaseHasEnhancementAndKp) {
-  // The home-roller case, shortened (1D, 4 h) to keep the suite fast.
+TEST_F(Deliver, HomeRollerCaseHasKpAndNoChannels) {
+  // The home-roller case, shortened (1D, 4 h) to keep the suite fast. The
+  // puncture stage predicts that a 0.25 mm roller ten uses old does not
+  // puncture (docs/models/puncture.md), so there are no channels and no
+  // enhancement ratio, while the intact-skin kp is still reported.
   std::ifstream in(std::string(MNSIM_SOURCE_DIR) + "/cases/home-roller.toml");
   std::string text((std::istreambuf_iterator<char>(in)), {});
   text += "\n[simulation]\nfidelity = \"1d\"\nhorizon_h = 4\n";
@@ -120,10 +125,28 @@ TEST_F(Deliver, HomeRollerCaseHasEnhancementAndKp) {
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["zones"].size(), 2u);
   const auto& z = j["zones"][0];
-  EXPECT_GT(z["enhancement_ratio"].get<double>(), 1.0);
+  EXPECT_TRUE(z["enhancement_ratio"].is_null());
   EXPECT_GT(z["kp_intact_cm_h"].get<double>(), 0.0);
   for (const char* l : {"stratum_corneum", "viable_epidermis", "dermis"})
     EXPECT_TRUE(z["amount_ug_per_cm2"].contains(l)) << l;
+}
+
+TEST_F(Deliver, PenChannelsEnhanceDelivery) {
+  // The default case (pen, hyaluronic acid), shortened to 1D and 4 h.
+  std::string text(mnsim::io::default_case_text());
+  auto replace = [&text](const std::string& from, const std::string& to) {
+    text.replace(text.find(from), from.size(), to);
+  };
+  replace("fidelity = \"axisymmetric\"", "fidelity = \"1d\"");
+  replace("horizon_h = 24", "horizon_h = 4");
+  const auto r = run("deliver " + write("d.toml", text).string() + " --json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["zones"].size(), 4u);
+  for (const auto& z : j["zones"]) {
+    EXPECT_GT(z["enhancement_ratio"].get<double>(), 1.0) << z["site"];
+    EXPECT_GT(z["kp_intact_cm_h"].get<double>(), 0.0) << z["site"];
+  }
 }
 
 }  // namespace

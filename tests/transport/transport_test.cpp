@@ -169,7 +169,14 @@ TEST(Anaesthetic, NeedlingNumbsFaster) {
   c.zones[0].depth_mm = 0.5;
   c.simulation.fidelity = io::Fidelity::OneD;
   c.procedure.anaesthetic = io::Anaesthetic{"emla_5pct", 60};
-  const auto j = deliver_case(c, anatomy::Atlas::builtin());
+  // Pen-like channels 300 um deep, 1e6 per m^2 (100 per cm^2), 60 um radius.
+  ChannelSpec ch;
+  ch.density_per_m2 = 1e6;
+  ch.depth_m = 300e-6;
+  ch.surface_radius_m = 60e-6;
+  ch.needle_length_m = 0.5e-3;
+  const auto stack = anatomy::Atlas::builtin().stack("forehead", {45, anatomy::Sex::Female, 3});
+  const auto j = deliver_case(c, {ZoneSkin{stack, ch}});
   const auto& an = j["zones"][0]["anaesthetic"];
   ASSERT_FALSE(an["numbing_onset_s"].is_null());
   ASSERT_FALSE(an["numbing_onset_intact_s"].is_null());

@@ -113,9 +113,4 @@ Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subj
 std::vector<Session> regular_sessions(int count, double interval_days,
                                       const response::InjuryDose& dose);
 
-// The course of zone `zone_index` of a case, with the provisional dose
-// (response::provisional_dose) until the puncture stage is integrated.
-Course simulate_case_zone(const io::Case& c, std::size_t zone_index,
-                          const Hypotheses& hypotheses = {});
-
 }  // namespace mnsim::healing

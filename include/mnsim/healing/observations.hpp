@@ -31,13 +31,17 @@ struct Observation {
   double at_hour = 0;     // barrier_recovery_fraction: hours after the injury
   double age_years = 0;   // barrier_recovery_fraction
   std::optional<io::Case> protocol;  // the treatment, as a case (zone 0 is used)
+  // The injury of one session of the protocol; set by the caller from the
+  // puncture stage (pipeline::load_observations_with_doses) before predict().
+  std::optional<response::InjuryDose> dose;
   std::string note;
 };
 
 // Reads and checks the table (DataError on a defect).
 std::vector<Observation> load_observations(std::string_view path = "data/validation/healing.toml");
 
-// The model's value for an observation with the given parameters.
+// The model's value for an observation with the given parameters. An
+// observation with a protocol needs its dose set (DataError otherwise).
 double predict(const Observation& obs, const response::Params& rp, const Params& hp);
 
 }  // namespace mnsim::healing

@@ -1,31 +1,58 @@
-// The whole pipeline for one case: each zone through the stages in order.
-// The CLI, the reports and the planner compose this; the stages know nothing
-// of it.
+// The whole pipeline for one case: each zone through the stages in order,
+// anatomy -> puncture -> transport -> response -> healing. The CLI, the
+// reports and the planner compose this; the stages know nothing of it, and
+// bridges.hpp holds the only code that turns one stage's result into the
+// next one's input.
 #pragma once
 
+#include <optional>
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/healing/healing.hpp"
 #include "mnsim/io/case.hpp"
+#include "mnsim/puncture/pattern.hpp"
+#include "mnsim/response/response.hpp"
 
 namespace mnsim::pipeline {
+
+struct Options {
+  bool delivery = true;            // run the transport stage (the slowest)
+  healing::Hypotheses hypotheses;  // labelled, unvalidated product effects (off)
+};
 
 // Everything computed for one [[zones]] entry, stage by stage.
 struct ZoneResult {
   io::Zone zone;
-  anatomy::LayerStack stack;                  // stage 1: population mean for the patient
-  std::pair<double, double> dermis_range_um;  // stage 1: central 80 % across people
+  anatomy::LayerStack mean_stack;              // stage 1: population mean for the patient
+  std::pair<double, double> dermis_range_um;   // stage 1: central 80 % across people
+  anatomy::LayerStack skin;                    // this run's person (seeded draw), used below
+  puncture::ZonePattern pattern;               // stage 3
+  response::InjuryDose dose;                   // stage 5 input, from the pattern
+  std::optional<double> anaesthetic_depth_um;  // stage 4: numbed depth when needling starts
+  healing::Course course;                      // stages 5-6 (course.first_session: acute)
 };
 
 struct RunResult {
   io::Case case_;
-  std::vector<ZoneResult> zones;  // in case order
+  std::vector<ZoneResult> zones;           // in case order
+  std::optional<nlohmann::json> delivery;  // stage 4, `deliver --json` (needs a product)
 };
 
 // The anatomy subject of a case's patient.
 anatomy::Subject subject_of(const io::Case& c);
 
-RunResult run(const io::Case& c, const anatomy::Atlas& atlas);
+RunResult run(const io::Case& c, const anatomy::Atlas& atlas, const Options& options = {});
+
+// Stages 5-6 for one zone given its session dose: the course of c.course.
+// `steps_per_day` (output resolution) and `rel_tol` (CVODE) default to the
+// reporting accuracy; the planner's predictor uses coarser ones.
+healing::Course course_of(const io::Case& c, const response::InjuryDose& dose,
+                          std::optional<double> anaesthetic_depth_um = std::nullopt,
+                          const healing::Hypotheses& hypotheses = {}, int steps_per_day = 24,
+                          double rel_tol = 1e-8);
 
 }  // namespace mnsim::pipeline

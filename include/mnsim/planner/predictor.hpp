@@ -36,6 +36,7 @@ class Predictor {
  public:
   virtual ~Predictor() = default;
   // `zone` indexes c.zones; the device is c.device with the setting applied.
+  // Must be thread-safe: the planner solves zones in parallel.
   [[nodiscard]] virtual ZonePrediction predict_zone(const io::Case& c, std::size_t zone,
                                                     const ZoneSetting& setting,
                                                     const CourseSetting& course) const = 0;

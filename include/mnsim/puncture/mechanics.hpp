@@ -53,6 +53,7 @@ struct MechanicsParams {
   std::vector<double> directions_deg{0, 90, 45, 135};
   double patch_side_m = 10e-3;
   int coverage_samples = 200000;
+  bool spacing_statistics = true;  // nearest-neighbour spacing (the planner's predictor skips it)
   Calibration calibration;
 
   static MechanicsParams load(std::string_view path, const anatomy::Atlas& atlas);

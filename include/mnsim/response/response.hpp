@@ -20,9 +20,8 @@ struct Case;
 
 namespace mnsim::response {
 
-// What one session did to the skin of one zone. The puncture stage fills it
-// (through injury_dose()); before integration provisional_dose() estimates it
-// from the case.
+// What one session did to the skin of one zone, computed by injury_dose()
+// from the puncture stage's channels (pipeline::injury_dose).
 struct InjuryDose {
   double channels_per_cm2 = 0;  // all passes of the session together
   double depth_mean_um = 0;     // channel depth below the surface
@@ -45,13 +44,6 @@ struct InjuryDose {
 // Throws InputError on negative or non-finite inputs.
 InjuryDose injury_dose(std::span<const double> depths_um, double channels_per_cm2,
                        double surface_radius_um, int passes, const anatomy::LayerStack& stack);
-
-// PROVISIONAL (replace with the puncture stage when integrating): the dose of
-// one session in zone `zone_index` of case `c`, estimated from the depth
-// setting, the device and the passes with literature penetration ratios.
-// See docs/models/response.md, "Provisional dose".
-InjuryDose provisional_dose(const io::Case& c, std::size_t zone_index,
-                            const anatomy::LayerStack& stack);
 
 // Parameters of the acute model (data/response/acute.toml and the fitted
 // data/response/calibrated.toml).

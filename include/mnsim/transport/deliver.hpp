@@ -20,8 +20,7 @@
 
 namespace mnsim::transport {
 
-// The channels of one zone. Filled by the puncture stage when the pipeline is
-// integrated; `provisional_channel_spec` (cli) derives one from the case.
+// The channels of one zone, from the puncture stage (pipeline::channel_spec).
 struct ChannelSpec {
   double density_per_m2 = 0;    // channels per m^2 of skin (0: no channels)
   double depth_m = 0;           // channel depth below the surface

@@ -30,23 +30,21 @@ Medium medium_from_case(const io::Medium& m);
 // Throws InputError for an unknown id.
 ProductSpec product_from_case(const io::Product& p, const std::string& file);
 
-// PROVISIONAL (until the puncture stage feeds the pipeline): the channels of a
-// zone from the device and procedure alone. Replace this one function with the
-// puncture result. Assumptions (docs/models/transport.md, "Channels"):
-//  - depth = 0.77 x (zone depth_mm, else device needle length) (Donnelly, in vivo OCT);
-//  - surface radius = 0.5 x 0.505 x needle base diameter (Kalluri: 70.7 um opening
-//    for a 140 um base);
-//  - density = passes x channels per pass per area: pen stroke_hz x needle_count /
-//    (glide_speed x 7 mm swath); roller needle_count / (pi x drum diameter x width);
-//    stamp needle_count per cm^2.
-ChannelSpec provisional_channel_spec(const io::Case& c, const io::Zone& z);
-
 // The needling depth a zone asks for [m] (zone depth, else the needle length).
 double zone_depth_m(const io::Case& c, const io::Zone& z);
 
-// `deliver --json` of a whole case: {"zones": [...]} (INTERFACE.md). Also
-// returns the runs for CSV/VTK through `first` (the first zone's delivery).
-nlohmann::json deliver_case(const io::Case& c, const anatomy::Atlas& atlas,
+// What the earlier stages give one zone: the skin it is treated in and the
+// channels the puncture stage made (pipeline::channel_spec).
+struct ZoneSkin {
+  anatomy::LayerStack stack;
+  ChannelSpec channels;
+};
+
+// `deliver --json` of a whole case: {"zones": [...]} (INTERFACE.md), one
+// entry per c.zones with `zones[i]` its skin and channels (ignored for an
+// explicit [medium]). Also returns the runs for CSV/VTK through `first` (the
+// first zone's delivery).
+nlohmann::json deliver_case(const io::Case& c, const std::vector<ZoneSkin>& zones,
                             Delivery* first = nullptr);
 
 }  // namespace mnsim::transport

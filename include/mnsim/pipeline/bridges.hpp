@@ -1,0 +1,50 @@
+// How one stage's result becomes the next stage's input. The stages know
+// nothing of each other; these functions are the only place they meet.
+#pragma once
+
+#include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/healing/observations.hpp"
+#include "mnsim/io/case.hpp"
+#include "mnsim/puncture/pattern.hpp"
+#include "mnsim/response/response.hpp"
+#include "mnsim/transport/deliver.hpp"
+#include "mnsim/transport/from_case.hpp"
+
+namespace mnsim::pipeline {
+
+// One zone punctured: the pattern and the skin it was made in (the person
+// drawn for that zone from the case seed, puncture::zone_input).
+struct Punctured {
+  puncture::ZonePattern pattern;
+  anatomy::LayerStack skin;
+};
+
+// Runs the puncture stage on zone `zone` of the case. `area_m2` > 0 replaces
+// the zone's area (the planner simulates a 1 cm^2 patch per trial setting:
+// densities and depth distributions do not depend on the area).
+Punctured puncture_zone(const io::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
+                        double area_m2 = 0);
+
+// Transport's channels from a pattern: the session's channel density, the
+// mean channel depth, the equivalent-circle surface radius of the openings
+// (sqrt of the mean major x minor axes / 2) and the needle length used.
+transport::ChannelSpec channel_spec(const puncture::ZonePattern& p, bool occluded);
+
+// The injury of one session: the pattern's depth distribution (its whole-zone
+// histogram, resampled to at most ~2000 representative depths), its channel
+// density and opening, in the skin the channels were made in.
+response::InjuryDose injury_dose(const puncture::ZonePattern& p, const anatomy::LayerStack& skin);
+
+// Convenience: puncture zone `zone` and return its dose.
+response::InjuryDose session_dose(const io::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
+                                  double area_m2 = 0);
+
+// The response/healing observations (data/validation/healing.toml) with the
+// injury dose of each protocol computed by the puncture stage, as the
+// validation rows and the calibration tool need them.
+std::vector<healing::Observation> load_observations_with_doses(const anatomy::Atlas& atlas);
+
+// Every zone punctured, as the transport stage's input (for `mnsim deliver`).
+std::vector<transport::ZoneSkin> zone_skins(const io::Case& c, const anatomy::Atlas& atlas);
+
+}  // namespace mnsim::pipeline

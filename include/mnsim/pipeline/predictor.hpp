@@ -1,0 +1,50 @@
+// The planner's predictor made of the real stages: puncture for the depth
+// reached and the injury dose, response for the downtime, healing for the
+// collagen gain, transport for the anaesthetic onset.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/planner/predictor.hpp"
+#include "mnsim/response/response.hpp"
+
+namespace mnsim::pipeline {
+
+class PipelinePredictor final : public planner::Predictor {
+ public:
+  explicit PipelinePredictor(const anatomy::Atlas& atlas) : atlas_(atlas) {}
+
+  // real_depth_um: mean channel depth of a 1 cm^2 patch simulated with the
+  // setting (0 when nothing punctures); downtime_days: the day erythema of
+  // the first session resolves; collagen_gain_rel: dermal collagen 90 days
+  // after the last session (the follow-up of the Kenkel 2021 data the
+  // healing model is fitted to).
+  [[nodiscard]] planner::ZonePrediction predict_zone(
+      const io::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
+      const planner::CourseSetting& course) const override;
+
+  // Minutes of application until the numbed depth of intact skin reaches
+  // every zone's depth setting (1D transport, the largest over the zones),
+  // at most kMaxApplicationMin; nullopt for a product that is not a
+  // catalogue anaesthetic.
+  [[nodiscard]] std::optional<double> anaesthetic_onset_min(
+      const io::Case& c, std::string_view product) const override;
+
+  [[nodiscard]] std::string name() const override { return "pipeline"; }
+
+  static constexpr double kFollowUpDays = 90;
+  static constexpr double kMaxApplicationMin = 120;  // Bjerring 1990's longest application
+
+ private:
+  const anatomy::Atlas& atlas_;
+  // Puncture results per (zone, setting): the planner revisits settings.
+  // Guarded by mutex_: the planner calls predict_zone from several threads.
+  mutable std::mutex mutex_;
+  mutable std::map<std::tuple<std::size_t, double, int>, std::pair<response::InjuryDose, double>>
+      doses_;
+};
+
+}  // namespace mnsim::pipeline
