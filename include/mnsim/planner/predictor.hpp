@@ -1,6 +1,6 @@
 // Planner: what the planner asks of the simulation. The planner chooses
 // settings by RUNNING a Predictor: the pipeline implements it with the real
-// puncture, transport and healing stages; AtlasPredictor is the provisional
+// puncture, transport and healing stages; AtlasPredictor is a rule-based
 // one (atlas_predictor.hpp); tests supply simple ones.
 #pragma once
 
