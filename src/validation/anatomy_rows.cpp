@@ -8,6 +8,7 @@
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
 #include "mnsim/validation/validation.hpp"
+#include "row_reader.hpp"
 
 namespace mnsim::validation {
 
@@ -28,7 +29,7 @@ double quantity_um(const anatomy::LayerStack& st, const std::string& quantity,
     return st.thickness_m(Layer::Subcutis) * 1e6;
   if (quantity == "stratum_corneum_um")
     return st.thickness_m(Layer::StratumCorneum) * 1e6;
-  w.fail("quantity", "unknown quantity '" + quantity + "'");
+  w.fail("quantity", fmt::format("unknown quantity '{}'", quantity));
 }
 
 // The model's value for a (site, sex, age); sex "any" is the mean of both.
@@ -52,29 +53,17 @@ std::vector<Row> anatomy_rows(const anatomy::Atlas& atlas) {
   namespace data = core::data;
   constexpr std::string_view kPath = "data/validation/anatomy.toml";
   const toml::table root = data::parse(kPath);
-  const auto& bib = core::Bibliography::builtin();
   std::vector<Row> rows;
   for (const auto& node : data::array_of_tables(root, "row", {std::string(kPath)})) {
     const auto& t = *node.as_table();
-    Row r;
-    r.id = data::string(t, "id", {std::string(kPath) + ": a [[row]]"});
-    const data::Where w{std::string(kPath) + ": row '" + r.id + "'"};
-    r.stage = "anatomy";
-    r.source = data::string(t, "source", w);
-    bib.require({r.source}, w.text);
-    r.quantity = data::string(t, "quantity", w);
+    detail::RowStart start = detail::read_row_start(t, kPath, "anatomy");
+    Row& r = start.row;
+    const auto& w = start.where;
     const std::string site = data::string(t, "site", w);
     if (atlas.find(site) == nullptr)
       w.fail("site", "not an atlas site");
     const std::string sex = data::string(t, "sex", w);
     const double age = data::real(t, "age_years", w);
-    r.observed = data::real(t, "observed", w);
-    r.tolerance = data::real(t, "tolerance", w);
-    if (!(r.tolerance >= 0))
-      w.fail("tolerance", "must be >= 0");
-    r.used_for_fitting = data::boolean(t, "used_for_fitting", w);
-    if (const auto* n = t.get("note"); n != nullptr && n->is_string())
-      r.note = n->as_string()->get();
     if (r.quantity == "dermis_rel_change") {
       const double age_ref = data::real(t, "age_ref_years", w);
       r.unit = "fraction";

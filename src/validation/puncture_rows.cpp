@@ -11,6 +11,7 @@
 #include "mnsim/puncture/mechanics.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/validation/validation.hpp"
+#include "row_reader.hpp"
 
 namespace mnsim::validation {
 
@@ -62,24 +63,15 @@ std::vector<Row> puncture_rows(const anatomy::Atlas& atlas) {
   namespace data = core::data;
   constexpr std::string_view kPath = "data/validation/puncture.toml";
   const toml::table root = data::parse(kPath);
-  const auto& bib = core::Bibliography::builtin();
   const auto& p = MechanicsParams::builtin();
   std::vector<Row> rows;
   for (const auto& node : data::array_of_tables(root, "row", {std::string(kPath)})) {
     const auto& t = *node.as_table();
-    Row r;
-    r.id = data::string(t, "id", {std::string(kPath) + ": a [[row]]"});
-    const data::Where w{std::string(kPath) + ": row '" + r.id + "'"};
-    r.stage = "puncture";
-    r.source = data::string(t, "source", w);
-    bib.require({r.source}, w.text);
-    r.quantity = data::string(t, "quantity", w);
-    r.observed = data::real(t, "observed", w);
-    r.tolerance = data::real(t, "tolerance", w);
-    if (!(r.tolerance >= 0))
-      w.fail("tolerance", "must be >= 0");
-    r.used_for_fitting = data::boolean(t, "used_for_fitting", w);
-    r.note = data::string(t, "note", w);
+    detail::RowStart start = detail::read_row_start(t, kPath, "puncture");
+    Row& r = start.row;
+    const auto& w = start.where;
+    if (r.note.empty())
+      w.fail("note", "every puncture row explains its configuration");
     if (r.quantity == "roller_depth_um" || r.quantity == "roller_opening_um") {
       const auto at = calibration_roller(p, atlas);
       r.unit = "um";
@@ -129,7 +121,7 @@ std::vector<Row> puncture_rows(const anatomy::Atlas& atlas) {
       r.predicted = z.channels_per_s.value_or(0.0);
       r.condition = fmt::format("{} at {} mm, {}", model, core::format_number(depth), site);
     } else {
-      w.fail("quantity", "unknown quantity '" + r.quantity + "'");
+      w.fail("quantity", fmt::format("unknown quantity '{}'", r.quantity));
     }
     r.pass = std::abs(r.predicted - r.observed) <= r.tolerance;
     rows.push_back(std::move(r));

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/cli_harness.hpp"
+
 #include <nlohmann/json.hpp>
 #include "mnsim/io/case_reader.hpp"
 
@@ -16,46 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Out {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using Out = mnsim::testing::CliResult;
 
-class Deliver : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mnsim_deliver_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  Out run(const std::string& args) const {
-    const auto err_path = dir_ / "stderr.txt";
-    const std::string cmd = std::string(MNSIM_EXE) + " " + args + " 2>" + err_path.string();
-    Out r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr)
-      return r;
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-      r.out.append(buf.data(), n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    std::ifstream e(err_path);
-    r.err.assign(std::istreambuf_iterator<char>(e), {});
-    return r;
-  }
-  fs::path write(const std::string& name, const std::string& text) const {
-    const auto p = dir_ / name;
-    std::ofstream(p) << text;
-    return p;
-  }
-  fs::path dir_;
-};
+class Deliver : public mnsim::testing::CliTest {};
 
 constexpr const char* kMembrane = R"(
 [[medium.layers]]

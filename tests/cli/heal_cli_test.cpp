@@ -8,52 +8,18 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+
+#include "../support/cli_harness.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using Result = mnsim::testing::CliResult;
 
-class HealCli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mnsim_heal_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  Result mnsim(const std::string& args) const {
-    const auto err_path = dir_ / "stderr.txt";
-    const std::string cmd = std::string(MNSIM_EXE) + " " + args + " 2>" + err_path.string();
-    Result r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr)
-      return r;
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-      r.out.append(buf.data(), n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    std::ifstream e(err_path);
-    r.err.assign(std::istreambuf_iterator<char>(e), {});
-    return r;
-  }
-  fs::path write(const std::string& name, const std::string& text) const {
-    const auto p = dir_ / name;
-    std::ofstream(p) << text;
-    return p;
-  }
-  fs::path dir_;
-};
+class HealCli : public mnsim::testing::CliTest {};
 
 const char* kCase = R"(
 [[zones]]
