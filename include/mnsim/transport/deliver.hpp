@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mnsim/transport/cell3d.hpp"
 #include "mnsim/transport/medium.hpp"
 #include "mnsim/transport/product.hpp"
 
@@ -28,6 +29,9 @@ struct ChannelSpec {
   double surface_radius_m = 0;  // channel radius at the surface (taken as a cylinder)
   double needle_length_m = 0;   // for the resealing law (longer needles reseal slower)
   bool occluded = false;        // covered after treatment (reseals slower)
+  // 3D only: the actual channels of one periodic cell (the puncture stage's
+  // positions); empty: `regular_layout(density, depth, radius)`.
+  std::optional<ChannelLayout> layout;
 };
 
 enum class Fidelity { OneD, Axisymmetric, ThreeD };
@@ -41,7 +45,8 @@ struct Options {
   double memory_limit_bytes = 0;  // grids needing more are refused; 0: half the physical memory
   double numbing_threshold_ug_per_ml = 0;  // > 0: numbing depth (tissue concentration threshold)
   double numbing_target_depth_m = 0;       // numbing onset: the depth reaches this
-  std::string file = "<options>";          // named in input errors
+  double tolerance_3d = 1e-4;      // 3D: step-doubling tolerance (max |u error| / donor conc.)
+  std::string file = "<options>";  // named in input errors
 
   // Every problem as InputIssues (fields of the case: simulation.*).
   [[nodiscard]] std::vector<InputIssue> check() const;
@@ -61,9 +66,12 @@ struct Run {
   double mass_balance_rel_error = 0;
   int steps = 0;
   int rebuilds = 0;
-  // The final field for VTK: concentration c [ug/mL] on nz x nr cells.
+  long douglas_steps = 0;  // 3D: ADI steps taken (adaptive)
+  // The final field for VTK: concentration c [ug/mL] on nz x nr cells (r-z),
+  // or nz x ny x nx cells (3D: r_faces_m holds the x faces, y_faces_m the y).
   std::vector<double> z_faces_m;
   std::vector<double> r_faces_m;
+  std::vector<double> y_faces_m;
   std::vector<double> field_ug_per_ml;
 };
 
