@@ -60,19 +60,6 @@ void factor_cyclic(int n, const double* a, const double* b, const double* c, dou
   beta = 1.0 / (1.0 + zc[0] + alpha * zc[n - 1]);
 }
 
-// Solves in place with the factors of factor_cyclic.
-void solve_cyclic(int n, const double* m, const double* am, const double* cp, const double* zc,
-                  double alpha, double beta, double* x) {
-  x[0] *= m[0];
-  for (int i = 1; i < n; ++i)
-    x[i] = x[i] * m[i] - am[i] * x[i - 1];
-  for (int i = n - 2; i >= 0; --i)
-    x[i] -= cp[i] * x[i + 1];
-  const double s = (x[0] + alpha * x[n - 1]) * beta;
-  for (int i = 0; i < n; ++i)
-    x[i] -= s * zc[i];
-}
-
 double harmonic_face(double area, double h1, double dk1, double h2, double dk2) {
   return area / (0.5 * h1 / dk1 + 0.5 * h2 / dk2);
 }
@@ -478,14 +465,55 @@ void Cell3d::stage_explicit_x(double dt) {
             s_don += sd;
           }
         }
-        solve_cyclic(n, &xm_[sz(xc) * sz(n)], &xam_[sz(xc) * sz(n)], &xcp_[sz(xc) * sz(n)],
-                     &xzc_[sz(xc) * sz(n)], xal_[sz(xc)], xbe_[sz(xc)], r.data());
         std::copy(r.begin(), r.end(), d_.begin() + static_cast<long>(base));
+      }
+      // The x lines of the plane, four at a time (independent recurrences
+      // interleaved to hide the latency of each).
+      int iy = 0;
+      for (; iy + 4 <= n; iy += 4) {
+        const int* xc = &xid_[sz(rc) * sz(n) + sz(iy)];
+        solve_cyclic_lines<4>(n, xc, &d_[index(0, iy, iz)]);
+      }
+      for (; iy < n; ++iy) {
+        const int* xc = &xid_[sz(rc) * sz(n) + sz(iy)];
+        solve_cyclic_lines<1>(n, xc, &d_[index(0, iy, iz)]);
       }
       ex_clear_[sz(iz)] = s_clear;
       ex_sink_[sz(iz)] = s_sink;
       ex_donor_[sz(iz)] = s_don;
     }
+  }
+}
+
+template <int L>
+void Cell3d::solve_cyclic_lines(int n, const int* cls, double* x0) const {
+  const double* m[L];
+  const double* am[L];
+  const double* cp[L];
+  const double* zc[L];
+  double* x[L];
+  for (int l = 0; l < L; ++l) {
+    const Sz o = sz(cls[l]) * sz(n);
+    m[l] = &xm_[o];
+    am[l] = &xam_[o];
+    cp[l] = &xcp_[o];
+    zc[l] = &xzc_[o];
+    x[l] = x0 + sz(l) * sz(n);
+  }
+  for (int l = 0; l < L; ++l)
+    x[l][0] *= m[l][0];
+  for (int i = 1; i < n; ++i) {
+    for (int l = 0; l < L; ++l)
+      x[l][i] = x[l][i] * m[l][i] - am[l][i] * x[l][i - 1];
+  }
+  for (int i = n - 2; i >= 0; --i) {
+    for (int l = 0; l < L; ++l)
+      x[l][i] -= cp[l][i] * x[l][i + 1];
+  }
+  for (int l = 0; l < L; ++l) {
+    const double sl = (x[l][0] + xal_[sz(cls[l])] * x[l][n - 1]) * xbe_[sz(cls[l])];
+    for (int i = 0; i < n; ++i)
+      x[l][i] -= sl * zc[l][i];
   }
 }
 

@@ -84,7 +84,8 @@ std::vector<InputIssue> Options::check() const {
 }
 
 Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
-               std::vector<std::string>* warnings, const ResealingLaw& law) {
+               std::vector<std::string>* warnings, const ResealingLaw& law,
+               const ChannelLayout* given) {
   {
     auto issues = opt.check();
     auto more = check_medium(m, opt.dx_m, opt.file);
@@ -113,8 +114,8 @@ Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, cons
   const bool three_d = channels && opt.fidelity == Fidelity::ThreeD;
   ChannelLayout layout;
   if (three_d) {
-    if (ch->layout && !ch->layout->channels.empty()) {
-      layout = *ch->layout;
+    if (given != nullptr && !given->channels.empty()) {
+      layout = *given;
     } else {
       layout = regular_layout(ch->density_per_m2, geo.depth_m, geo.radius_m);
     }
@@ -274,9 +275,15 @@ Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, cons
 
 Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSpec& ch,
                  const Options& opt, const PropertyModel& model, const ResealingLaw& law) {
+  return deliver(skin, product, ch, ChannelLayout{}, opt, model, law);
+}
+
+Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSpec& ch,
+                 const ChannelLayout& layout, const Options& opt, const PropertyModel& model,
+                 const ResealingLaw& law) {
   Delivery d;
   const double open_dk = model.d_water_m2_s(product) * model.channel_hindrance;
-  d.needled = run_medium(skin, &ch, open_dk, opt, &d.warnings, law);
+  d.needled = run_medium(skin, &ch, open_dk, opt, &d.warnings, law, &layout);
   const bool channels = ch.density_per_m2 > 0 && ch.surface_radius_m > 0;
   if (channels) {
     d.reseal_time_s = law.reseal_time_s(ch.needle_length_m, ch.occluded);

@@ -109,6 +109,8 @@ class Cell3d {
   void factor(double w);
   void stage_explicit_x(double dt);
   void stage_y();
+  template <int L>
+  void solve_cyclic_lines(int n, const int* cls, double* x0) const;
   void stage_z(double dt);
   [[nodiscard]] double gd_sum() const;
 

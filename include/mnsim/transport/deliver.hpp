@@ -29,9 +29,6 @@ struct ChannelSpec {
   double surface_radius_m = 0;  // channel radius at the surface (taken as a cylinder)
   double needle_length_m = 0;   // for the resealing law (longer needles reseal slower)
   bool occluded = false;        // covered after treatment (reseals slower)
-  // 3D only: the actual channels of one periodic cell (the puncture stage's
-  // positions); empty: `regular_layout(density, depth, radius)`.
-  std::optional<ChannelLayout> layout;
 };
 
 enum class Fidelity { OneD, Axisymmetric, ThreeD };
@@ -88,14 +85,24 @@ struct Delivery {
 // Runs a medium with or without channels (ch == nullptr or density 0: none).
 // `open_dk` is D*K of an open channel. Throws InputError for bad options or
 // media, NumericalError for a grid too large (before allocating it).
+// 3D: `layout` (when given and not empty) is the actual channel cell (the
+// puncture stage's positions); otherwise `regular_layout(density, depth,
+// radius)`. Ignored by the other fidelities.
 Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
                std::vector<std::string>* warnings = nullptr,
-               const ResealingLaw& law = ResealingLaw::builtin());
+               const ResealingLaw& law = ResealingLaw::builtin(),
+               const ChannelLayout* layout = nullptr);
 
 // The full stage for one zone: needled (with `ch`) and intact runs, kp and
 // the enhancement ratio.
 Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSpec& ch,
                  const Options& opt, const PropertyModel& model = PropertyModel::builtin(),
+                 const ResealingLaw& law = ResealingLaw::builtin());
+// The same with the actual channel cell for the 3D fidelity (`ch` still gives
+// the density, the resealing and the intact comparison).
+Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSpec& ch,
+                 const ChannelLayout& layout, const Options& opt,
+                 const PropertyModel& model = PropertyModel::builtin(),
                  const ResealingLaw& law = ResealingLaw::builtin());
 
 // JSON of one zone (INTERFACE.md keys), and the VTK / CSV renderings.
