@@ -28,6 +28,7 @@ void add_heal_command(CLI::App& app, Commands& commands);
 void add_deliver_command(CLI::App& app, Commands& commands);
 void add_pattern_command(CLI::App& app, Commands& commands);
 void add_plan_command(CLI::App& app, Commands& commands);
+void add_bench_command(CLI::App& app, Commands& commands);
 
 // Shared helpers.
 void print(const std::string& text);

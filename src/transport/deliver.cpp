@@ -1,5 +1,6 @@
 #include "mnsim/transport/deliver.hpp"
 
+#include <omp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,6 +48,22 @@ void lag_and_flux(const Trace& tr, Run& r) {
   r.lag_time_s = j > 0 ? std::max(0.0, tr.time_s[k] - tr.cumulative_out[k] / j) : 0.0;
 }
 
+// Trace (per m^2) -> Run (per cm^2): amounts, flux out, past-SC, lag, balance.
+void finish_run(const Trace& tr, Run& r) {
+  r.time_s = tr.time_s;
+  for (const auto& a : tr.amount) {
+    std::vector<double> v(a.size());
+    std::transform(a.begin(), a.end(), v.begin(), [](double x) { return x * kUgPerM2ToUgPerCm2; });
+    r.amount_ug_per_cm2.push_back(std::move(v));
+  }
+  for (double x : tr.out_rate)
+    r.flux_out_ug_per_cm2_h.push_back(x * kUgPerM2ToUgPerCm2 * 3600.0);
+  for (double x : tr.past_group0)
+    r.past_sc_ug_per_cm2.push_back(x * kUgPerM2ToUgPerCm2);
+  lag_and_flux(tr, r);
+  r.mass_balance_rel_error = tr.mass_balance_rel_error;
+}
+
 }  // namespace
 
 std::vector<InputIssue> Options::check() const {
@@ -58,11 +75,8 @@ std::vector<InputIssue> Options::check() const {
     out.push_back({file, "simulation.dx_um", num(dx_m * 1e6), "must be > 0"});
   if (steps < 0)
     out.push_back({file, "steps", std::to_string(steps), "must be >= 0"});
-  if (fidelity == Fidelity::ThreeD) {
-    out.push_back({file, "simulation.fidelity", "\"3d\"",
-                   "the 3D periodic-cell solver is not part of this version; use \"1d\" or "
-                   "\"axisymmetric\""});
-  }
+  if (!(tolerance_3d > 0) || !(tolerance_3d < 1))
+    out.push_back({file, "tolerance_3d", num(tolerance_3d), "must be in (0, 1)"});
   if (numbing_threshold_ug_per_ml < 0)
     out.push_back(
         {file, "numbing_threshold_ug_per_ml", num(numbing_threshold_ug_per_ml), "must be >= 0"});
@@ -70,7 +84,8 @@ std::vector<InputIssue> Options::check() const {
 }
 
 Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
-               std::vector<std::string>* warnings, const ResealingLaw& law) {
+               std::vector<std::string>* warnings, const ResealingLaw& law,
+               const ChannelLayout* given) {
   {
     auto issues = opt.check();
     auto more = check_medium(m, opt.dx_m, opt.file);
@@ -96,6 +111,15 @@ Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, cons
     }
   }
   const bool rz = channels && opt.fidelity == Fidelity::Axisymmetric;
+  const bool three_d = channels && opt.fidelity == Fidelity::ThreeD;
+  ChannelLayout layout;
+  if (three_d) {
+    if (given != nullptr && !given->channels.empty()) {
+      layout = *given;
+    } else {
+      layout = regular_layout(ch->density_per_m2, geo.depth_m, geo.radius_m);
+    }
+  }
   // Size the grid and refuse it before allocating anything.
   double nz = 0;
   for (const auto& l : m.layers)
@@ -105,8 +129,17 @@ Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, cons
     nr = (geo.radius_m > 0 ? std::max(1.0, std::ceil(geo.radius_m / opt.dx_m - 1e-9)) : 0.0) +
          std::max(1.0, std::ceil((geo.cell_radius_m - geo.radius_m) / opt.dx_m - 1e-9));
   }
+  if (three_d) {
+    const double side = std::ceil(layout.cell_side_m / opt.dx_m - 1e-9);
+    nr = side * side;
+  }
   const double nodes = nz * nr;
-  const double bytes = estimate_bytes(nodes, rz ? 2 : 1, rz ? 10 + 4 * std::log2(nodes) : 3);
+  const double bytes =
+      three_d
+          ? cell3d_estimate_bytes(cell3d_columns(layout.cell_side_m, opt.dx_m),
+                                  static_cast<int>(nz), static_cast<int>(m.layers.size()),
+                                  static_cast<int>(layout.channels.size()), omp_get_max_threads())
+          : estimate_bytes(nodes, rz ? 2 : 1, rz ? 10 + 4 * std::log2(nodes) : 3);
   const double limit =
       opt.memory_limit_bytes > 0 ? opt.memory_limit_bytes : 0.5 * physical_memory_bytes();
   if (bytes > limit) {
@@ -132,6 +165,57 @@ Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, cons
       warnings->push_back("fewer than 100 time steps over the horizon");
   }
   const double reseal = channels ? law.reseal_time_s(ch->needle_length_m, ch->occluded) : 0.0;
+  if (three_d) {
+    Run r3;
+    for (const auto& l : m.layers)
+      r3.layers.push_back(l.name);
+    Cell3d cell(m, g, layout, opt.dx_m, open_dk_m2_s);
+    const double thr3 = opt.numbing_threshold_ug_per_ml;
+    Observer3d obs3 = [&](double t, const Cell3d& c) {
+      if (thr3 > 0) {
+        const auto conc = c.row_concentration();
+        double depth = 0;
+        for (std::size_t i = 0; i < conc.size(); ++i) {
+          if (g.layer[i] == 0)
+            continue;
+          if (conc[i] * kUgPerM3ToUgPerMl < thr3)
+            break;
+          depth = g.top_m[i] + g.h_m[i];
+        }
+        r3.numbing_depth_um.push_back(depth * 1e6);
+        if (!r3.numbing_onset_s && opt.numbing_target_depth_m > 0 &&
+            depth >= opt.numbing_target_depth_m)
+          r3.numbing_onset_s = t;
+      }
+    };
+    const OpenFraction open3 = [&law, reseal](double t) { return law.open_fraction(t, reseal); };
+    const Trace tr = simulate_3d(cell, m.donor, open3, ro, static_cast<int>(m.layers.size()), obs3,
+                                 opt.tolerance_3d, &r3.douglas_steps);
+    finish_run(tr, r3);
+    r3.steps = ro.steps;
+    r3.rebuilds = tr.rebuilds;
+    r3.z_faces_m = g.top_m;
+    r3.z_faces_m.push_back(total);
+    for (int i = 0; i <= cell.nx(); ++i) {
+      r3.r_faces_m.push_back(i * cell.hx_m());
+      r3.y_faces_m.push_back(i * cell.hx_m());
+    }
+    r3.field_ug_per_ml.resize(cell.size());
+    for (int iz = 0; iz < cell.nz(); ++iz) {
+      const double k =
+          m.layers[static_cast<std::size_t>(g.layer[static_cast<std::size_t>(iz)])].partition;
+      for (int iy = 0; iy < cell.nx(); ++iy) {
+        for (int ix = 0; ix < cell.nx(); ++ix) {
+          const std::size_t i = cell.index(ix, iy, iz);
+          r3.field_ug_per_ml[i] = cell.u()[i] * k * kUgPerM3ToUgPerMl;
+        }
+      }
+    }
+    if (r3.mass_balance_rel_error > 1e-8)
+      throw NumericalError(fmt::format("transport: mass balance off by {:.2e} (relative)",
+                                       r3.mass_balance_rel_error));
+    return r3;
+  }
   Builder build = [&](double f) {
     if (!channels)
       return build_1d(m, g);
@@ -177,18 +261,7 @@ Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, cons
     }
   };
   const Trace tr = simulate(build, m.donor, open, ro, n_groups, final_obs);
-  r.time_s = tr.time_s;
-  for (const auto& a : tr.amount) {
-    std::vector<double> v(a.size());
-    std::transform(a.begin(), a.end(), v.begin(), [](double x) { return x * kUgPerM2ToUgPerCm2; });
-    r.amount_ug_per_cm2.push_back(std::move(v));
-  }
-  for (double x : tr.out_rate)
-    r.flux_out_ug_per_cm2_h.push_back(x * kUgPerM2ToUgPerCm2 * 3600.0);
-  for (double x : tr.past_group0)
-    r.past_sc_ug_per_cm2.push_back(x * kUgPerM2ToUgPerCm2);
-  lag_and_flux(tr, r);
-  r.mass_balance_rel_error = tr.mass_balance_rel_error;
+  finish_run(tr, r);
   r.steps = ro.steps;
   r.rebuilds = tr.rebuilds;
   r.z_faces_m = g.top_m;
@@ -202,9 +275,15 @@ Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, cons
 
 Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSpec& ch,
                  const Options& opt, const PropertyModel& model, const ResealingLaw& law) {
+  return deliver(skin, product, ch, ChannelLayout{}, opt, model, law);
+}
+
+Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSpec& ch,
+                 const ChannelLayout& layout, const Options& opt, const PropertyModel& model,
+                 const ResealingLaw& law) {
   Delivery d;
   const double open_dk = model.d_water_m2_s(product) * model.channel_hindrance;
-  d.needled = run_medium(skin, &ch, open_dk, opt, &d.warnings, law);
+  d.needled = run_medium(skin, &ch, open_dk, opt, &d.warnings, law, &layout);
   const bool channels = ch.density_per_m2 > 0 && ch.surface_radius_m > 0;
   if (channels) {
     d.reseal_time_s = law.reseal_time_s(ch.needle_length_m, ch.occluded);
@@ -261,6 +340,8 @@ nlohmann::json to_json(const Delivery& d) {
   j["numerics"] = {{"steps", r.steps},
                    {"rebuilds", r.rebuilds},
                    {"mass_balance_rel_error", r.mass_balance_rel_error}};
+  if (r.douglas_steps > 0)
+    j["numerics"]["douglas_steps"] = r.douglas_steps;
   j["warnings"] = d.warnings;
   return j;
 }
@@ -292,6 +373,24 @@ std::string to_vtk(const Run& r, const std::string& title) {
   const std::size_t nx = r.r_faces_m.size();
   const std::size_t ny = r.z_faces_m.size();
   os << "# vtk DataFile Version 3.0\n" << title << "\nASCII\nDATASET RECTILINEAR_GRID\n";
+  if (!r.y_faces_m.empty()) {
+    // 3D: x, y in the cell (um), z = -depth (um); x fastest, as stored.
+    os << "DIMENSIONS " << nx << ' ' << r.y_faces_m.size() << ' ' << ny << "\n";
+    os << "X_COORDINATES " << nx << " double\n";
+    for (double x : r.r_faces_m)
+      os << fmt::format("{:.9g} ", x * 1e6);
+    os << "\nY_COORDINATES " << r.y_faces_m.size() << " double\n";
+    for (double y : r.y_faces_m)
+      os << fmt::format("{:.9g} ", y * 1e6);
+    os << "\nZ_COORDINATES " << ny << " double\n";
+    for (double z : r.z_faces_m)
+      os << fmt::format("{:.9g} ", -z * 1e6);
+    os << "\nCELL_DATA " << r.field_ug_per_ml.size()
+       << "\nSCALARS concentration_ug_per_ml double 1\nLOOKUP_TABLE default\n";
+    for (double c : r.field_ug_per_ml)
+      os << fmt::format("{:.9g}\n", c);
+    return os.str();
+  }
   os << "DIMENSIONS " << nx << ' ' << ny << " 1\n";
   os << "X_COORDINATES " << nx << " double\n";
   for (double x : r.r_faces_m)

@@ -201,3 +201,58 @@ TEST(CaseProducts, UnknownProductIdSuggestsTheClosest) {
 
 }  // namespace
 }  // namespace mnsim::transport
+
+namespace mnsim::transport {
+namespace {
+
+TEST(Deliver3d, ThreeDFidelityRunsWithARegularOrAGivenLayout) {
+  const auto& atlas = anatomy::Atlas::builtin();
+  const auto stack = atlas.stack("cheek", anatomy::Subject{45, anatomy::Sex::Female, 3});
+  const auto* p = ProductCatalogue::builtin().find("niacinamide_serum");
+  Medium m = skin_medium(stack, atlas, *p, PropertyModel::builtin(), false, false);
+  // A thin dermis keeps the 3D grid small for the test.
+  m.layers.back().thickness_m = 200e-6;
+  Options o;
+  o.fidelity = Fidelity::ThreeD;
+  o.horizon_s = 1800;
+  o.dx_m = 10e-6;
+  o.steps = 30;
+  o.tolerance_3d = 1e-3;
+  ChannelSpec ch{2e7, 150e-6, 20e-6, 1e-3, false};
+  const Delivery d = deliver(m, *p, ch, o);
+  EXPECT_LT(d.needled.mass_balance_rel_error, 1e-10);
+  EXPECT_GT(d.needled.douglas_steps, 0);
+  ASSERT_TRUE(d.enhancement_ratio.has_value());
+  EXPECT_GT(*d.enhancement_ratio, 1.0);
+  EXPECT_EQ(d.needled.y_faces_m.size(), d.needled.r_faces_m.size());
+  EXPECT_NE(to_vtk(d.needled, "t").find("DIMENSIONS"), std::string::npos);
+  // The same cell given explicitly (as the puncture stage will) gives the same.
+  const double side = 1.0 / std::sqrt(2e7);
+  ChannelLayout lay{side, {{0.5 * side, 0.5 * side, 150e-6, 20e-6}}};
+  const Delivery g = deliver(m, *p, ch, lay, o);
+  EXPECT_DOUBLE_EQ(g.needled.past_sc_ug_per_cm2.back(), d.needled.past_sc_ug_per_cm2.back());
+  // Two channels at other positions deliver more than one.
+  lay.channels.push_back({0.1 * side, 0.2 * side, 150e-6, 20e-6});
+  const Delivery two = deliver(m, *p, ch, lay, o);
+  EXPECT_GT(two.needled.past_sc_ug_per_cm2.back(), d.needled.past_sc_ug_per_cm2.back());
+}
+
+TEST(Deliver3d, HugeGridRefusedBeforeAllocation) {
+  Options o;
+  o.fidelity = Fidelity::ThreeD;
+  o.dx_m = 0.5e-6;
+  o.memory_limit_bytes = 1e8;
+  Medium m;
+  m.layers.push_back({"a", 1e-3, 1e-10, 1.0, 0.0});
+  m.donor.concentration = 1e6;
+  ChannelSpec ch{1e6, 5e-4, 50e-6, 1e-3, false};
+  try {
+    (void)run_medium(m, &ch, 1e-9, o);
+    FAIL() << "no NumericalError";
+  } catch (const NumericalError& e) {
+    EXPECT_NE(std::string(e.what()).find("GB"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace mnsim::transport

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mnsim/transport/cell3d.hpp"
 #include "mnsim/transport/medium.hpp"
 #include "mnsim/transport/product.hpp"
 
@@ -40,7 +41,8 @@ struct Options {
   double memory_limit_bytes = 0;  // grids needing more are refused; 0: half the physical memory
   double numbing_threshold_ug_per_ml = 0;  // > 0: numbing depth (tissue concentration threshold)
   double numbing_target_depth_m = 0;       // numbing onset: the depth reaches this
-  std::string file = "<options>";          // named in input errors
+  double tolerance_3d = 1e-4;      // 3D: step-doubling tolerance (max |u error| / donor conc.)
+  std::string file = "<options>";  // named in input errors
 
   // Every problem as InputIssues (fields of the case: simulation.*).
   [[nodiscard]] std::vector<InputIssue> check() const;
@@ -60,9 +62,12 @@ struct Run {
   double mass_balance_rel_error = 0;
   int steps = 0;
   int rebuilds = 0;
-  // The final field for VTK: concentration c [ug/mL] on nz x nr cells.
+  long douglas_steps = 0;  // 3D: ADI steps taken (adaptive)
+  // The final field for VTK: concentration c [ug/mL] on nz x nr cells (r-z),
+  // or nz x ny x nx cells (3D: r_faces_m holds the x faces, y_faces_m the y).
   std::vector<double> z_faces_m;
   std::vector<double> r_faces_m;
+  std::vector<double> y_faces_m;
   std::vector<double> field_ug_per_ml;
 };
 
@@ -79,14 +84,24 @@ struct Delivery {
 // Runs a medium with or without channels (ch == nullptr or density 0: none).
 // `open_dk` is D*K of an open channel. Throws InputError for bad options or
 // media, NumericalError for a grid too large (before allocating it).
+// 3D: `layout` (when given and not empty) is the actual channel cell (the
+// puncture stage's positions); otherwise `regular_layout(density, depth,
+// radius)`. Ignored by the other fidelities.
 Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
                std::vector<std::string>* warnings = nullptr,
-               const ResealingLaw& law = ResealingLaw::builtin());
+               const ResealingLaw& law = ResealingLaw::builtin(),
+               const ChannelLayout* layout = nullptr);
 
 // The full stage for one zone: needled (with `ch`) and intact runs, kp and
 // the enhancement ratio.
 Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSpec& ch,
                  const Options& opt, const PropertyModel& model = PropertyModel::builtin(),
+                 const ResealingLaw& law = ResealingLaw::builtin());
+// The same with the actual channel cell for the 3D fidelity (`ch` still gives
+// the density, the resealing and the intact comparison).
+Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSpec& ch,
+                 const ChannelLayout& layout, const Options& opt,
+                 const PropertyModel& model = PropertyModel::builtin(),
                  const ResealingLaw& law = ResealingLaw::builtin());
 
 // JSON of one zone (INTERFACE.md keys), and the VTK / CSV renderings.

@@ -1,0 +1,802 @@
+#include "mnsim/transport/cell3d.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <utility>
+
+#include "mnsim/core/error.hpp"
+
+namespace mnsim::transport {
+
+namespace {
+
+using Sz = std::size_t;
+
+Sz sz(int i) {
+  return static_cast<Sz>(i);
+}
+
+// Factors of the cyclic tridiagonal system a_i x_{i-1} + b_i x_i + c_i x_{i+1}
+// = d_i (indices mod n) by Sherman-Morrison on T + u v^T: T with
+// b'_0 = b_0 - gamma, b'_{n-1} = b_{n-1} - a_0 c_{n-1} / gamma, gamma = -b_0;
+// u = (gamma, 0.., c_{n-1}), v = (1, 0.., a_0 / gamma). Stores the Thomas
+// factors of T (m = 1/pivot, am = a m, cp = c m), z = T^-1 u, and the scalars
+// alpha = a_0 / gamma, beta = 1 / (1 + v.z). n == 1: x = d / b.
+void factor_cyclic(int n, const double* a, const double* b, const double* c, double* m, double* am,
+                   double* cp, double* zc, double& alpha, double& beta) {
+  if (n == 1) {
+    m[0] = 1.0 / b[0];
+    am[0] = cp[0] = zc[0] = 0;
+    alpha = beta = 0;
+    return;
+  }
+  const double gamma = -b[0];
+  auto bb = [&](int i) {
+    double v = b[i];
+    if (i == 0)
+      v -= gamma;
+    if (i == n - 1)
+      v -= a[0] * c[n - 1] / gamma;
+    return v;
+  };
+  m[0] = 1.0 / bb(0);
+  am[0] = 0;
+  cp[0] = c[0] * m[0];
+  for (int i = 1; i < n; ++i) {
+    m[i] = 1.0 / (bb(i) - a[i] * cp[i - 1]);
+    am[i] = a[i] * m[i];
+    cp[i] = c[i] * m[i];
+  }
+  // z = T^-1 u.
+  zc[0] = gamma * m[0];
+  for (int i = 1; i < n; ++i)
+    zc[i] = (i == n - 1 ? c[n - 1] * m[i] : 0.0) - am[i] * zc[i - 1];
+  for (int i = n - 2; i >= 0; --i)
+    zc[i] -= cp[i] * zc[i + 1];
+  alpha = a[0] / gamma;
+  beta = 1.0 / (1.0 + zc[0] + alpha * zc[n - 1]);
+}
+
+double harmonic_face(double area, double h1, double dk1, double h2, double dk2) {
+  return area / (0.5 * h1 / dk1 + 0.5 * h2 / dk2);
+}
+
+template <class Key>
+int intern(std::map<Key, int>& seen, std::vector<Key>& keys, Key k) {
+  auto it = seen.find(k);
+  if (it != seen.end())
+    return it->second;
+  const int id = static_cast<int>(keys.size());
+  seen.emplace(k, id);
+  keys.push_back(std::move(k));
+  return id;
+}
+
+}  // namespace
+
+ChannelLayout regular_layout(double density_per_m2, double depth_m, double radius_m) {
+  ChannelLayout l;
+  l.cell_side_m = 1.0 / std::sqrt(density_per_m2);
+  l.channels.push_back({0.5 * l.cell_side_m, 0.5 * l.cell_side_m, depth_m, radius_m});
+  return l;
+}
+
+int cell3d_columns(double cell_side_m, double dx_m) {
+  return std::max(1, static_cast<int>(std::ceil(cell_side_m / dx_m - 1e-9)));
+}
+
+double cell3d_estimate_bytes(int n_side, int nz, int n_layers, int n_channels, int threads) {
+  const double cols = static_cast<double>(n_side) * n_side;
+  const double cells = cols * nz;
+  const double rc = std::min(static_cast<double>(nz), n_layers * (n_channels + 1.0));
+  // u, the increment and the two step-doubling copies; slab buffers; phi
+  // planes, x/y keys and run lists per row class; z classes (8 doubles per
+  // row) bounded by the columns and by the channel rims.
+  return cells * 32 + threads * static_cast<double>(nz) * n_side * 8 + rc * cols * (8 + 16 + 16) +
+         std::min(cols, 64.0 + 16.0 * n_channels * n_side) * nz * 8 * 8 + 64.0 * nz;
+}
+
+Cell3d::Cell3d(const Medium& m, const DepthGrid& g, const ChannelLayout& layout, double dx_m,
+               double open_dk_m2_s)
+    : open_dk_(open_dk_m2_s),
+      donor_(m.donor),
+      sink_(m.perfect_sink),
+      donor_u_(m.donor.concentration) {
+  if (!(layout.cell_side_m > 0) || !(dx_m > 0) || g.h_m.empty())
+    throw NumericalError("transport 3D: bad cell side, spacing or depth grid");
+  if (donor_.finite && !(donor_.capacity > 0))
+    throw NumericalError("transport: a finite donor needs a positive volume");
+  n_ = cell3d_columns(layout.cell_side_m, dx_m);
+  nz_ = static_cast<int>(g.h_m.size());
+  hx_ = layout.cell_side_m / n_;
+  const int n = n_;
+  const Sz cols = sz(n) * sz(n);
+  for (int iz = 0; iz < nz_; ++iz) {
+    const auto& l = m.layers[sz(g.layer[sz(iz)])];
+    h_.push_back(g.h_m[sz(iz)]);
+    layer_.push_back(g.layer[sz(iz)]);
+    cap_.push_back(g.h_m[sz(iz)] * l.partition);
+    dkt_.push_back(l.diffusivity_m2_s * l.partition);
+    kclear_.push_back(g.h_m[sz(iz)] * l.partition * l.clearance_per_s);
+  }
+  // Rows each channel covers (cell centre above its depth), as in r-z.
+  std::vector<int> crow;
+  for (const auto& ch : layout.channels) {
+    int k = 0;
+    while (k < nz_ && g.top_m[sz(k)] + 0.5 * g.h_m[sz(k)] < ch.depth_m)
+      ++k;
+    crow.push_back(ch.radius_m > 0 ? k : 0);
+  }
+  std::vector<int> breaks(crow.begin(), crow.end());
+  std::sort(breaks.begin(), breaks.end());
+  breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
+  // Row classes: (layer, number of channel-depth breaks at or above the row).
+  std::map<std::pair<int, int>, int> rc_of;
+  for (int iz = 0; iz < nz_; ++iz) {
+    const int k =
+        static_cast<int>(std::upper_bound(breaks.begin(), breaks.end(), iz) - breaks.begin());
+    const auto key = std::make_pair(layer_[sz(iz)], k);
+    auto it = rc_of.find(key);
+    if (it == rc_of.end()) {
+      it = rc_of.emplace(key, static_cast<int>(rc_row_.size())).first;
+      rc_row_.push_back(iz);
+    }
+    rc_.push_back(it->second);
+  }
+  const int nrc = static_cast<int>(rc_row_.size());
+  // Area fraction of each column inside each channel (16 x 16 samples,
+  // nearest periodic image).
+  const double side = layout.cell_side_m;
+  constexpr int kSub = 16;
+  phi_.assign(sz(nrc), std::vector<double>(cols, 0.0));
+  for (std::size_t c = 0; c < layout.channels.size(); ++c) {
+    const auto& ch = layout.channels[c];
+    if (crow[c] == 0)
+      continue;
+    const int k0 = static_cast<int>(std::floor((ch.x_m - ch.radius_m) / hx_)) - 1;
+    const int k1 =
+        std::min(k0 + n - 1, static_cast<int>(std::floor((ch.x_m + ch.radius_m) / hx_)) + 1);
+    const int j0 = static_cast<int>(std::floor((ch.y_m - ch.radius_m) / hx_)) - 1;
+    const int j1 =
+        std::min(j0 + n - 1, static_cast<int>(std::floor((ch.y_m + ch.radius_m) / hx_)) + 1);
+    const double r2 = ch.radius_m * ch.radius_m;
+    for (int kj = j0; kj <= j1; ++kj) {
+      const int iy = ((kj % n) + n) % n;
+      for (int ki = k0; ki <= k1; ++ki) {
+        const int ix = ((ki % n) + n) % n;
+        int inside = 0;
+        for (int sj = 0; sj < kSub; ++sj) {
+          double dy = (iy + (sj + 0.5) / kSub) * hx_ - ch.y_m;
+          dy -= side * std::round(dy / side);
+          for (int si = 0; si < kSub; ++si) {
+            double dx = (ix + (si + 0.5) / kSub) * hx_ - ch.x_m;
+            dx -= side * std::round(dx / side);
+            inside += dx * dx + dy * dy <= r2 ? 1 : 0;
+          }
+        }
+        if (inside == 0)
+          continue;
+        const double frac = static_cast<double>(inside) / (kSub * kSub);
+        for (int r = 0; r < nrc; ++r) {
+          if (rc_row_[sz(r)] < crow[c])
+            phi_[sz(r)][sz(iy) * sz(n) + sz(ix)] += frac;
+        }
+      }
+    }
+  }
+  for (auto& p : phi_) {
+    for (double& v : p)
+      v = std::min(v, 1.0);
+  }
+  // Line classes: identical phi profiles share coefficients and factors.
+  xid_.resize(sz(nrc) * sz(n));
+  yid_.resize(sz(nrc) * sz(n));
+  zid_.resize(cols);
+  for (int r = 0; r < nrc; ++r) {
+    std::map<std::vector<double>, int> xs, ys;
+    std::vector<std::vector<double>> xk, yk;
+    const auto& p = phi_[sz(r)];
+    for (int iy = 0; iy < n; ++iy) {
+      std::vector<double> key(p.begin() + static_cast<long>(iy) * n,
+                              p.begin() + static_cast<long>(iy + 1) * n);
+      xid_[sz(r) * sz(n) + sz(iy)] = static_cast<int>(xkey_.size()) + intern(xs, xk, key);
+    }
+    for (int ix = 0; ix < n; ++ix) {
+      std::vector<double> key(sz(n));
+      for (int iy = 0; iy < n; ++iy)
+        key[sz(iy)] = p[sz(iy) * sz(n) + sz(ix)];
+      yid_[sz(r) * sz(n) + sz(ix)] = static_cast<int>(ykey_.size()) + intern(ys, yk, key);
+    }
+    for (auto& k : xk) {
+      xkey_.push_back(std::move(k));
+      xrc_.push_back(r);
+    }
+    for (auto& k : yk) {
+      ykey_.push_back(std::move(k));
+      yrc_.push_back(r);
+    }
+  }
+  {
+    std::map<std::vector<double>, int> zs;
+    for (Sz col = 0; col < cols; ++col) {
+      std::vector<double> key(sz(nrc));
+      for (int r = 0; r < nrc; ++r)
+        key[sz(r)] = phi_[sz(r)][col];
+      zid_[col] = intern(zs, zkey_, key);
+    }
+  }
+  // Runs of ix with one (y class, z class), per (row class, iy).
+  runs_.resize(sz(nrc) * sz(n));
+  yruns_.resize(sz(nrc));
+  zruns_.resize(sz(n));
+  auto make_runs = [n](auto yof, auto zof) {
+    std::vector<Run> out;
+    for (int ix = 0; ix < n; ++ix) {
+      const int y = yof(ix), z = zof(ix);
+      if (!out.empty() && out.back().y == y && out.back().z == z)
+        out.back().x1 = ix + 1;
+      else
+        out.push_back({ix, ix + 1, y, z});
+    }
+    return out;
+  };
+  for (int r = 0; r < nrc; ++r) {
+    const int* yid = &yid_[sz(r) * sz(n)];
+    yruns_[sz(r)] = make_runs([yid](int ix) { return yid[ix]; }, [](int) { return 0; });
+    for (int iy = 0; iy < n; ++iy) {
+      const int* zid = &zid_[sz(iy) * sz(n)];
+      runs_[sz(r) * sz(n) + sz(iy)] =
+          make_runs([yid](int ix) { return yid[ix]; }, [zid](int ix) { return zid[ix]; });
+    }
+  }
+  for (int iy = 0; iy < n; ++iy) {
+    const int* zid = &zid_[sz(iy) * sz(n)];
+    zruns_[sz(iy)] = make_runs([](int) { return 0; }, [zid](int ix) { return zid[ix]; });
+  }
+  // State and workspace.
+  u_.assign(cols * sz(nz_), 0.0);
+  d_.assign(cols * sz(nz_), 0.0);
+  ex_clear_.assign(sz(nz_), 0.0);
+  ex_sink_.assign(sz(nz_), 0.0);
+  ex_donor_.assign(sz(nz_), 0.0);
+  im_clear_.assign(sz(n), 0.0);
+  im_sink_.assign(sz(n), 0.0);
+  im_top_.assign(sz(n), 0.0);
+  bad_.assign(sz(n), 0);
+  coefficients();
+}
+
+int Cell3d::line_classes() const {
+  return static_cast<int>(xkey_.size() + ykey_.size() + zkey_.size());
+}
+
+double Cell3d::channel_fraction(int ix, int iy, int iz) const {
+  return phi_[sz(rc_[sz(iz)])][sz(iy) * sz(n_) + sz(ix)];
+}
+
+void Cell3d::set_open_fraction(double f) {
+  f_ = std::clamp(f, 0.0, 1.0);
+  coefficients();
+}
+
+void Cell3d::remove_donor() {
+  if (donor_attached_)
+    dirty_ = true;
+  donor_attached_ = false;
+}
+
+void Cell3d::set_u(std::vector<double> u) {
+  if (u.size() != u_.size())
+    throw NumericalError("transport 3D: set_u with the wrong size");
+  u_ = std::move(u);
+}
+
+void Cell3d::coefficients() {
+  const int n = n_;
+  const int nz = nz_;
+  auto dk = [this](int iz, double phi) {
+    const double t = dkt_[sz(iz)];
+    return t + phi * f_ * (open_dk_ - t);
+  };
+  const bool single = n == 1;
+  gx_.assign(xkey_.size() * sz(n), 0.0);
+  for (Sz c = 0; c < xkey_.size(); ++c) {
+    const int iz = rc_row_[sz(xrc_[c])];
+    for (int i = 0; i < n && !single; ++i) {
+      gx_[c * sz(n) + sz(i)] = harmonic_face(h_[sz(iz)] / hx_, hx_, dk(iz, xkey_[c][sz(i)]), hx_,
+                                             dk(iz, xkey_[c][sz((i + 1) % n)]));
+    }
+  }
+  gy_.assign(ykey_.size() * sz(n), 0.0);
+  for (Sz c = 0; c < ykey_.size(); ++c) {
+    const int iz = rc_row_[sz(yrc_[c])];
+    for (int i = 0; i < n && !single; ++i) {
+      gy_[c * sz(n) + sz(i)] = harmonic_face(h_[sz(iz)] / hx_, hx_, dk(iz, ykey_[c][sz(i)]), hx_,
+                                             dk(iz, ykey_[c][sz((i + 1) % n)]));
+    }
+  }
+  gz_.assign(zkey_.size() * sz(nz), 0.0);
+  dz_.assign(zkey_.size() * sz(nz), 0.0);
+  gd_.assign(zkey_.size(), 0.0);
+  gs_.assign(zkey_.size(), 0.0);
+  for (Sz c = 0; c < zkey_.size(); ++c) {
+    const auto& key = zkey_[c];
+    for (int iz = 0; iz < nz; ++iz) {
+      const double k1 = dk(iz, key[sz(rc_[sz(iz)])]);
+      if (iz + 1 < nz) {
+        const double k2 = dk(iz + 1, key[sz(rc_[sz(iz + 1)])]);
+        gz_[c * sz(nz) + sz(iz)] = harmonic_face(1.0, h_[sz(iz)], k1, h_[sz(iz + 1)], k2);
+      }
+      dz_[c * sz(nz) + sz(iz)] = kclear_[sz(iz)];
+      if (iz == 0)
+        gd_[c] = 2.0 * k1 / h_[0];
+      if (iz == nz - 1 && sink_) {
+        gs_[c] = 2.0 * k1 / h_[sz(iz)];
+        dz_[c * sz(nz) + sz(iz)] += gs_[c];
+      }
+    }
+  }
+  dirty_ = true;
+}
+
+void Cell3d::factor(double w) {
+  const int n = n_;
+  const int nz = nz_;
+  std::vector<double> a(sz(std::max(n, nz))), b(a.size()), c(a.size());
+  auto lines = [&](const std::vector<double>& g, const std::vector<int>& rc_of, Sz classes,
+                   std::vector<double>& m, std::vector<double>& am, std::vector<double>& cp,
+                   std::vector<double>& zc, std::vector<double>& al, std::vector<double>& be) {
+    m.assign(classes * sz(n), 0.0);
+    am.assign(m.size(), 0.0);
+    cp.assign(m.size(), 0.0);
+    zc.assign(m.size(), 0.0);
+    al.assign(classes, 0.0);
+    be.assign(classes, 0.0);
+    for (Sz k = 0; k < classes; ++k) {
+      const double cap = cap_[sz(rc_row_[sz(rc_of[k])])];
+      const double* gk = &g[k * sz(n)];
+      for (int i = 0; i < n; ++i) {
+        const double gw = gk[(i + n - 1) % n];
+        const double ge = gk[i];
+        a[sz(i)] = -w * gw;
+        c[sz(i)] = -w * ge;
+        b[sz(i)] = cap + w * (gw + ge);
+      }
+      const Sz o = k * sz(n);
+      factor_cyclic(n, a.data(), b.data(), c.data(), &m[o], &am[o], &cp[o], &zc[o], al[k], be[k]);
+    }
+  };
+  lines(gx_, xrc_, xkey_.size(), xm_, xam_, xcp_, xzc_, xal_, xbe_);
+  lines(gy_, yrc_, ykey_.size(), ym_, yam_, ycp_, yzc_, yal_, ybe_);
+  // z: eliminated from the bottom up (the top row last), so the donor
+  // coupling of the top row can be solved for after the sweep.
+  zm_.assign(zkey_.size() * sz(nz), 0.0);
+  zam_.assign(zm_.size(), 0.0);
+  zcp_.assign(zm_.size(), 0.0);
+  zp_.assign(zkey_.size(), 0.0);
+  const bool on = donor_attached_;
+  for (Sz k = 0; k < zkey_.size(); ++k) {
+    const double* gk = &gz_[k * sz(nz)];
+    double* m = &zm_[k * sz(nz)];
+    double* am = &zam_[k * sz(nz)];
+    double* cp = &zcp_[k * sz(nz)];
+    for (int i = nz - 1; i >= 0; --i) {
+      const double gu = i > 0 ? gk[i - 1] : 0.0;
+      const double gl = i + 1 < nz ? gk[i] : 0.0;
+      double diag = cap_[sz(i)] + w * (gu + gl + dz_[k * sz(nz) + sz(i)]);
+      if (i == 0 && on)
+        diag += w * gd_[k];
+      const double below = i + 1 < nz ? -w * gl * cp[i + 1] : 0.0;
+      m[i] = 1.0 / (diag - below);
+      am[i] = i + 1 < nz ? -w * gl * m[i] : 0.0;
+      cp[i] = -w * gu * m[i];
+    }
+    zp_[k] = m[0] * w * gd_[k];
+  }
+  w_ = w;
+  dirty_ = false;
+}
+
+// Stage 1: r = dt (-L u + s) on each x line, then (C + w Lx) D1 = r.
+void Cell3d::stage_explicit_x(double dt) {
+  const int n = n_;
+  const int nz = nz_;
+  const Sz plane = sz(n) * sz(n);
+  const bool donor_on = donor_attached_;
+  const double cd = donor_u_;
+#pragma omp parallel if (parallel())
+  {
+    std::vector<double> r(sz(n));
+#pragma omp for schedule(static)
+    for (int iz = 0; iz < nz; ++iz) {
+      const int rc = rc_[sz(iz)];
+      const double kc = kclear_[sz(iz)];
+      double s_clear = 0, s_sink = 0, s_don = 0;
+      for (int iy = 0; iy < n; ++iy) {
+        const Sz base = index(0, iy, iz);
+        const double* u0 = &u_[base];
+        const double* un = &u_[index(0, (iy + 1) % n, iz)];
+        const double* us = &u_[index(0, (iy + n - 1) % n, iz)];
+        const double* ud = iz + 1 < nz ? u0 + plane : u0;
+        const double* uu = iz > 0 ? u0 - plane : u0;
+        const int xc = xid_[sz(rc) * sz(n) + sz(iy)];
+        const double* gx = &gx_[sz(xc) * sz(n)];
+        // x part (periodic).
+        if (n == 1) {
+          r[0] = 0;
+        } else {
+          r[0] = gx[0] * (u0[0] - u0[1]) + gx[n - 1] * (u0[0] - u0[n - 1]);
+          for (int ix = 1; ix < n - 1; ++ix)
+            r[sz(ix)] = gx[ix] * (u0[ix] - u0[ix + 1]) + gx[ix - 1] * (u0[ix] - u0[ix - 1]);
+          r[sz(n - 1)] = gx[n - 1] * (u0[n - 1] - u0[0]) + gx[n - 2] * (u0[n - 1] - u0[n - 2]);
+        }
+        const int iys = (iy + n - 1) % n;
+        for (const Run& run : runs_[sz(rc) * sz(n) + sz(iy)]) {
+          const double gyn = gy_[sz(run.y) * sz(n) + sz(iy)];
+          const double gys = gy_[sz(run.y) * sz(n) + sz(iys)];
+          const Sz zo = sz(run.z) * sz(nz) + sz(iz);
+          const double gzd = iz + 1 < nz ? gz_[zo] : 0.0;
+          const double gzu = iz > 0 ? gz_[zo - 1] : 0.0;
+          const double dzz = dz_[zo];
+          double* rr = r.data();
+          for (int ix = run.x0; ix < run.x1; ++ix) {
+            const double c = u0[ix];
+            const double l = rr[ix] + gyn * (c - un[ix]) + gys * (c - us[ix]) + gzd * (c - ud[ix]) +
+                             gzu * (c - uu[ix]) + dzz * c;
+            rr[ix] = -dt * l;
+          }
+          double sc = 0;
+          for (int ix = run.x0; ix < run.x1; ++ix)
+            sc += u0[ix];
+          s_clear += kc * sc;
+          if (iz == nz - 1)
+            s_sink += gs_[sz(run.z)] * sc;
+          if (iz == 0 && donor_on) {
+            const double gd = gd_[sz(run.z)];
+            double sd = 0;
+            for (int ix = run.x0; ix < run.x1; ++ix) {
+              const double f = gd * (cd - u0[ix]);
+              rr[ix] += dt * f;
+              sd += f;
+            }
+            s_don += sd;
+          }
+        }
+        std::copy(r.begin(), r.end(), d_.begin() + static_cast<long>(base));
+      }
+      // The x lines of the plane, four at a time (independent recurrences
+      // interleaved to hide the latency of each).
+      int iy = 0;
+      for (; iy + 4 <= n; iy += 4) {
+        const int* xc = &xid_[sz(rc) * sz(n) + sz(iy)];
+        solve_cyclic_lines<4>(n, xc, &d_[index(0, iy, iz)]);
+      }
+      for (; iy < n; ++iy) {
+        const int* xc = &xid_[sz(rc) * sz(n) + sz(iy)];
+        solve_cyclic_lines<1>(n, xc, &d_[index(0, iy, iz)]);
+      }
+      ex_clear_[sz(iz)] = s_clear;
+      ex_sink_[sz(iz)] = s_sink;
+      ex_donor_[sz(iz)] = s_don;
+    }
+  }
+}
+
+template <int L>
+void Cell3d::solve_cyclic_lines(int n, const int* cls, double* x0) const {
+  const double* m[L];
+  const double* am[L];
+  const double* cp[L];
+  const double* zc[L];
+  double* x[L];
+  for (int l = 0; l < L; ++l) {
+    const Sz o = sz(cls[l]) * sz(n);
+    m[l] = &xm_[o];
+    am[l] = &xam_[o];
+    cp[l] = &xcp_[o];
+    zc[l] = &xzc_[o];
+    x[l] = x0 + sz(l) * sz(n);
+  }
+  for (int l = 0; l < L; ++l)
+    x[l][0] *= m[l][0];
+  for (int i = 1; i < n; ++i) {
+    for (int l = 0; l < L; ++l)
+      x[l][i] = x[l][i] * m[l][i] - am[l][i] * x[l][i - 1];
+  }
+  for (int i = n - 2; i >= 0; --i) {
+    for (int l = 0; l < L; ++l)
+      x[l][i] -= cp[l][i] * x[l][i + 1];
+  }
+  for (int l = 0; l < L; ++l) {
+    const double sl = (x[l][0] + xal_[sz(cls[l])] * x[l][n - 1]) * xbe_[sz(cls[l])];
+    for (int i = 0; i < n; ++i)
+      x[l][i] -= sl * zc[l][i];
+  }
+}
+
+// Stage 2: (C + w Ly) D2 = C D1, all y lines of a plane at once.
+void Cell3d::stage_y() {
+  const int n = n_;
+  const int nz = nz_;
+#pragma omp parallel if (parallel())
+  {
+    std::vector<double> s(sz(n));
+#pragma omp for schedule(static)
+    for (int iz = 0; iz < nz; ++iz) {
+      const int rc = rc_[sz(iz)];
+      const double cap = cap_[sz(iz)];
+      double* p = &d_[index(0, 0, iz)];
+      const auto& runs = yruns_[sz(rc)];
+      for (int iy = 0; iy < n; ++iy) {
+        double* row = p + sz(iy) * sz(n);
+        const double* prev = row - n;
+        for (const Run& run : runs) {
+          const Sz o = sz(run.y) * sz(n) + sz(iy);
+          const double m = ym_[o] * cap;
+          const double am = yam_[o];
+          if (iy == 0) {
+            for (int ix = run.x0; ix < run.x1; ++ix)
+              row[ix] *= m;
+          } else {
+            for (int ix = run.x0; ix < run.x1; ++ix)
+              row[ix] = row[ix] * m - am * prev[ix];
+          }
+        }
+      }
+      for (int iy = n - 2; iy >= 0; --iy) {
+        double* row = p + sz(iy) * sz(n);
+        const double* next = row + n;
+        for (const Run& run : runs) {
+          const double cp = ycp_[sz(run.y) * sz(n) + sz(iy)];
+          for (int ix = run.x0; ix < run.x1; ++ix)
+            row[ix] -= cp * next[ix];
+        }
+      }
+      const double* last = p + sz(n - 1) * sz(n);
+      for (const Run& run : runs) {
+        const double al = yal_[sz(run.y)];
+        const double be = ybe_[sz(run.y)];
+        for (int ix = run.x0; ix < run.x1; ++ix)
+          s[sz(ix)] = (p[ix] + al * last[ix]) * be;
+      }
+      for (int iy = 0; iy < n; ++iy) {
+        double* row = p + sz(iy) * sz(n);
+        for (const Run& run : runs) {
+          const double zc = yzc_[sz(run.y) * sz(n) + sz(iy)];
+          for (int ix = run.x0; ix < run.x1; ++ix)
+            row[ix] -= s[sz(ix)] * zc;
+        }
+      }
+    }
+  }
+}
+
+// Stage 3: (C + w Lz) D = C D2 per column, the donor in the top row (an
+// infinite donor as a diagonal term; a finite one as one more unknown coupled
+// to every top cell, solved for between the sweeps); u += D on the way down.
+void Cell3d::stage_z(double dt) {
+  const int n = n_;
+  const int nz = nz_;
+  const double w = w_;
+  const bool coupled = donor_attached_ && donor_.finite;
+  const double ncol = static_cast<double>(n) * n;
+  // Bottom-up elimination of slab iy into dst (nz rows of n); returns
+  // sum g_c y0_c over the slab's top row.
+  auto eliminate = [&](int iy, double* dst, Sz row_stride) {
+    const auto& runs = zruns_[sz(iy)];
+    for (int iz = nz - 1; iz >= 0; --iz) {
+      const double* src = &d_[index(0, iy, iz)];
+      double* b = dst + sz(iz) * row_stride;
+      const double* bb = iz + 1 < nz ? b + row_stride : b;
+      const double cap = cap_[sz(iz)];
+      for (const Run& run : runs) {
+        const Sz o = sz(run.z) * sz(nz) + sz(iz);
+        const double m = zm_[o] * cap;
+        const double am = zam_[o];
+        for (int ix = run.x0; ix < run.x1; ++ix)
+          b[ix] = src[ix] * m - am * bb[ix];
+      }
+    }
+    double s = 0;
+    for (const Run& run : runs) {
+      double sr = 0;
+      for (int ix = run.x0; ix < run.x1; ++ix)
+        sr += dst[ix];
+      s += gd_[sz(run.z)] * sr;
+    }
+    return s;
+  };
+  // Top-down substitution with the donor increment dd; u += D.
+  auto substitute = [&](int iy, double* src, Sz row_stride, double dd) {
+    const auto& runs = zruns_[sz(iy)];
+    double s_clear = 0, s_sink = 0, s_top = 0;
+    bool ok = true;
+    for (int iz = 0; iz < nz; ++iz) {
+      double* b = src + sz(iz) * row_stride;
+      const double* ba = iz > 0 ? b - row_stride : b;
+      double* u = &u_[index(0, iy, iz)];
+      double sum = 0;
+      for (const Run& run : runs) {
+        double sr = 0;
+        if (iz == 0) {
+          const double add = zp_[sz(run.z)] * dd;
+          for (int ix = run.x0; ix < run.x1; ++ix) {
+            b[ix] += add;
+            u[ix] += b[ix];
+            sr += b[ix];
+          }
+          s_top += gd_[sz(run.z)] * sr;
+        } else {
+          const double cp = zcp_[sz(run.z) * sz(nz) + sz(iz)];
+          for (int ix = run.x0; ix < run.x1; ++ix) {
+            b[ix] -= cp * ba[ix];
+            u[ix] += b[ix];
+            sr += b[ix];
+          }
+        }
+        if (iz == nz - 1)
+          s_sink += gs_[sz(run.z)] * sr;
+        sum += sr;
+      }
+      s_clear += kclear_[sz(iz)] * sum;
+      ok = ok && std::isfinite(sum);
+    }
+    im_clear_[sz(iy)] = w * s_clear;
+    im_sink_[sz(iy)] = w * s_sink;
+    im_top_[sz(iy)] = s_top;
+    bad_[sz(iy)] = ok ? 0 : 1;
+  };
+  double flux_e = 0;  // donor -> tissue in the explicit stage, per ref. area
+  for (double v : ex_donor_)
+    flux_e += v;
+  flux_e *= dt / ncol;
+  double dd = 0;
+  if (!coupled) {
+#pragma omp parallel if (parallel())
+    {
+      std::vector<double> buf(sz(n) * sz(nz));
+#pragma omp for schedule(static)
+      for (int iy = 0; iy < n; ++iy) {
+        eliminate(iy, buf.data(), sz(n));
+        substitute(iy, buf.data(), sz(n), 0.0);
+      }
+    }
+  } else {
+    // In place in d_ (rows n*n apart), two passes around the donor unknown.
+    const Sz plane = sz(n) * sz(n);
+#pragma omp parallel for schedule(static) if (parallel())
+    for (int iy = 0; iy < n; ++iy)
+      im_top_[sz(iy)] = eliminate(iy, &d_[index(0, iy, 0)], plane);
+    double gy0 = 0;
+    for (double v : im_top_)
+      gy0 += v;
+    double gp = 0;  // sum g_c (1 - p_c) over columns
+    for (int iy = 0; iy < n; ++iy) {
+      for (const Run& run : zruns_[sz(iy)])
+        gp += gd_[sz(run.z)] * (1.0 - zp_[sz(run.z)]) * (run.x1 - run.x0);
+    }
+    const double cdv = donor_.capacity;
+    dd = (-flux_e + w / ncol * gy0) / (cdv + w / ncol * gp);
+#pragma omp parallel for schedule(static) if (parallel())
+    for (int iy = 0; iy < n; ++iy)
+      substitute(iy, &d_[index(0, iy, 0)], plane, dd);
+  }
+  double top = 0;
+  for (double v : im_top_)
+    top += v;
+  // Implicit part of the donor flux: w g (dd - D_top).
+  const double into = donor_attached_ ? flux_e + w / ncol * (dd * gd_sum() - top) : 0.0;
+  if (coupled)
+    donor_u_ += dd;
+  balance_.into_tissue += into;
+  if (!donor_.finite)
+    balance_.supplied += into;
+}
+
+double Cell3d::gd_sum() const {
+  double s = 0;
+  for (int iy = 0; iy < n_; ++iy) {
+    for (const Run& run : zruns_[sz(iy)])
+      s += gd_[sz(run.z)] * (run.x1 - run.x0);
+  }
+  return s;
+}
+
+void Cell3d::step(double dt, double theta) {
+  if (!(dt > 0) || theta < 0.5 || theta > 1.0)
+    throw NumericalError("transport: bad time step or theta");
+  const double w = theta * dt;
+  if (dirty_ || w != w_)
+    factor(w);
+  stage_explicit_x(dt);
+  stage_y();
+  stage_z(dt);
+  const double ncol = static_cast<double>(n_) * n_;
+  double ec = 0, es = 0, ic = 0, is = 0;
+  for (double v : ex_clear_)
+    ec += v;
+  for (double v : ex_sink_)
+    es += v;
+  for (double v : im_clear_)
+    ic += v;
+  for (double v : im_sink_)
+    is += v;
+  balance_.cleared += (dt * ec + ic) / ncol;
+  balance_.to_sink += (dt * es + is) / ncol;
+  for (char b : bad_) {
+    if (b != 0)
+      throw NumericalError("transport: the solution is not finite");
+  }
+}
+
+void Cell3d::cn_step(double dt, bool damped, int substeps) {
+  if (!damped) {
+    step(dt, 0.5);
+    return;
+  }
+  for (int s = 0; s < substeps; ++s)
+    step(dt / substeps, 1.0);
+}
+
+std::vector<double> Cell3d::row_concentration() const {
+  const Sz plane = sz(n_) * sz(n_);
+  std::vector<double> c(sz(nz_), 0.0);
+#pragma omp parallel for schedule(static) if (parallel())
+  for (int iz = 0; iz < nz_; ++iz) {
+    double s = 0;
+    const double* u = &u_[sz(iz) * plane];
+    for (Sz i = 0; i < plane; ++i)
+      s += u[i];
+    c[sz(iz)] = s / static_cast<double>(plane) * cap_[sz(iz)] / h_[sz(iz)];
+  }
+  return c;
+}
+
+std::vector<double> Cell3d::amounts(int n_groups) const {
+  const auto c = row_concentration();
+  std::vector<double> a(sz(n_groups), 0.0);
+  for (int iz = 0; iz < nz_; ++iz) {
+    const int g = layer_[sz(iz)];
+    if (g >= 0 && g < n_groups)
+      a[sz(g)] += c[sz(iz)] * h_[sz(iz)];
+  }
+  return a;
+}
+
+double Cell3d::tissue_amount() const {
+  const auto c = row_concentration();
+  double s = 0;
+  for (int iz = 0; iz < nz_; ++iz)
+    s += c[sz(iz)] * h_[sz(iz)];
+  return s;
+}
+
+double Cell3d::donor_amount() const {
+  return donor_.finite ? donor_.capacity * donor_u_ : 0.0;
+}
+
+double Cell3d::out_rate() const {
+  const auto c = row_concentration();
+  double s = 0;
+  for (int iz = 0; iz < nz_; ++iz)
+    s += c[sz(iz)] * h_[sz(iz)] * (kclear_[sz(iz)] / cap_[sz(iz)]);
+  if (sink_) {
+    const double* u = &u_[index(0, 0, nz_ - 1)];
+    double b = 0;
+    for (int iy = 0; iy < n_; ++iy) {
+      for (const Run& run : zruns_[sz(iy)]) {
+        double sr = 0;
+        for (int ix = run.x0; ix < run.x1; ++ix)
+          sr += u[sz(iy) * sz(n_) + sz(ix)];
+        b += gs_[sz(run.z)] * sr;
+      }
+    }
+    s += b / (static_cast<double>(n_) * n_);
+  }
+  return s;
+}
+
+}  // namespace mnsim::transport
