@@ -10,6 +10,7 @@
 #include "mnsim/io/json.hpp"
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/transport/from_case.hpp"
+#include "report.hpp"
 
 namespace mnsim::cli {
 
@@ -31,7 +32,7 @@ std::string deliver_text(const nlohmann::json& j) {
       s += fmt::format("  delivered past the stratum corneum: {:.4g} ug/cm^2",
                        z["delivered_past_sc_ug_per_cm2"].get<double>());
       if (!z["enhancement_ratio"].is_null())
-        s += fmt::format(" ({:.3g} x intact skin)", z["enhancement_ratio"].get<double>());
+        s += enhancement_text(z["enhancement_ratio"].get<double>());
       s += "\n";
       s += fmt::format(
           "  lag time {:.4g} s, peak/steady flux out {:.4g} ug/cm^2/h, intact kp {:.3g} cm/h\n",

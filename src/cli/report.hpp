@@ -22,6 +22,11 @@ std::string atlas_text(const anatomy::Atlas& atlas,
                        const std::vector<const anatomy::SiteRecord*>& sites,
                        const anatomy::Subject& subject);
 
+// " (12 x intact skin)"; above 1e6 the intact skin's permeation is at the
+// model's floor (large molecules) and the ratio means "practically only
+// through the channels".
+std::string enhancement_text(double ratio);
+
 std::string validation_text(const std::vector<validation::Row>& rows);
 std::string validation_markdown(const std::vector<validation::Row>& rows);
 

@@ -159,7 +159,7 @@ std::string run_text(const pipeline::RunResult& r, const planner::Plan* plan) {
                            z.value("product", std::string("product")),
                            z["delivered_past_sc_ug_per_cm2"].get<double>());
         if (z.contains("enhancement_ratio") && !z["enhancement_ratio"].is_null()) {
-          out += fmt::format(" ({:.3g} x intact skin)", z["enhancement_ratio"].get<double>());
+          out += enhancement_text(z["enhancement_ratio"].get<double>());
         }
         out += "\n";
       }
