@@ -200,9 +200,9 @@ std::string fields_markdown() {
       "never silently falls back to a default. Start from the built-in default:\n\n"
       "    mnsim case show-default > my-case.toml\n"
       "    mnsim case check my-case.toml\n\n"
-      "`used by` names the pipeline stage that reads the field "
-      "(ARCHITECTURE.md); fields of stages not yet implemented are checked and\n"
-      "recorded but do not change results yet (see CHANGELOG.md).\n";
+      "`used by` names the pipeline stage that reads the field (ARCHITECTURE.md).\n"
+      "Field paths in error messages count array entries from 0: `zones[0]` is\n"
+      "the first `[[zones]]`.\n";
   std::string current;
   for (const auto& f : kFields) {
     const std::string table = table_of(f.path);
