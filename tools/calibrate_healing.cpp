@@ -26,8 +26,8 @@
 
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/healing/observations.hpp"
-#include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/io/atomic_file.hpp"
+#include "mnsim/pipeline/bridges.hpp"
 
 namespace {
 

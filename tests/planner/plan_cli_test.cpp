@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "../support/cli_harness.hpp"
+
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/io/case_reader.hpp"
 
@@ -17,36 +19,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string out;
-};
+using Result = mnsim::testing::CliResult;
 
-Result run(const std::string& args) {
-  Result r;
-  const std::string cmd = std::string(MNSIM_EXE) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr)
-    return r;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-    r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+class PlanCli : public mnsim::testing::CliTest {};
 
-fs::path write_case(const std::string& name, const std::string& history) {
+// The default case with `history` as its screening codes.
+std::string case_text(const std::string& history) {
   std::string text(mnsim::io::default_case_text());
   text.replace(text.find("history = []"), 12, "history = " + history);
-  const fs::path p = fs::temp_directory_path() / ("mnsim_plan_" + name + ".toml");
-  std::ofstream(p) << text;
-  return p;
+  return text;
 }
 
-TEST(PlanCli, DefaultCaseJsonHasTheInterfaceKeys) {
-  const auto path = write_case("default", "[]");
+TEST_F(PlanCli, DefaultCaseJsonHasTheInterfaceKeys) {
+  const auto path = write("default.toml", case_text("[]"));
   const Result r = run("plan --json " + path.string());
   ASSERT_EQ(r.status, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
@@ -55,18 +40,17 @@ TEST(PlanCli, DefaultCaseJsonHasTheInterfaceKeys) {
   EXPECT_EQ(j["zones"][0]["site"], "forehead");
   EXPECT_TRUE(j["sessions"].is_number_integer());
   EXPECT_EQ(j["disclaimer"], std::string(mnsim::kDisclaimer));
-  fs::remove(path);
 }
 
-TEST(PlanCli, TextCarriesTheDisclaimer) {
+TEST_F(PlanCli, TextCarriesTheDisclaimer) {
   const Result r = run("plan " + std::string(MNSIM_SOURCE_DIR) + "/cases/home-roller.toml");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find(std::string(mnsim::kDisclaimer)), std::string::npos);
   EXPECT_NE(r.out.find("see a provider"), std::string::npos);
 }
 
-TEST(PlanCli, AbsoluteContraindicationGivesNoSettings) {
-  const auto path = write_case("herpes", "[\"active_herpes\"]");
+TEST_F(PlanCli, AbsoluteContraindicationGivesNoSettings) {
+  const auto path = write("herpes.toml", case_text("[\"active_herpes\"]"));
   const Result r = run("plan --json " + path.string());
   ASSERT_EQ(r.status, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
@@ -79,19 +63,17 @@ TEST(PlanCli, AbsoluteContraindicationGivesNoSettings) {
     EXPECT_TRUE(z["depth_mm"].is_null());
     EXPECT_EQ(z["binding_constraint"], "contraindication");
   }
-  fs::remove(path);
 }
 
-TEST(PlanCli, UnknownHistoryCodeExitsTwoWithSuggestion) {
-  const auto path = write_case("typo", "[\"keloid\"]");
+TEST_F(PlanCli, UnknownHistoryCodeExitsTwoWithSuggestion) {
+  const auto path = write("typo.toml", case_text("[\"keloid\"]"));
   const Result r = run("plan " + path.string());
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.out.find("patient.history[0]"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("did you mean 'keloids'"), std::string::npos) << r.out;
-  fs::remove(path);
+  EXPECT_NE(r.err.find("patient.history[0]"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'keloids'"), std::string::npos) << r.err;
 }
 
-TEST(PlanCli, CaseArgumentIsRequired) {
+TEST_F(PlanCli, CaseArgumentIsRequired) {
   EXPECT_EQ(run("plan").status, 2);
 }
 

@@ -20,8 +20,8 @@
 namespace mnsim::planner {
 
 struct PlannerOptions {
-  double xtol_mm = 0.01;  // NLopt tolerance on the depth setting (device steps are >= 0.1 mm)
-  int max_evaluations = 200;      // NLopt evaluations per (zone, passes, course)
+  double xtol_mm = 0.01;      // NLopt tolerance on the depth setting (device steps are >= 0.1 mm)
+  int max_evaluations = 200;  // NLopt evaluations per (zone, passes, course)
   double downtime_weight = 1e-3;  // tie-break: per day of downtime, in gain units
 };
 
