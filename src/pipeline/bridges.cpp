@@ -29,6 +29,30 @@ transport::ChannelSpec channel_spec(const puncture::ZonePattern& p, bool occlude
   return s;
 }
 
+std::optional<transport::ChannelLayout> channel_layout(const puncture::ZonePattern& p, double dx_m,
+                                                       int channels_wanted, int max_columns) {
+  const double density = p.punctures_per_cm2 * 1e4;
+  if (!(density > 0) || p.patch_channels.empty())
+    return std::nullopt;
+  const double side = std::sqrt(channels_wanted / density);
+  if (side > p.patch_side_m || side / dx_m > max_columns)
+    return std::nullopt;
+  const double x0 = 0.5 * (p.patch_side_m - side);
+  transport::ChannelLayout layout;
+  layout.cell_side_m = side;
+  for (const auto& ch : p.patch_channels) {
+    const double x = ch.x_m - x0;
+    const double y = ch.y_m - x0;
+    if (x < 0 || x >= side || y < 0 || y >= side)
+      continue;
+    layout.channels.push_back(
+        {x, y, ch.depth_m, std::sqrt(ch.opening_major_radius_m * ch.opening_minor_radius_m)});
+  }
+  if (layout.channels.empty())
+    return std::nullopt;
+  return layout;
+}
+
 response::InjuryDose injury_dose(const puncture::ZonePattern& p, const anatomy::LayerStack& skin) {
   // Representative depths: each histogram bin's centre, repeated in
   // proportion to its count (at least once for a non-empty bin).
@@ -71,7 +95,8 @@ std::vector<transport::ZoneSkin> zone_skins(const io::Case& c, const anatomy::At
   std::vector<transport::ZoneSkin> out;
   for (std::size_t i = 0; i < c.zones.size(); ++i) {
     Punctured p = puncture_zone(c, i, atlas);
-    out.push_back({p.skin, channel_spec(p.pattern, c.procedure.occluded)});
+    out.push_back({p.skin, channel_spec(p.pattern, c.procedure.occluded),
+                   channel_layout(p.pattern, c.simulation.dx_um * 1e-6)});
   }
   return out;
 }

@@ -60,7 +60,8 @@ RunResult run(const io::Case& c, const anatomy::Atlas& atlas, const Options& opt
     zr.skin = p.skin;
     zr.pattern = std::move(p.pattern);
     zr.dose = injury_dose(zr.pattern, zr.skin);
-    skins.push_back({zr.skin, channel_spec(zr.pattern, c.procedure.occluded)});
+    skins.push_back({zr.skin, channel_spec(zr.pattern, c.procedure.occluded),
+                     channel_layout(zr.pattern, c.simulation.dx_um * 1e-6)});
     r.zones.push_back(std::move(zr));
   }
   const bool has_product = c.product.has_value() || c.procedure.anaesthetic.has_value();

@@ -78,7 +78,7 @@ std::optional<double> PipelinePredictor::anaesthetic_onset_min(const io::Case& c
   cc.simulation.fidelity = io::Fidelity::OneD;
   std::vector<transport::ZoneSkin> skins;
   for (const auto& z : cc.zones) {
-    skins.push_back({atlas_.stack(z.site, subject_of(cc)), transport::ChannelSpec{}});
+    skins.push_back({atlas_.stack(z.site, subject_of(cc)), transport::ChannelSpec{}, std::nullopt});
   }
   const auto j = transport::deliver_case(cc, skins);
   double onset_s = 0;

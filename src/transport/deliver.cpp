@@ -284,6 +284,8 @@ Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSp
   Delivery d;
   const double open_dk = model.d_water_m2_s(product) * model.channel_hindrance;
   d.needled = run_medium(skin, &ch, open_dk, opt, &d.warnings, law, &layout);
+  d.layout_side_m = layout.cell_side_m;
+  d.layout_channels = static_cast<int>(layout.channels.size());
   const bool channels = ch.density_per_m2 > 0 && ch.surface_radius_m > 0;
   if (channels) {
     d.reseal_time_s = law.reseal_time_s(ch.needle_length_m, ch.occluded);
@@ -336,6 +338,10 @@ nlohmann::json to_json(const Delivery& d) {
                     {"depth_um", d.channel.depth_m * 1e6},
                     {"cell_radius_um", d.channel.cell_radius_m * 1e6},
                     {"reseal_time_s", d.reseal_time_s}};
+    if (d.layout_channels > 0) {
+      j["channel"]["layout_side_um"] = d.layout_side_m * 1e6;
+      j["channel"]["layout_channels"] = d.layout_channels;
+    }
   }
   j["numerics"] = {{"steps", r.steps},
                    {"rebuilds", r.rebuilds},

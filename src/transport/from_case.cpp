@@ -101,6 +101,9 @@ Delivery deliver_zone(const io::Case& c, const io::Zone& z, const ZoneSkin& skin
     o.numbing_target_depth_m = zone_depth_m(c, z);
   }
   const Medium m = skin_medium(skin.stack, atlas, p, model, p.anaesthetic, false);
+  if (o.fidelity == Fidelity::ThreeD && skin.layout) {
+    return deliver(m, p, skin.channels, *skin.layout, o, model);
+  }
   return deliver(m, p, skin.channels, o, model);
 }
 

@@ -63,6 +63,26 @@ TEST(Bridges, PatchAreaDoesNotChangeDensityOrDepth) {
   EXPECT_NEAR(patch.depth_m.mean / whole.depth_m.mean, 1.0, 0.02);
 }
 
+TEST(Bridges, ChannelLayoutSamplesThePatch) {
+  const auto c = io::default_case();
+  const auto p = puncture_zone(c, 1, atlas()).pattern;
+  const auto layout = channel_layout(p, 5e-6, 16, 100);
+  ASSERT_TRUE(layout.has_value());
+  EXPECT_NEAR(layout->cell_side_m, std::sqrt(16.0 / (p.punctures_per_cm2 * 1e4)), 1e-12);
+  ASSERT_FALSE(layout->channels.empty());
+  for (const auto& ch : layout->channels) {
+    EXPECT_GE(ch.x_m, 0);
+    EXPECT_LT(ch.x_m, layout->cell_side_m);
+    EXPECT_GE(ch.y_m, 0);
+    EXPECT_LT(ch.y_m, layout->cell_side_m);
+    EXPECT_GT(ch.depth_m, 0);
+    EXPECT_LE(ch.depth_m, p.length_m);
+    EXPECT_GT(ch.radius_m, 0);
+  }
+  // A window needing more than max_columns columns falls back to the regular layout.
+  EXPECT_FALSE(channel_layout(p, 0.1e-6, 16, 100).has_value());
+}
+
 TEST(Pipeline, SameCaseSameResult) {
   const auto c = io::default_case();
   Options o;

@@ -176,7 +176,7 @@ TEST(Anaesthetic, NeedlingNumbsFaster) {
   ch.surface_radius_m = 60e-6;
   ch.needle_length_m = 0.5e-3;
   const auto stack = anatomy::Atlas::builtin().stack("forehead", {45, anatomy::Sex::Female, 3});
-  const auto j = deliver_case(c, {ZoneSkin{stack, ch}});
+  const auto j = deliver_case(c, {ZoneSkin{stack, ch, std::nullopt}});
   const auto& an = j["zones"][0]["anaesthetic"];
   ASSERT_FALSE(an["numbing_onset_s"].is_null());
   ASSERT_FALSE(an["numbing_onset_intact_s"].is_null());

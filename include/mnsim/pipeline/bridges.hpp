@@ -30,6 +30,18 @@ Punctured puncture_zone(const io::Case& c, std::size_t zone, const anatomy::Atla
 // (sqrt of the mean major x minor axes / 2) and the needle length used.
 transport::ChannelSpec channel_spec(const puncture::ZonePattern& p, bool occluded);
 
+// The 3D cell's channels from the pattern's representative patch: a square
+// window at the patch centre holding on average `channels_wanted` channels
+// (side sqrt(wanted / density)), with the channels' actual positions relative
+// to the window, depths and equivalent-circle radii. The window is tiled
+// periodically: a sample of the zone's real layout, not a periodic device
+// pattern (pens stamp clusters, so a window may hold fewer or more). nullopt when the window would
+// need more than `max_columns` columns per side at `dx_m` or holds no channel
+// (the regular one-channel layout is then used).
+std::optional<transport::ChannelLayout> channel_layout(const puncture::ZonePattern& p, double dx_m,
+                                                       int channels_wanted = 16,
+                                                       int max_columns = 100);
+
 // The injury of one session: the pattern's depth distribution (its whole-zone
 // histogram, resampled to at most ~2000 representative depths), its channel
 // density and opening, in the skin the channels were made in.

@@ -78,6 +78,9 @@ struct Delivery {
   double kp_intact_cm_h = 0;                // steady permeability of the intact medium
   double reseal_time_s = 0;
   ChannelGeometry channel;  // as used (radius capped, cell radius)
+  // 3D with an actual layout: its periodic cell side and channel count.
+  double layout_side_m = 0;
+  int layout_channels = 0;
   std::vector<std::string> warnings;
 };
 

@@ -2,12 +2,14 @@
 // what the pipeline can call per zone.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/io/case.hpp"
+#include "mnsim/transport/cell3d.hpp"
 #include "mnsim/transport/deliver.hpp"
 
 namespace mnsim::transport {
@@ -38,6 +40,9 @@ double zone_depth_m(const io::Case& c, const io::Zone& z);
 struct ZoneSkin {
   anatomy::LayerStack stack;
   ChannelSpec channels;
+  // The actual channel positions for the 3D cell (pipeline::channel_layout);
+  // absent: the regular layout (one channel per cell).
+  std::optional<ChannelLayout> layout;
 };
 
 // `deliver --json` of a whole case: {"zones": [...]} (INTERFACE.md), one
