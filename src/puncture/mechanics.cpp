@@ -328,7 +328,7 @@ Opening straight_opening(const Needle& needle, const Insertion& ins) {
   return o;
 }
 
-double calibration_depth_m(const MechanicsParams& p, const anatomy::Atlas& atlas) {
+CalibrationRoller calibration_roller(const MechanicsParams& p, const anatomy::Atlas& atlas) {
   const auto& c = p.calibration;
   device::Device d;
   d.kind = io::DeviceKind::Roller;
@@ -344,8 +344,13 @@ double calibration_depth_m(const MechanicsParams& p, const anatomy::Atlas& atlas
   const double e = effective_modulus_pa(atlas.stack(c.site, c.subject), c.needle_length_m);
   const InsertionModel model(needle, e, p);
   const DrumContact contact = roller_contact(model, d, c.needle_length_m, c.pressure_n);
-  return 0.5 * (model.at_travel(contact.bottom_travel_m.first).depth_m +
-                model.at_travel(contact.bottom_travel_m.second).depth_m);
+  return CalibrationRoller{d, needle, model, contact};
+}
+
+double calibration_depth_m(const MechanicsParams& p, const anatomy::Atlas& atlas) {
+  const CalibrationRoller r = calibration_roller(p, atlas);
+  return 0.5 * (r.model.at_travel(r.contact.bottom_travel_m.first).depth_m +
+                r.model.at_travel(r.contact.bottom_travel_m.second).depth_m);
 }
 
 double fit_dimple_stiffness_factor(const MechanicsParams& p, const anatomy::Atlas& atlas) {

@@ -34,26 +34,12 @@ struct RollerAtBottom {
   puncture::Insertion insertion;
   puncture::Opening opening;
 };
-RollerAtBottom calibration_roller(const MechanicsParams& p, const anatomy::Atlas& atlas) {
-  const auto& c = p.calibration;
-  device::Device d;
-  d.kind = io::DeviceKind::Roller;
-  d.needle_length_m = d.tip_cone_length_m = c.needle_length_m;
-  d.needle_count = c.needle_count;
-  d.needle_rows = c.needle_rows;
-  d.needle_base_diameter_m = c.needle_base_diameter_m;
-  d.tip_radius_m = c.tip_radius_m;
-  d.drum_diameter_m = c.drum_diameter_m;
-  d.drum_width_m = c.drum_width_m;
-  const auto needle = puncture::Needle::of(d, c.needle_length_m, c.tip_radius_m);
-  const double e =
-      puncture::effective_modulus_pa(atlas.stack(c.site, c.subject), c.needle_length_m);
-  const puncture::InsertionModel model(needle, e, p);
-  const auto contact = puncture::roller_contact(model, d, c.needle_length_m, c.pressure_n);
+RollerAtBottom calibration_at_bottom(const MechanicsParams& p, const anatomy::Atlas& atlas) {
+  const auto c = puncture::calibration_roller(p, atlas);
   RollerAtBottom r;
-  r.insertion = model.at_travel(contact.bottom_travel_m.first);
-  r.opening = puncture::roller_opening(needle, 0.5 * d.drum_diameter_m, contact.axle_height_m.first,
-                                       r.insertion);
+  r.insertion = c.model.at_travel(c.contact.bottom_travel_m.first);
+  r.opening = puncture::roller_opening(c.needle, 0.5 * c.device.drum_diameter_m,
+                                       c.contact.axle_height_m.first, r.insertion);
   return r;
 }
 
@@ -73,7 +59,7 @@ std::vector<Row> puncture_rows(const anatomy::Atlas& atlas) {
     if (r.note.empty())
       w.fail("note", "every puncture row explains its configuration");
     if (r.quantity == "roller_depth_um" || r.quantity == "roller_opening_um") {
-      const auto at = calibration_roller(p, atlas);
+      const auto at = calibration_at_bottom(p, atlas);
       r.unit = "um";
       r.predicted =
           1e6 * (r.quantity == "roller_depth_um" ? at.insertion.depth_m : at.opening.major_m);

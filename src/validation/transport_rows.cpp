@@ -9,6 +9,7 @@
 #include "mnsim/core/text.hpp"
 #include "mnsim/transport/from_case.hpp"
 #include "mnsim/validation/validation.hpp"
+#include "row_reader.hpp"
 
 namespace mnsim::validation {
 
@@ -16,26 +17,14 @@ std::vector<Row> transport_rows() {
   namespace data = core::data;
   constexpr std::string_view kPath = "data/validation/transport.toml";
   const toml::table root = data::parse(kPath);
-  const auto& bib = core::Bibliography::builtin();
   const auto& law = transport::ResealingLaw::builtin();
   const auto& an = transport::AnaestheticModel::builtin();
   std::vector<Row> rows;
   for (const auto& node : data::array_of_tables(root, "row", {std::string(kPath)})) {
     const auto& t = *node.as_table();
-    Row r;
-    r.id = data::string(t, "id", {std::string(kPath) + ": a [[row]]"});
-    const data::Where w{std::string(kPath) + ": row '" + r.id + "'"};
-    r.stage = "transport";
-    r.source = data::string(t, "source", w);
-    bib.require({r.source}, w.text);
-    r.quantity = data::string(t, "quantity", w);
-    r.observed = data::real(t, "observed", w);
-    r.tolerance = data::real(t, "tolerance", w);
-    if (!(r.tolerance >= 0))
-      w.fail("tolerance", "must be >= 0");
-    r.used_for_fitting = data::boolean(t, "used_for_fitting", w);
-    if (const auto* n = t.get("note"); n != nullptr && n->is_string())
-      r.note = n->as_string()->get();
+    detail::RowStart start = detail::read_row_start(t, kPath, "transport");
+    Row r = std::move(start.row);
+    const data::Where w = std::move(start.where);
     if (r.quantity == "numbing_peak_min" || r.quantity == "numbing_max_depth_um") {
       const std::string pid = data::string(t, "product", w);
       const auto* p = transport::ProductCatalogue::builtin().find(pid);
@@ -47,10 +36,12 @@ std::vector<Row> transport_rows() {
       const double peak_s =
           transport::numbing_peak_time_s(*p, site, app_min * 60, an.threshold_ug_per_ml, &depth_um);
       if (r.quantity == "numbing_peak_min") {
-        r.unit = "min";
+        // std::string(...) rather than a literal: GCC 12 reports a false -Wrestrict
+        // on assigning a literal here (GCC bug 105329).
+        r.unit = std::string("min");
         r.predicted = peak_s / 60;
       } else {
-        r.unit = "um";
+        r.unit = std::string("um");
         r.predicted = depth_um;
       }
       r.condition = fmt::format("{}, intact skin, {} min application, {}", pid,
@@ -58,19 +49,19 @@ std::vector<Row> transport_rows() {
     } else if (r.quantity == "reseal_ratio") {
       const double l = data::positive(t, "length_um", w) * 1e-6;
       const double l0 = data::positive(t, "reference_length_um", w) * 1e-6;
-      r.unit = "ratio";
+      r.unit = std::string("ratio");
       r.predicted = law.reseal_time_s(l, false) / law.reseal_time_s(l0, false);
       r.condition = fmt::format("needle {} vs {} um", core::format_number(l * 1e6),
                                 core::format_number(l0 * 1e6));
     } else if (r.quantity == "reseal_h") {
       const double l = data::positive(t, "length_um", w) * 1e-6;
       const bool occ = data::boolean(t, "occluded", w);
-      r.unit = "h";
+      r.unit = std::string("h");
       r.predicted = law.reseal_time_s(l, occ) / 3600;
       r.condition = fmt::format("needle {} um, {}", core::format_number(l * 1e6),
                                 occ ? "occluded" : "unoccluded");
     } else {
-      w.fail("quantity", "unknown quantity '" + r.quantity + "'");
+      w.fail("quantity", fmt::format("unknown quantity '{}'", r.quantity));
     }
     r.pass = std::abs(r.predicted - r.observed) <= r.tolerance;
     rows.push_back(std::move(r));

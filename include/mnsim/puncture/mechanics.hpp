@@ -145,7 +145,17 @@ Opening straight_opening(const Needle& needle, const Insertion& ins);
 // Re-fits the dimple stiffness factor to the calibration datum (bisection);
 // the value in mechanics.toml must equal it (tests/puncture).
 double fit_dimple_stiffness_factor(const MechanicsParams& p, const anatomy::Atlas& atlas);
-// The model's depth for the calibration configuration with the given factor.
+// The calibration configuration (p.calibration) set up: the roller, its mean
+// needle in the calibration skin, and the drum's contact under the hand force.
+struct CalibrationRoller {
+  device::Device device;
+  Needle needle;
+  InsertionModel model;
+  DrumContact contact;
+};
+CalibrationRoller calibration_roller(const MechanicsParams& p, const anatomy::Atlas& atlas);
+// The model's depth for the calibration configuration with the given factor
+// (mean of the even and odd rings at the bottom of the drum).
 double calibration_depth_m(const MechanicsParams& p, const anatomy::Atlas& atlas);
 
 }  // namespace mnsim::puncture
