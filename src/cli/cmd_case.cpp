@@ -38,7 +38,7 @@ void add_case_command(CLI::App& app, Commands& commands) {
   check->add_option("case", o->path, "Case file (TOML)")->required();
   check->add_flag("--json", o->json, "Print the parsed case, defaults filled in, as JSON");
   commands.push_back({check, [o] {
-                        const io::Case c = io::load_case(o->path);
+                        const cases::Case c = io::load_case(o->path);
                         if (o->json) {
                           print(dump(io::to_json(c)));
                         } else {

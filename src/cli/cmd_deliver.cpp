@@ -82,7 +82,7 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--csv", o->csv, "Write the first zone's amounts over time as CSV");
   cmd->add_option("--vtk", o->vtk, "Write the first zone's final r-z (or 1D) field as legacy VTK");
   commands.push_back({cmd, [o] {
-                        const io::Case c = load_or_default(o->case_path);
+                        const cases::Case c = load_or_default(o->case_path);
                         transport::Delivery first;
                         const auto skins = pipeline::zone_skins(c, anatomy::Atlas::builtin());
                         nlohmann::json j = transport::deliver_case(c, skins, &first);

@@ -18,10 +18,10 @@ namespace mnsim::cli {
 
 namespace {
 
-nlohmann::json zone_json(const io::Zone& z, const healing::Course& c) {
+nlohmann::json zone_json(const cases::Zone& z, const healing::Course& c) {
   nlohmann::json j;
   j["site"] = z.site;
-  j["indication"] = io::to_string(z.indication);
+  j["indication"] = cases::to_string(z.indication);
   j["days"] = c.days;
   j["erythema"] = c.erythema;
   j["oedema"] = c.oedema;
@@ -45,10 +45,10 @@ nlohmann::json zone_json(const io::Zone& z, const healing::Course& c) {
   return j;
 }
 
-std::string zone_text(const io::Zone& z, const healing::Course& c,
+std::string zone_text(const cases::Zone& z, const healing::Course& c,
                       std::optional<double> anaesthetic_depth_um) {
   const auto& a = c.first_session;
-  std::string s = fmt::format("{} ({})\n", z.site, io::to_string(z.indication));
+  std::string s = fmt::format("{} ({})\n", z.site, cases::to_string(z.indication));
   s += fmt::format(
       "  first session: erythema peak {:.1f}/4, resolved by day {:.1f}; oedema peak {:.1f}/4; "
       "pain {:.1f}/10{}; {:.0f} % of channels reach the papillary "
@@ -76,7 +76,7 @@ std::string zone_text(const io::Zone& z, const healing::Course& c,
   return s;
 }
 
-std::string csv_text(const io::Case& cs, const std::vector<healing::Course>& courses) {
+std::string csv_text(const cases::Case& cs, const std::vector<healing::Course>& courses) {
   std::string s =
       "zone,site,day,erythema,oedema,collagen_rel,dermal_thickness_rel,epidermal_thickness_rel,"
       "session\n";
@@ -114,7 +114,7 @@ void add_heal_command(CLI::App& app, Commands& commands) {
       ->check(CLI::IsMember({"prp", "vitamin_c"}));
   commands.push_back(
       {cmd, [o] {
-         const io::Case c = load_or_default(o->case_path);
+         const cases::Case c = load_or_default(o->case_path);
          if (c.medium) {
            throw InputError(
                InputIssue{c.source, "medium", "",
@@ -130,7 +130,7 @@ void add_heal_command(CLI::App& app, Commands& commands) {
          popt.hypotheses = hyp;
          // Transport only for the anaesthetic's numbed depth (pain).
          popt.delivery = c.procedure.anaesthetic.has_value();
-         io::Case cc = c;
+         cases::Case cc = c;
          if (popt.delivery)
            cc.product.reset();
          const auto run = pipeline::run(cc, anatomy::Atlas::builtin(), popt);

@@ -28,7 +28,7 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--svg-zone", o->svg_zone, "Zone (0-based, case order) drawn by --svg")
       ->check(CLI::NonNegativeNumber);
   commands.push_back({cmd, [o] {
-                        const io::Case c = load_or_default(o->case_path);
+                        const cases::Case c = load_or_default(o->case_path);
                         if (c.zones.empty()) {
                           throw InputError(InputIssue{
                               c.source, "zones", "",

@@ -23,7 +23,7 @@ void add_plan_command(CLI::App& app, Commands& commands) {
   cmd->add_option("case", o->case_path, "Case file (TOML); see `mnsim case fields`")->required();
   cmd->add_flag("--json", o->json, "Print the plan as JSON");
   commands.push_back({cmd, [o] {
-                        const io::Case c = io::load_case(o->case_path);
+                        const cases::Case c = io::load_case(o->case_path);
                         const pipeline::PipelinePredictor predictor(anatomy::Atlas::builtin());
                         const planner::Plan plan = planner::make_plan(c, predictor);
                         if (o->json) {

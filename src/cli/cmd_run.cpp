@@ -24,7 +24,7 @@ void add_run_command(CLI::App& app, Commands& commands) {
   cmd->add_flag("--json", o->json, "Print the result as JSON");
   commands.push_back(
       {cmd, [o] {
-         const io::Case c = load_or_default(o->case_path);
+         const cases::Case c = load_or_default(o->case_path);
          const auto& atlas = anatomy::Atlas::builtin();
          const auto result = pipeline::run(c, atlas);
          std::optional<planner::Plan> plan;

@@ -10,7 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 
 namespace mnsim::cli {
 
@@ -34,6 +34,6 @@ void add_bench_command(CLI::App& app, Commands& commands);
 void print(const std::string& text);
 std::string dump(const nlohmann::json& j);
 // The case at `path`, or the built-in default case when `path` is empty.
-io::Case load_or_default(const std::string& path);
+cases::Case load_or_default(const std::string& path);
 
 }  // namespace mnsim::cli

@@ -17,7 +17,7 @@ std::string dump(const nlohmann::json& j) {
   return j.dump(2) + "\n";
 }
 
-io::Case load_or_default(const std::string& path) {
+cases::Case load_or_default(const std::string& path) {
   return path.empty() ? io::default_case() : io::load_case(path);
 }
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mnsim/anatomy/atlas.hpp"
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
 #include "mnsim/planner/planner.hpp"
 #include "mnsim/validation/validation.hpp"

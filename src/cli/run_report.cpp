@@ -15,7 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-json medium_json(const io::Medium& m) {
+json medium_json(const cases::Medium& m) {
   json layers = json::array();
   for (const auto& l : m.layers) {
     layers.push_back({{"name", l.name},
@@ -26,10 +26,10 @@ json medium_json(const io::Medium& m) {
   }
   return {{"layers", layers},
           {"donor",
-           {{"kind", io::to_string(m.donor_kind)},
+           {{"kind", cases::to_string(m.donor_kind)},
             {"concentration_ug_per_ml", m.donor_concentration_ug_per_ml},
             {"volume_ul_per_cm2", m.donor_volume_ul_per_cm2}}},
-          {"sink", {{"kind", io::to_string(m.sink_kind)}}}};
+          {"sink", {{"kind", cases::to_string(m.sink_kind)}}}};
 }
 
 // The scalar summary of a zone's `deliver --json` entry (no time series).
@@ -78,7 +78,7 @@ json run_json(const pipeline::RunResult& r, const planner::Plan* plan) {
     const auto& zr = r.zones[i];
     json zj;
     zj["site"] = zr.zone.site;
-    zj["indication"] = io::to_string(zr.zone.indication);
+    zj["indication"] = cases::to_string(zr.zone.indication);
     zj["depth_mm"] = zr.zone.depth_mm ? json(*zr.zone.depth_mm) : json(nullptr);
     zj["anatomy"] = io::to_json(zr.mean_stack);
     zj["anatomy"]["sensitive"] = zr.mean_stack.sensitive;
@@ -111,11 +111,11 @@ std::string run_text(const pipeline::RunResult& r, const planner::Plan* plan) {
   out += fmt::format("mnsim run: case '{}' ({}), seed {}\n", c.info.name, c.source, c.info.seed);
   if (!c.medium) {
     out += fmt::format("Patient: {} years, {}, Fitzpatrick {}, accepts {} days of downtime\n",
-                       core::format_number(c.patient.age_years), io::to_string(c.patient.sex),
+                       core::format_number(c.patient.age_years), cases::to_string(c.patient.sex),
                        c.patient.fitzpatrick, core::format_number(c.patient.max_downtime_days));
     out += fmt::format(
         "Device: {} {}, {} needles, {} mm, tip radius {} um, {} prior uses; {} passes\n",
-        io::to_string(c.device.kind), c.device.model.value_or("(custom)"), c.device.needle_count,
+        cases::to_string(c.device.kind), c.device.model.value_or("(custom)"), c.device.needle_count,
         core::format_number(c.device.needle_length_mm), core::format_number(c.device.tip_radius_um),
         c.device.uses, c.procedure.passes);
     out += fmt::format("Course: {} sessions every {} days\n\n", c.course.sessions,
@@ -197,9 +197,9 @@ std::string run_text(const pipeline::RunResult& r, const planner::Plan* plan) {
   }
   if (c.medium) {
     out += fmt::format("Explicit medium (replaces the atlas): {} donor {} ug/mL, {} sink\n",
-                       io::to_string(c.medium->donor_kind),
+                       cases::to_string(c.medium->donor_kind),
                        core::format_number(c.medium->donor_concentration_ug_per_ml),
-                       io::to_string(c.medium->sink_kind));
+                       cases::to_string(c.medium->sink_kind));
     for (const auto& l : c.medium->layers) {
       out +=
           fmt::format("  {:<16} {:>8} um  D = {} m^2/s  K = {}  clearance {} 1/s\n", l.name,

@@ -142,7 +142,7 @@ std::vector<std::string> Catalogue::ids() const {
   return out;
 }
 
-Device resolve(const io::Device& spec, const Catalogue& catalogue) {
+Device resolve(const cases::DeviceSpec& spec, const Catalogue& catalogue) {
   Device d;
   const Device* base = spec.model ? catalogue.find(*spec.model) : nullptr;
   MNSIM_ASSERT(!spec.model || base != nullptr, "resolve() called with an unknown model");
@@ -151,7 +151,7 @@ Device resolve(const io::Device& spec, const Catalogue& catalogue) {
     d = *base;
   } else {
     d.kind = spec.kind;
-    d.name = fmt::format("custom {}", io::to_string(spec.kind));
+    d.name = fmt::format("custom {}", cases::to_string(spec.kind));
     d.tip_cone_length_m = defaults.pen_tip_cone_length_m;
     d.depth_min_m = defaults.pen_depth_min_m;
     d.depth_max_m = defaults.pen_depth_max_m;
@@ -195,11 +195,11 @@ Device resolve(const io::Device& spec, const Catalogue& catalogue) {
   return d;
 }
 
-double zone_length_m(const Device& device, const io::Zone& zone) {
+double zone_length_m(const Device& device, const cases::Zone& zone) {
   return zone.depth_mm ? *zone.depth_mm * kMm : device.needle_length_m;
 }
 
-std::vector<InputIssue> check(const Device& d, const std::vector<io::Zone>& zones) {
+std::vector<InputIssue> check(const Device& d, const std::vector<cases::Zone>& zones) {
   std::vector<InputIssue> out;
   auto add = [&](std::string field, double value, std::string problem) {
     out.push_back(InputIssue{"", std::move(field), core::format_number(value), std::move(problem)});

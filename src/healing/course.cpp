@@ -8,7 +8,7 @@
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/ode.hpp"
 #include "mnsim/healing/healing.hpp"
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 
 namespace mnsim::healing {
 

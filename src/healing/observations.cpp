@@ -37,7 +37,7 @@ struct Prepared {
 };
 
 Prepared prepare(const Observation& obs) {
-  const io::Case& c = *obs.protocol;
+  const cases::Case& c = *obs.protocol;
   if (!obs.dose) {
     throw DataError("healing observation '" + obs.id +
                     "': no injury dose set (use pipeline::load_observations_with_doses)");
@@ -103,7 +103,7 @@ double predict(const Observation& obs, const response::Params& rp, const Params&
   const std::string& q = obs.quantity;
   if (q == "barrier_recovery_fraction")
     return 1.0 - std::exp(-rp.barrier_rate_per_h(obs.age_years) * obs.at_hour);
-  const io::Case& c = *obs.protocol;
+  const cases::Case& c = *obs.protocol;
   const Prepared prep = prepare(obs);
   if (q == "collagen_rel_change" || q == "epidermis_rel_change") {
     CourseOptions opt;

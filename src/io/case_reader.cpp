@@ -18,6 +18,8 @@
 
 namespace mnsim::io {
 
+using namespace mnsim::cases;  // the vocabulary this reader builds
+
 namespace {
 
 std::string node_text(const toml::node& node) {
@@ -361,44 +363,11 @@ class Reader {
   std::string pattern_;
 };
 
-template <typename E, std::size_t N>
-E choice(const std::string& text, const std::array<std::pair<std::string_view, E>, N>& map) {
-  for (const auto& [name, value] : map) {
-    if (name == text)
-      return value;
-  }
-  MNSIM_ASSERT(false, "choice value passed the check but has no enum");
-  return map[0].second;
-}
-
-constexpr std::array<std::pair<std::string_view, Sex>, 2> kSex{
-    {{"female", Sex::Female}, {"male", Sex::Male}}};
-constexpr std::array<std::pair<std::string_view, DeviceKind>, 3> kDeviceKind{
-    {{"pen", DeviceKind::Pen}, {"roller", DeviceKind::Roller}, {"stamp", DeviceKind::Stamp}}};
-constexpr std::array<std::pair<std::string_view, Setting>, 2> kSetting{
-    {{"clinic", Setting::Clinic}, {"home", Setting::Home}}};
-constexpr std::array<std::pair<std::string_view, Indication>, 5> kIndication{
-    {{"fine_lines", Indication::FineLines},
-     {"wrinkles", Indication::Wrinkles},
-     {"acne_scars", Indication::AcneScars},
-     {"stretch_marks", Indication::StretchMarks},
-     {"texture", Indication::Texture}}};
-constexpr std::array<std::pair<std::string_view, Fidelity>, 3> kFidelity{
-    {{"1d", Fidelity::OneD}, {"axisymmetric", Fidelity::Axisymmetric}, {"3d", Fidelity::ThreeD}}};
-constexpr std::array<std::pair<std::string_view, Applied>, 2> kApplied{
-    {{"before", Applied::Before}, {"after", Applied::After}}};
-constexpr std::array<std::pair<std::string_view, DonorKind>, 2> kDonor{
-    {{"infinite", DonorKind::Infinite}, {"finite", DonorKind::Finite}}};
-constexpr std::array<std::pair<std::string_view, SinkKind>, 2> kSink{
-    {{"perfect", SinkKind::Perfect}, {"clearance", SinkKind::Clearance}}};
-
-template <typename E, std::size_t N>
-std::string_view name_of(E v, const std::array<std::pair<std::string_view, E>, N>& map) {
-  for (const auto& [name, value] : map) {
-    if (value == v)
-      return name;
-  }
-  return "?";
+template <typename E>
+E choice(const std::string& text) {
+  const auto v = cases::from_string<E>(text);
+  MNSIM_ASSERT(v.has_value(), "choice value passed the check but has no enum");
+  return *v;
 }
 
 Case build(const toml::table& root, const std::string& source) {
@@ -412,7 +381,7 @@ Case build(const toml::table& root, const std::string& source) {
   {
     Reader r(root["patient"].as_table(), "patient");
     c.patient.age_years = r.real("age_years");
-    c.patient.sex = choice(r.string("sex"), kSex);
+    c.patient.sex = choice<Sex>(r.string("sex"));
     c.patient.fitzpatrick = static_cast<int>(r.integer("fitzpatrick"));
     c.patient.max_downtime_days = r.real("max_downtime_days");
     c.patient.history = r.strings("history");
@@ -420,7 +389,7 @@ Case build(const toml::table& root, const std::string& source) {
   {
     Reader r(root["device"].as_table(), "device");
     c.device.model = r.opt_string("model");
-    c.device.kind = choice(r.string("kind"), kDeviceKind);
+    c.device.kind = choice<DeviceKind>(r.string("kind"));
     c.device.needle_length_mm = r.real("needle_length_mm");
     c.device.needle_count = static_cast<int>(r.integer("needle_count"));
     c.device.needle_base_diameter_um = r.real("needle_base_diameter_um");
@@ -437,7 +406,7 @@ Case build(const toml::table& root, const std::string& source) {
   }
   {
     Reader r(root["procedure"].as_table(), "procedure");
-    c.procedure.setting = choice(r.string("setting"), kSetting);
+    c.procedure.setting = choice<Setting>(r.string("setting"));
     c.procedure.passes = static_cast<int>(r.integer("passes"));
     c.procedure.glide_speed_mm_s = r.real("glide_speed_mm_s");
     c.procedure.pressure_n = r.real("pressure_n");
@@ -456,7 +425,7 @@ Case build(const toml::table& root, const std::string& source) {
     p.concentration_mg_per_ml = r.opt_real("concentration_mg_per_ml");
     p.dose_ul_per_cm2 = r.opt_real("dose_ul_per_cm2");
     p.diffusivity_water_m2_s = r.opt_real("diffusivity_water_m2_s");
-    p.applied = choice(r.string("applied"), kApplied);
+    p.applied = choice<Applied>(r.string("applied"));
     c.product = p;
   }
   if (const auto* zones = root["zones"].as_array()) {
@@ -464,7 +433,7 @@ Case build(const toml::table& root, const std::string& source) {
       Reader r(z.as_table(), "zones[]");
       Zone zone;
       zone.site = r.string("site");
-      zone.indication = choice(r.string("indication"), kIndication);
+      zone.indication = choice<Indication>(r.string("indication"));
       zone.depth_mm = r.opt_real("depth_mm");
       c.zones.push_back(zone);
     }
@@ -477,7 +446,7 @@ Case build(const toml::table& root, const std::string& source) {
   }
   {
     Reader r(root["simulation"].as_table(), "simulation");
-    c.simulation.fidelity = choice(r.string("fidelity"), kFidelity);
+    c.simulation.fidelity = choice<Fidelity>(r.string("fidelity"));
     c.simulation.horizon_h = r.real("horizon_h");
     c.simulation.dx_um = r.real("dx_um");
   }
@@ -492,11 +461,11 @@ Case build(const toml::table& root, const std::string& source) {
       }
     }
     Reader d(root["donor"].as_table(), "donor");
-    m.donor_kind = choice(d.string("kind"), kDonor);
+    m.donor_kind = choice<DonorKind>(d.string("kind"));
     m.donor_concentration_ug_per_ml = d.real("concentration_ug_per_ml");
     m.donor_volume_ul_per_cm2 = d.real("volume_ul_per_cm2");
     Reader s(root["sink"].as_table(), "sink");
-    m.sink_kind = choice(s.string("kind"), kSink);
+    m.sink_kind = choice<SinkKind>(s.string("kind"));
     c.medium = m;
   }
   return c;
@@ -601,31 +570,6 @@ void check_semantics(const Case& c, Checker& checker) {
 }
 
 }  // namespace
-
-std::string_view to_string(Sex v) {
-  return name_of(v, kSex);
-}
-std::string_view to_string(DeviceKind v) {
-  return name_of(v, kDeviceKind);
-}
-std::string_view to_string(Setting v) {
-  return name_of(v, kSetting);
-}
-std::string_view to_string(Indication v) {
-  return name_of(v, kIndication);
-}
-std::string_view to_string(Fidelity v) {
-  return name_of(v, kFidelity);
-}
-std::string_view to_string(Applied v) {
-  return name_of(v, kApplied);
-}
-std::string_view to_string(DonorKind v) {
-  return name_of(v, kDonor);
-}
-std::string_view to_string(SinkKind v) {
-  return name_of(v, kSink);
-}
 
 std::string_view default_case_text() {
   return core::require_embedded_file("cases/default.toml");

@@ -5,10 +5,11 @@
 #include "mnsim/core/error.hpp"
 
 namespace mnsim::io {
+using namespace mnsim::cases;
 
 using nlohmann::json;
 
-json to_json(const Case& c) {
+json to_json(const cases::Case& c) {
   json j;
   j["name"] = c.info.name;
   j["seed"] = c.info.seed;

@@ -4,7 +4,7 @@
 
 namespace mnsim::pipeline {
 
-Punctured puncture_zone(const io::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
+Punctured puncture_zone(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
                         double area_m2) {
   puncture::PatternInput in = puncture::zone_input(c, zone, atlas);
   if (area_m2 > 0)
@@ -76,7 +76,7 @@ response::InjuryDose injury_dose(const puncture::ZonePattern& p, const anatomy::
                                skin);
 }
 
-response::InjuryDose session_dose(const io::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
+response::InjuryDose session_dose(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
                                   double area_m2) {
   const Punctured pz = puncture_zone(c, zone, atlas, area_m2);
   return injury_dose(pz.pattern, pz.skin);
@@ -91,7 +91,7 @@ std::vector<healing::Observation> load_observations_with_doses(const anatomy::At
   return obs;
 }
 
-std::vector<transport::ZoneSkin> zone_skins(const io::Case& c, const anatomy::Atlas& atlas) {
+std::vector<transport::ZoneSkin> zone_skins(const cases::Case& c, const anatomy::Atlas& atlas) {
   std::vector<transport::ZoneSkin> out;
   for (std::size_t i = 0; i < c.zones.size(); ++i) {
     Punctured p = puncture_zone(c, i, atlas);

@@ -5,11 +5,11 @@
 
 namespace mnsim::pipeline {
 
-anatomy::Subject subject_of(const io::Case& c) {
+anatomy::Subject subject_of(const cases::Case& c) {
   return anatomy::Subject{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
 }
 
-healing::Course course_of(const io::Case& c, const response::InjuryDose& dose,
+healing::Course course_of(const cases::Case& c, const response::InjuryDose& dose,
                           std::optional<double> anaesthetic_depth_um,
                           const healing::Hypotheses& hypotheses, int steps_per_day,
                           double rel_tol) {
@@ -46,7 +46,7 @@ std::optional<double> numbed_depth_um(const nlohmann::json& zone, double applica
 
 }  // namespace
 
-RunResult run(const io::Case& c, const anatomy::Atlas& atlas, const Options& options) {
+RunResult run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& options) {
   RunResult r;
   r.case_ = c;
   const auto subject = subject_of(c);

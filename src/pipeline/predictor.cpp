@@ -29,7 +29,7 @@ const puncture::MechanicsParams& predictor_params() {
 }  // namespace
 
 planner::ZonePrediction PipelinePredictor::predict_zone(
-    const io::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
+    const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
     const planner::CourseSetting& course) const {
   const auto key = std::make_tuple(zone, setting.depth_mm, setting.passes);
   std::optional<std::pair<response::InjuryDose, double>> cached;
@@ -39,7 +39,7 @@ planner::ZonePrediction PipelinePredictor::predict_zone(
       cached = it->second;
   }
   if (!cached) {
-    io::Case trial = c;
+    cases::Case trial = c;
     trial.zones.at(zone).depth_mm = setting.depth_mm;
     trial.procedure.passes = setting.passes;
     puncture::PatternInput in = puncture::zone_input(trial, zone, atlas_);
@@ -52,7 +52,7 @@ planner::ZonePrediction PipelinePredictor::predict_zone(
   }
   const auto& [dose, depth_um] = *cached;
 
-  io::Case trial = c;
+  cases::Case trial = c;
   trial.course.sessions = course.sessions;
   trial.course.interval_days = course.interval_days;
   trial.course.horizon_days =
@@ -65,17 +65,17 @@ planner::ZonePrediction PipelinePredictor::predict_zone(
   return out;
 }
 
-std::optional<double> PipelinePredictor::anaesthetic_onset_min(const io::Case& c,
+std::optional<double> PipelinePredictor::anaesthetic_onset_min(const cases::Case& c,
                                                                std::string_view product) const {
   const auto* p = transport::ProductCatalogue::builtin().find(std::string(product));
   if (p == nullptr || !p->anaesthetic)
     return std::nullopt;
   if (c.zones.empty())
     return 0.0;
-  io::Case cc = c;
+  cases::Case cc = c;
   cc.product.reset();
-  cc.procedure.anaesthetic = io::Anaesthetic{std::string(product), kMaxApplicationMin};
-  cc.simulation.fidelity = io::Fidelity::OneD;
+  cc.procedure.anaesthetic = cases::Anaesthetic{std::string(product), kMaxApplicationMin};
+  cc.simulation.fidelity = cases::Fidelity::OneD;
   std::vector<transport::ZoneSkin> skins;
   for (const auto& z : cc.zones) {
     skins.push_back({atlas_.stack(z.site, subject_of(cc)), transport::ChannelSpec{}, std::nullopt});

@@ -101,10 +101,10 @@ const ProvisionalRules& ProvisionalRules::builtin() {
   return r;
 }
 
-ZonePrediction AtlasPredictor::predict_zone(const io::Case& c, std::size_t zone,
+ZonePrediction AtlasPredictor::predict_zone(const cases::Case& c, std::size_t zone,
                                             const ZoneSetting& setting,
                                             const CourseSetting& course) const {
-  const io::Zone& z = c.zones.at(zone);
+  const cases::Zone& z = c.zones.at(zone);
   const anatomy::Subject subject{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
   const anatomy::LayerStack stack = atlas_.stack(z.site, subject);
   const double fraction = rules_.insertion_fraction[static_cast<std::size_t>(c.device.kind)];
@@ -124,7 +124,7 @@ ZonePrediction AtlasPredictor::predict_zone(const io::Case& c, std::size_t zone,
   return out;
 }
 
-std::optional<double> AtlasPredictor::anaesthetic_onset_min(const io::Case& /*c*/,
+std::optional<double> AtlasPredictor::anaesthetic_onset_min(const cases::Case& /*c*/,
                                                             std::string_view product) const {
   for (const auto& [id, minutes] : rules_.onset_min) {
     if (id == product)

@@ -27,11 +27,11 @@ anatomy::Layer layer_of(const std::string& name, std::string_view key, const dat
   w.fail(key, "unknown layer '" + name + "'");
 }
 
-io::Indication indication_of(const std::string& id, const data::Where& w) {
+cases::Indication indication_of(const std::string& id, const data::Where& w) {
   for (const auto v :
-       {io::Indication::FineLines, io::Indication::Wrinkles, io::Indication::AcneScars,
-        io::Indication::StretchMarks, io::Indication::Texture}) {
-    if (io::to_string(v) == id)
+       {cases::Indication::FineLines, cases::Indication::Wrinkles, cases::Indication::AcneScars,
+        cases::Indication::StretchMarks, cases::Indication::Texture}) {
+    if (cases::to_string(v) == id)
       return v;
   }
   w.fail("id", "unknown indication '" + id + "'");
@@ -51,7 +51,7 @@ int whole(const toml::table& t, std::string_view key, const data::Where& w) {
   return static_cast<int>(v);
 }
 
-std::size_t kind_index(io::DeviceKind k) {
+std::size_t kind_index(cases::DeviceKind k) {
   return static_cast<std::size_t>(k);
 }
 
@@ -193,11 +193,11 @@ Limits Limits::load(std::string_view path, const anatomy::Atlas& atlas) {
     l.indications.push_back(il);
   }
   for (const auto v :
-       {io::Indication::FineLines, io::Indication::Wrinkles, io::Indication::AcneScars,
-        io::Indication::StretchMarks, io::Indication::Texture}) {
+       {cases::Indication::FineLines, cases::Indication::Wrinkles, cases::Indication::AcneScars,
+        cases::Indication::StretchMarks, cases::Indication::Texture}) {
     if (std::none_of(l.indications.begin(), l.indications.end(),
                      [&](const IndicationLimits& i) { return i.indication == v; })) {
-      throw DataError(p + ": no [[indication]] for '" + std::string(io::to_string(v)) + "'");
+      throw DataError(p + ": no [[indication]] for '" + std::string(cases::to_string(v)) + "'");
     }
   }
   return l;
@@ -216,13 +216,13 @@ const SiteCap& Limits::site(std::string_view id) const {
   throw DataError("data/planner/limits.toml: no cap for site '" + std::string(id) + "'");
 }
 
-const IndicationLimits& Limits::indication(io::Indication v) const {
+const IndicationLimits& Limits::indication(cases::Indication v) const {
   for (const auto& i : indications) {
     if (i.indication == v)
       return i;
   }
   throw DataError("data/planner/limits.toml: no limits for indication '" +
-                  std::string(io::to_string(v)) + "'");
+                  std::string(cases::to_string(v)) + "'");
 }
 
 std::vector<double> Limits::interval_candidates() const {
@@ -232,9 +232,9 @@ std::vector<double> Limits::interval_candidates() const {
   return out;
 }
 
-ZoneLimits zone_limits(const io::Case& c, std::size_t zone, const Limits& limits,
+ZoneLimits zone_limits(const cases::Case& c, std::size_t zone, const Limits& limits,
                        const anatomy::Atlas& atlas) {
-  const io::Zone& z = c.zones.at(zone);
+  const cases::Zone& z = c.zones.at(zone);
   const anatomy::Subject subject{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
   const anatomy::LayerStack stack = atlas.stack(z.site, subject);
   ZoneLimits zl;
@@ -247,7 +247,7 @@ ZoneLimits zone_limits(const io::Case& c, std::size_t zone, const Limits& limits
   const SiteCap& site = limits.site(z.site);
   zl.max_setting_mm = site.max_setting_mm;
   zl.setting_cap = site.sensitive ? Cap::SensitiveSite : Cap::SiteCap;
-  if (c.procedure.setting == io::Setting::Home && limits.home_max_setting_mm < zl.max_setting_mm) {
+  if (c.procedure.setting == cases::Setting::Home && limits.home_max_setting_mm < zl.max_setting_mm) {
     zl.max_setting_mm = limits.home_max_setting_mm;
     zl.setting_cap = Cap::HomeCap;
   }

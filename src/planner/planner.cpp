@@ -28,7 +28,7 @@ std::string pct(double rel) {
 // One zone, one course, one number of passes: the depth setting by NLopt.
 class DepthProblem {
  public:
-  DepthProblem(const io::Case& c, std::size_t zone, const Predictor& predictor,
+  DepthProblem(const cases::Case& c, std::size_t zone, const Predictor& predictor,
                const ZoneLimits& zl, const CourseSetting& course, int passes, double weight)
       : c_(c),
         zone_(zone),
@@ -83,7 +83,7 @@ class DepthProblem {
   }
 
  private:
-  const io::Case& c_;
+  const cases::Case& c_;
   std::size_t zone_;
   const Predictor& predictor_;
   const ZoneLimits& zl_;
@@ -118,7 +118,7 @@ std::string setting_cap_words(const ZoneLimits& zl) {
 }
 
 // The best setting for one zone and course, or infeasible.
-ZoneSolution solve_zone(const io::Case& c, std::size_t zone, const Predictor& predictor,
+ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor& predictor,
                         const ZoneLimits& zl, const CourseSetting& course,
                         const PlannerOptions& opt) {
   ZoneSolution best;
@@ -247,7 +247,7 @@ bool targets_met(const CourseResult& r, const std::vector<double>& targets,
 
 }  // namespace
 
-Plan make_plan(const io::Case& c, const Predictor& predictor, const Limits& limits,
+Plan make_plan(const cases::Case& c, const Predictor& predictor, const Limits& limits,
                const Screening& screening, const anatomy::Atlas& atlas,
                const PlannerOptions& options) {
   if (screening.phototype_threshold() != 0 &&
@@ -392,7 +392,7 @@ Plan make_plan(const io::Case& c, const Predictor& predictor, const Limits& limi
 
   bool any_planned = false;
   for (std::size_t i = 0; i < c.zones.size(); ++i) {
-    const io::Zone& z = c.zones[i];
+    const cases::Zone& z = c.zones[i];
     const ZoneSolution& s = chosen->zones[i];
     ZonePlan zp;
     zp.site = z.site;
@@ -400,7 +400,7 @@ Plan make_plan(const io::Case& c, const Predictor& predictor, const Limits& limi
     zp.limits = zl[i];
     zp.binding_constraint = s.binding;
     zp.binding_detail = s.detail;
-    const bool home = c.procedure.setting == io::Setting::Home;
+    const bool home = c.procedure.setting == cases::Setting::Home;
     if (!s.feasible) {
       zp.warnings.push_back("not planned: " + s.detail);
       plan.zones.push_back(std::move(zp));
@@ -413,22 +413,22 @@ Plan make_plan(const io::Case& c, const Predictor& predictor, const Limits& limi
     if (p.real_depth_um < zl[i].goal_real_depth_um) {
       std::string w = fmt::format(
           "predicted real depth {:.0f} um does not reach the goal for {} ({:.0f} um, in the {})",
-          p.real_depth_um, io::to_string(z.indication), zl[i].goal_real_depth_um, zl[i].goal_layer);
+          p.real_depth_um, cases::to_string(z.indication), zl[i].goal_real_depth_um, zl[i].goal_layer);
       if (home)
         w += "; see a provider: the goal needs more than a home device allows";
       zp.warnings.push_back(w);
     }
-    if (home && z.indication != io::Indication::FineLines &&
-        z.indication != io::Indication::Texture) {
+    if (home && z.indication != cases::Indication::FineLines &&
+        z.indication != cases::Indication::Texture) {
       zp.warnings.push_back(
           fmt::format("{} need treatment below the papillary dermis: see a "
                       "provider",
-                      io::to_string(z.indication)));
+                      cases::to_string(z.indication)));
     }
     if (p.collagen_gain_rel < targets[i]) {
       zp.warnings.push_back(fmt::format(
           "predicted collagen gain {} is below the planning target {} for {} within {} sessions",
-          pct(p.collagen_gain_rel), pct(targets[i]), io::to_string(z.indication),
+          pct(p.collagen_gain_rel), pct(targets[i]), cases::to_string(z.indication),
           chosen->course.sessions));
     }
     if (zl[i].setting_cap == Cap::SensitiveSite) {
@@ -462,13 +462,13 @@ Plan make_plan(const io::Case& c, const Predictor& predictor, const Limits& limi
         }
       }
     }
-    if (c.device.kind != io::DeviceKind::Pen && s.binding != "no_predicted_gain" &&
+    if (c.device.kind != cases::DeviceKind::Pen && s.binding != "no_predicted_gain" &&
         std::abs(c.device.needle_length_mm - s.setting.depth_mm) > 1e-9) {
       zp.warnings.push_back(
           fmt::format("this needs a {:.3g} mm {}; the case's {} has {:.3g} mm "
                       "needles",
-                      s.setting.depth_mm, io::to_string(c.device.kind),
-                      io::to_string(c.device.kind), c.device.needle_length_mm));
+                      s.setting.depth_mm, cases::to_string(c.device.kind),
+                      cases::to_string(c.device.kind), c.device.needle_length_mm));
     }
     plan.zones.push_back(std::move(zp));
   }
@@ -489,33 +489,33 @@ Plan make_plan(const io::Case& c, const Predictor& predictor, const Limits& limi
           limits.min_interval_days, limits.max_interval_days));
     }
   }
-  const bool home = c.procedure.setting == io::Setting::Home;
+  const bool home = c.procedure.setting == cases::Setting::Home;
   if (home && c.device.needle_length_mm > limits.home_max_setting_mm) {
     plan.warnings.push_back(fmt::format(
         "The case's device has {:.3g} mm needles: longer than {:.3g} mm is for providers, not "
         "home use.",
         c.device.needle_length_mm, limits.home_max_setting_mm));
   }
-  if (c.device.kind == io::DeviceKind::Pen && c.device.uses > 0) {
+  if (c.device.kind == cases::DeviceKind::Pen && c.device.uses > 0) {
     plan.warnings.push_back(fmt::format(
         "Pen cartridges are single-use; this one has {} prior uses: use a new cartridge.",
         c.device.uses));
-  } else if (c.device.kind != io::DeviceKind::Pen) {
+  } else if (c.device.kind != cases::DeviceKind::Pen) {
     const int replace = limits.roller_replace_after_uses;
     if (!home && c.device.uses > 0) {
       plan.warnings.push_back(
           fmt::format("A clinic {} is single use; this one has {} prior uses: use a new one.",
-                      io::to_string(c.device.kind), c.device.uses));
+                      cases::to_string(c.device.kind), c.device.uses));
     } else if (home && c.device.uses >= replace) {
       plan.warnings.push_back(fmt::format(
           "Replace the {}: {} uses, and a home {} is replaced after {} (12-15 quoted); dull "
           "needles tear rather than puncture.",
-          io::to_string(c.device.kind), c.device.uses, io::to_string(c.device.kind), replace));
+          cases::to_string(c.device.kind), c.device.uses, cases::to_string(c.device.kind), replace));
     } else if (home && plan.course && c.device.uses + plan.course->sessions >= replace) {
       plan.warnings.push_back(fmt::format(
           "The {} ({} uses so far) reaches {} uses with this course: replace it after session "
           "{} (dull needles tear rather than puncture).",
-          io::to_string(c.device.kind), c.device.uses, replace, replace - c.device.uses));
+          cases::to_string(c.device.kind), c.device.uses, replace, replace - c.device.uses));
     }
   }
 
@@ -576,12 +576,12 @@ Plan make_plan(const io::Case& c, const Predictor& predictor, const Limits& limi
   return plan;
 }
 
-Plan make_plan(const io::Case& c, const Predictor& predictor) {
+Plan make_plan(const cases::Case& c, const Predictor& predictor) {
   return make_plan(c, predictor, Limits::builtin(), Screening::builtin(),
                    anatomy::Atlas::builtin());
 }
 
-std::vector<std::string> limit_violations(const Plan& plan, const io::Case& c, const Limits& limits,
+std::vector<std::string> limit_violations(const Plan& plan, const cases::Case& c, const Limits& limits,
                                           const anatomy::Atlas& atlas) {
   std::vector<std::string> out;
   if (!plan.eligible) {

@@ -32,7 +32,7 @@ json plan_json(const Plan& plan) {
   for (const auto& z : plan.zones) {
     json e;
     e["site"] = z.site;
-    e["indication"] = io::to_string(z.indication);
+    e["indication"] = cases::to_string(z.indication);
     e["depth_mm"] = z.setting ? json(z.setting->depth_mm) : json(nullptr);
     e["passes"] = z.setting ? json(z.setting->passes) : json(nullptr);
     e["real_depth_um"] = z.prediction ? json(r3(z.prediction->real_depth_um)) : json(nullptr);
@@ -62,7 +62,7 @@ json plan_json(const Plan& plan) {
   return j;
 }
 
-std::string plan_text(const Plan& plan, const io::Case& c) {
+std::string plan_text(const Plan& plan, const cases::Case& c) {
   std::string out = fmt::format("Plan for case '{}' ({}), predictor: {}\n", c.info.name, c.source,
                                 plan.predictor);
   out += fmt::format("Eligible for needling: {}\n", plan.eligible ? "yes" : "NO");
@@ -92,14 +92,14 @@ std::string plan_text(const Plan& plan, const io::Case& c) {
   for (const auto& z : plan.zones) {
     if (z.setting && z.prediction) {
       out += fmt::format("{:<14}{:<15}{:>7.2f}{:>7}{:>9.0f}{:>9.1f}d{:>10}  {}\n", z.site,
-                         io::to_string(z.indication), z.setting->depth_mm, z.setting->passes,
+                         cases::to_string(z.indication), z.setting->depth_mm, z.setting->passes,
                          z.prediction->real_depth_um, z.prediction->downtime_days,
                          fmt::format("{:+.0f}%", (z.prediction->collagen_gain_rel - 1) * 100),
                          z.binding_constraint);
     } else {
       out +=
           fmt::format("{:<14}{:<15}{:>7}{:>7}{:>9}{:>10}{:>10}  {}\n", z.site,
-                      io::to_string(z.indication), "-", "-", "-", "-", "-", z.binding_constraint);
+                      cases::to_string(z.indication), "-", "-", "-", "-", "-", z.binding_constraint);
     }
     out += fmt::format("    why: {}\n", z.binding_detail);
     for (const auto& w : z.warnings)

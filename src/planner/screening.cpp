@@ -120,7 +120,7 @@ int Screening::phototype_threshold() const {
   return 0;
 }
 
-std::vector<Finding> Screening::screen(const io::Case& c) const {
+std::vector<Finding> Screening::screen(const cases::Case& c) const {
   const auto& history = c.patient.history;
   std::vector<Finding> out;
   for (const auto& r : rules_) {

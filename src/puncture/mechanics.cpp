@@ -138,11 +138,11 @@ double Needle::radius_at(double s_m) const {
 
 Needle Needle::of(const device::Device& d, double length_m, double tip_radius_m) {
   Needle n;
-  n.length_m = d.kind == io::DeviceKind::Pen ? d.physical_length_m() : length_m;
+  n.length_m = d.kind == cases::DeviceKind::Pen ? d.physical_length_m() : length_m;
   n.tip_radius_m = tip_radius_m;
   n.base_radius_m = d.base_radius_m();
   n.cone_length_m =
-      d.kind == io::DeviceKind::Pen ? std::min(d.tip_cone_length_m, n.length_m) : n.length_m;
+      d.kind == cases::DeviceKind::Pen ? std::min(d.tip_cone_length_m, n.length_m) : n.length_m;
   return n;
 }
 
@@ -331,7 +331,7 @@ Opening straight_opening(const Needle& needle, const Insertion& ins) {
 CalibrationRoller calibration_roller(const MechanicsParams& p, const anatomy::Atlas& atlas) {
   const auto& c = p.calibration;
   device::Device d;
-  d.kind = io::DeviceKind::Roller;
+  d.kind = cases::DeviceKind::Roller;
   d.needle_length_m = c.needle_length_m;
   d.needle_count = c.needle_count;
   d.needle_rows = c.needle_rows;

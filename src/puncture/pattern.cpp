@@ -17,7 +17,7 @@ namespace mnsim::puncture {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
-using io::DeviceKind;
+using cases::DeviceKind;
 
 // Inverse of the standard normal CDF by bisection on erfc (a handful of calls).
 double normal_quantile(double q) {
@@ -382,7 +382,7 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
   return z;
 }
 
-PatternInput zone_input(const io::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas) {
+PatternInput zone_input(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas) {
   MNSIM_ASSERT(zone_index < c.zones.size(), "zone index out of range");
   const auto& catalogue = device::Catalogue::builtin();
   const auto& zone = c.zones[zone_index];
@@ -404,7 +404,7 @@ PatternInput zone_input(const io::Case& c, std::size_t zone_index, const anatomy
   return in;
 }
 
-ZonePattern simulate_zone(const io::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas) {
+ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas) {
   return simulate(zone_input(c, zone_index, atlas), MechanicsParams::builtin());
 }
 

@@ -12,8 +12,8 @@ namespace {
 
 constexpr double kUm = 1e6;
 
-std::string_view kind_name(io::DeviceKind k) {
-  return io::to_string(k);
+std::string_view kind_name(cases::DeviceKind k) {
+  return cases::to_string(k);
 }
 
 }  // namespace
@@ -22,7 +22,7 @@ nlohmann::json zone_json(const ZonePattern& z) {
   using nlohmann::json;
   json j;
   j["site"] = z.site;
-  j["indication"] = std::string(io::to_string(z.indication));
+  j["indication"] = std::string(cases::to_string(z.indication));
   j["punctures_per_cm2"] = z.punctures_per_cm2;
   j["coverage_fraction"] = z.coverage_fraction;
   j["depth_um"] = {{"mean", z.depth_m.mean * kUm},
@@ -53,9 +53,9 @@ nlohmann::json zone_json(const ZonePattern& z) {
                     {"needles_in_contact", z.needles_in_contact},
                     {"device_rests_on_skin", z.drum_on_skin},
                     {"tip_travel_um", z.tip_travel_m * kUm}};
-  if (z.kind == io::DeviceKind::Pen)
+  if (z.kind == cases::DeviceKind::Pen)
     j["treatment_time_s"] = z.treatment_time_s;
-  if (z.kind == io::DeviceKind::Stamp)
+  if (z.kind == cases::DeviceKind::Stamp)
     j["presses_total"] = z.presses_total;
   j["patch"] = {{"side_mm", z.patch_side_m * 1e3}, {"channels", z.patch_channels.size()}};
   j["depth_histogram"] = {{"bin_um", z.depth_bin_m * kUm}, {"counts", z.depth_histogram}};
@@ -64,7 +64,7 @@ nlohmann::json zone_json(const ZonePattern& z) {
 
 std::string zone_text(const ZonePattern& z) {
   std::string s = fmt::format(
-      "{} ({}), {} {} mm, {} passes over {:.0f} cm2\n", z.site, io::to_string(z.indication),
+      "{} ({}), {} {} mm, {} passes over {:.0f} cm2\n", z.site, cases::to_string(z.indication),
       z.device_model.empty() ? "custom " + std::string(kind_name(z.kind)) : z.device_model,
       z.length_m * 1e3, z.passes, z.zone_area_m2 * 1e4);
   s += fmt::format("  channels       {} ({:.0f} per cm2), {:.1f} % of contacts did not puncture\n",
@@ -73,7 +73,7 @@ std::string zone_text(const ZonePattern& z) {
       "  depth          mean {:.0f} um (p10 {:.0f}, p90 {:.0f}) for {:.0f} um "
       "{}\n",
       z.depth_m.mean * kUm, z.depth_m.p10 * kUm, z.depth_m.p90 * kUm, z.length_m * kUm,
-      z.kind == io::DeviceKind::Pen ? "setting" : "needles");
+      z.kind == cases::DeviceKind::Pen ? "setting" : "needles");
   s += fmt::format("  opening        {:.0f} x {:.0f} um; coverage {:.2f} % of the skin\n",
                    z.opening_major_mean_m * kUm, z.opening_minor_mean_m * kUm,
                    100 * z.coverage_fraction);
@@ -81,7 +81,7 @@ std::string zone_text(const ZonePattern& z) {
                    z.nn_spacing_m.mean * kUm, z.nn_spacing_m.p10 * kUm, z.nn_spacing_m.p90 * kUm);
   s += fmt::format("  mechanics      puncture force {:.0f} mN (tip {:.1f} um)",
                    z.puncture_force_n * 1e3, z.tip_radius_m * kUm);
-  if (z.kind != io::DeviceKind::Pen) {
+  if (z.kind != cases::DeviceKind::Pen) {
     s += fmt::format(", {:.0f} mN per needle, {:.1f} needles in contact{}",
                      z.force_per_needle_n * 1e3, z.needles_in_contact,
                      z.drum_on_skin ? ", device body on the skin" : "");

@@ -6,7 +6,7 @@
 #include "../core/data_toml.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/sources.hpp"
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 #include "mnsim/response/response.hpp"
 
 namespace mnsim::response {

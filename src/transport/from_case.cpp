@@ -31,16 +31,16 @@ const AnaestheticModel& AnaestheticModel::builtin() {
   return a;
 }
 
-Options options_from_case(const io::Case& c) {
+Options options_from_case(const cases::Case& c) {
   Options o;
   switch (c.simulation.fidelity) {
-    case io::Fidelity::OneD:
+    case cases::Fidelity::OneD:
       o.fidelity = Fidelity::OneD;
       break;
-    case io::Fidelity::Axisymmetric:
+    case cases::Fidelity::Axisymmetric:
       o.fidelity = Fidelity::Axisymmetric;
       break;
-    case io::Fidelity::ThreeD:
+    case cases::Fidelity::ThreeD:
       o.fidelity = Fidelity::ThreeD;
       break;
   }
@@ -50,20 +50,20 @@ Options options_from_case(const io::Case& c) {
   return o;
 }
 
-Medium medium_from_case(const io::Medium& cm) {
+Medium medium_from_case(const cases::Medium& cm) {
   Medium m;
   for (const auto& l : cm.layers) {
     m.layers.push_back(
         {l.name, l.thickness_um * 1e-6, l.diffusivity_m2_s, l.partition, l.clearance_per_s});
   }
-  m.donor.finite = cm.donor_kind == io::DonorKind::Finite;
+  m.donor.finite = cm.donor_kind == cases::DonorKind::Finite;
   m.donor.concentration = cm.donor_concentration_ug_per_ml * 1e6;
   m.donor.capacity = cm.donor_volume_ul_per_cm2 * 1e-5;
-  m.perfect_sink = cm.sink_kind == io::SinkKind::Perfect;
+  m.perfect_sink = cm.sink_kind == cases::SinkKind::Perfect;
   return m;
 }
 
-ProductSpec product_from_case(const io::Product& p, const std::string& file) {
+ProductSpec product_from_case(const cases::Product& p, const std::string& file) {
   const auto& cat = ProductCatalogue::builtin();
   if (p.id) {
     const ProductSpec* s = cat.find(*p.id);
@@ -86,14 +86,14 @@ ProductSpec product_from_case(const io::Product& p, const std::string& file) {
   return s;
 }
 
-double zone_depth_m(const io::Case& c, const io::Zone& z) {
+double zone_depth_m(const cases::Case& c, const cases::Zone& z) {
   return (z.depth_mm ? *z.depth_mm : c.device.needle_length_mm) * 1e-3;
 }
 
 namespace {
 
 // One product on one zone: needled (the puncture stage's channels) and intact.
-Delivery deliver_zone(const io::Case& c, const io::Zone& z, const ZoneSkin& skin,
+Delivery deliver_zone(const cases::Case& c, const cases::Zone& z, const ZoneSkin& skin,
                       const anatomy::Atlas& atlas, const ProductSpec& p, Options o) {
   const auto& model = PropertyModel::builtin();
   if (p.anaesthetic) {
@@ -109,7 +109,7 @@ Delivery deliver_zone(const io::Case& c, const io::Zone& z, const ZoneSkin& skin
 
 }  // namespace
 
-nlohmann::json deliver_case(const io::Case& c, const std::vector<ZoneSkin>& zones,
+nlohmann::json deliver_case(const cases::Case& c, const std::vector<ZoneSkin>& zones,
                             Delivery* first) {
   const auto& atlas = anatomy::Atlas::builtin();
   using nlohmann::json;
@@ -144,7 +144,7 @@ nlohmann::json deliver_case(const io::Case& c, const std::vector<ZoneSkin>& zone
     const ZoneSkin& skin = zones[zi];
     json z;
     z["site"] = zone.site;
-    z["indication"] = std::string(io::to_string(zone.indication));
+    z["indication"] = std::string(cases::to_string(zone.indication));
     bool product_numbs = false;
     if (c.product) {
       const ProductSpec p = product_from_case(*c.product, c.source);

@@ -54,7 +54,7 @@ TEST(Resolve, ModelFieldsAreOverriddenOnlyByExplicitCaseFields) {
   const auto c = io::parse_case(
       zone_case("model = \"roller-192-1.5\"\nneedle_length_mm = 1.0\nuses = 3"), "t.toml");
   const Device d = resolve(c.device, Catalogue::builtin());
-  EXPECT_EQ(d.kind, io::DeviceKind::Roller);           // from the catalogue, not the "pen" default
+  EXPECT_EQ(d.kind, cases::DeviceKind::Roller);           // from the catalogue, not the "pen" default
   EXPECT_DOUBLE_EQ(d.needle_length_m, 1.0e-3);         // overridden
   EXPECT_DOUBLE_EQ(d.needle_base_diameter_m, 250e-6);  // catalogue, not the case default
   EXPECT_EQ(d.needle_count, 192);
@@ -65,7 +65,7 @@ TEST(Resolve, ModelFieldsAreOverriddenOnlyByExplicitCaseFields) {
 TEST(Resolve, WithoutModelTheCaseFieldsApply) {
   const auto c = io::parse_case(zone_case("kind = \"stamp\"\nneedle_count = 20"), "t.toml");
   const Device d = resolve(c.device, Catalogue::builtin());
-  EXPECT_EQ(d.kind, io::DeviceKind::Stamp);
+  EXPECT_EQ(d.kind, cases::DeviceKind::Stamp);
   EXPECT_EQ(d.needle_count, 20);
   EXPECT_TRUE(d.model.empty());
   EXPECT_DOUBLE_EQ(d.tip_cone_length_m, d.needle_length_m);

@@ -8,6 +8,7 @@
 #include "mnsim/io/case_reader.hpp"
 
 namespace mnsim::io {
+using namespace mnsim::cases;
 namespace {
 
 constexpr const char* kMinimal = R"(

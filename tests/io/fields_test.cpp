@@ -9,6 +9,7 @@
 #include "mnsim/io/case_reader.hpp"
 
 namespace mnsim::io {
+using namespace mnsim::cases;
 namespace {
 
 TEST(Fields, PathsUniqueAndTablesKnown) {

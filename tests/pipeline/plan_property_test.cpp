@@ -17,21 +17,21 @@ namespace {
 TEST(PlanWithStages, NeverLeavesTheLimits) {
   const auto& atlas = anatomy::Atlas::builtin();
   const auto sites = atlas.site_ids();
-  const std::array indications = {io::Indication::FineLines, io::Indication::Wrinkles,
-                                  io::Indication::AcneScars, io::Indication::StretchMarks,
-                                  io::Indication::Texture};
+  const std::array indications = {cases::Indication::FineLines, cases::Indication::Wrinkles,
+                                  cases::Indication::AcneScars, cases::Indication::StretchMarks,
+                                  cases::Indication::Texture};
   core::Rng rng(20261124, "test.plan_property");
   constexpr int kCases = 4;
   for (int k = 0; k < kCases; ++k) {
-    io::Case c = io::parse_case("[[zones]]\nsite = \"cheek\"\n", "generated.toml");
+    cases::Case c = io::parse_case("[[zones]]\nsite = \"cheek\"\n", "generated.toml");
     c.zones[0].site = sites[rng() % sites.size()];
     c.zones[0].indication = indications[rng() % indications.size()];
     c.patient.age_years = 18 + 70 * rng.uniform();
     c.patient.fitzpatrick = 1 + static_cast<int>(rng() % 6);
     c.patient.max_downtime_days = 7 * rng.uniform();
-    c.procedure.setting = rng() % 3 == 0 ? io::Setting::Home : io::Setting::Clinic;
-    c.device.kind = rng() % 2 == 0 ? io::DeviceKind::Pen : io::DeviceKind::Roller;
-    if (c.device.kind == io::DeviceKind::Roller) {
+    c.procedure.setting = rng() % 3 == 0 ? cases::Setting::Home : cases::Setting::Clinic;
+    c.device.kind = rng() % 2 == 0 ? cases::DeviceKind::Pen : cases::DeviceKind::Roller;
+    if (c.device.kind == cases::DeviceKind::Roller) {
       c.device.needle_count = 192;
       c.device.needle_base_diameter_um = 250;
     }

@@ -12,7 +12,7 @@
 namespace mnsim::planner {
 namespace {
 
-using io::Indication;
+using cases::Indication;
 const anatomy::Atlas& atlas() {
   return anatomy::Atlas::builtin();
 }
@@ -38,7 +38,7 @@ TEST(Limits, EveryAtlasSiteHasACapAndSensitiveSitesAreCapped) {
 
 TEST(Limits, ZoneLimitsFollowTheDocumentedRules) {
   const Limits& l = Limits::builtin();
-  io::Case c = test::case_with({{"cheek", Indication::StretchMarks}});
+  cases::Case c = test::case_with({{"cheek", Indication::StretchMarks}});
   c.patient.fitzpatrick = 2;
   const ZoneLimits zl = zone_limits(c, 0, l, atlas());
   const auto st = atlas().stack("cheek", {c.patient.age_years, c.patient.sex, 2});
@@ -64,7 +64,7 @@ TEST(Limits, ZoneLimitsFollowTheDocumentedRules) {
 
 TEST(Limits, DarkerPhototypesArePlannedLessAggressively) {
   const Limits& l = Limits::builtin();
-  io::Case c = test::case_with({{"cheek", Indication::StretchMarks}});
+  cases::Case c = test::case_with({{"cheek", Indication::StretchMarks}});
   c.patient.fitzpatrick = 3;
   const ZoneLimits light = zone_limits(c, 0, l, atlas());
   c.patient.fitzpatrick = 5;
@@ -88,21 +88,21 @@ TEST(Limits, EachSettingCapBindsWhenNothingElseDoes) {
   p.fraction = 0.05;  // shallow: the real-depth caps never bind
   struct Expect {
     const char* site;
-    io::Setting setting;
+    cases::Setting setting;
     const char* binding;
     double depth_mm;
   };
   const Expect expected[] = {
-      {"upper_eyelid", io::Setting::Clinic, "sensitive_site_cap", 0.5},
-      {"nose", io::Setting::Clinic, "sensitive_site_cap", 0.5},
-      {"upper_lip", io::Setting::Clinic, "sensitive_site_cap", 0.7},  // 0.75 rounded to 0.1 steps
-      {"neck", io::Setting::Clinic, "sensitive_site_cap", 0.5},
-      {"forehead", io::Setting::Clinic, "site_cap", 0.7},
-      {"cheek", io::Setting::Clinic, "site_cap", 2.0},
-      {"cheek", io::Setting::Home, "home_cap", 0.3},
+      {"upper_eyelid", cases::Setting::Clinic, "sensitive_site_cap", 0.5},
+      {"nose", cases::Setting::Clinic, "sensitive_site_cap", 0.5},
+      {"upper_lip", cases::Setting::Clinic, "sensitive_site_cap", 0.7},  // 0.75 rounded to 0.1 steps
+      {"neck", cases::Setting::Clinic, "sensitive_site_cap", 0.5},
+      {"forehead", cases::Setting::Clinic, "site_cap", 0.7},
+      {"cheek", cases::Setting::Clinic, "site_cap", 2.0},
+      {"cheek", cases::Setting::Home, "home_cap", 0.3},
   };
   for (const auto& e : expected) {
-    io::Case c = test::case_with({{e.site, Indication::StretchMarks}});
+    cases::Case c = test::case_with({{e.site, Indication::StretchMarks}});
     c.procedure.setting = e.setting;
     c.patient.fitzpatrick = 2;
     c.patient.max_downtime_days = 30;
@@ -116,11 +116,11 @@ TEST(Limits, EachSettingCapBindsWhenNothingElseDoes) {
 TEST(Limits, RealDepthCapsBind) {
   test::LinearPredictor p;
   p.fraction = 0.9;  // deep: the real-depth caps bind before the setting caps
-  io::Case c =
+  cases::Case c =
       test::case_with({{"cheek", Indication::StretchMarks}, {"cheek", Indication::FineLines}});
   c.patient.fitzpatrick = 2;
   c.patient.max_downtime_days = 30;
-  c.device.kind = io::DeviceKind::Stamp;  // 0.05 mm steps
+  c.device.kind = cases::DeviceKind::Stamp;  // 0.05 mm steps
   const Plan plan = make_plan(c, p);
   const ZoneLimits zs = zone_limits(c, 0, Limits::builtin(), atlas());
   const ZoneLimits zf = zone_limits(c, 1, Limits::builtin(), atlas());
@@ -142,10 +142,10 @@ TEST(Limits, DowntimeBindsAtTheAnalyticOptimum) {
   p.fraction = 0.05;
   p.downtime_per_mm = 2.0;
   p.depth_exponent = 0.5;
-  io::Case c = test::case_with({{"cheek", Indication::StretchMarks}});
+  cases::Case c = test::case_with({{"cheek", Indication::StretchMarks}});
   c.patient.fitzpatrick = 2;
   c.patient.max_downtime_days = 3;
-  c.device.kind = io::DeviceKind::Stamp;
+  c.device.kind = cases::DeviceKind::Stamp;
   const Plan plan = make_plan(c, p);
   ASSERT_TRUE(plan.zones[0].setting);
   EXPECT_EQ(plan.zones[0].binding_constraint, "downtime");
@@ -157,7 +157,7 @@ TEST(Limits, DowntimeBindsAtTheAnalyticOptimum) {
 TEST(Limits, NoSettingWhenEvenTheShallowestExceedsTheDowntime) {
   test::LinearPredictor p;
   p.downtime_per_mm = 50;
-  io::Case c = test::case_with({{"cheek", Indication::Texture}});
+  cases::Case c = test::case_with({{"cheek", Indication::Texture}});
   c.patient.max_downtime_days = 1;
   const Plan plan = make_plan(c, p);
   EXPECT_TRUE(plan.eligible);
@@ -168,10 +168,10 @@ TEST(Limits, NoSettingWhenEvenTheShallowestExceedsTheDowntime) {
 
 TEST(HomeMode, NeverAboveTheHomeCapAndSaysSeeAProvider) {
   const AtlasPredictor predictor(atlas());
-  io::Case c =
+  cases::Case c =
       test::case_with({{"cheek", Indication::AcneScars}, {"forehead", Indication::Texture}});
-  c.procedure.setting = io::Setting::Home;
-  c.device.kind = io::DeviceKind::Roller;
+  c.procedure.setting = cases::Setting::Home;
+  c.device.kind = cases::DeviceKind::Roller;
   c.device.needle_length_mm = 0.25;
   c.patient.max_downtime_days = 30;
   const Plan plan = make_plan(c, predictor);
@@ -184,9 +184,9 @@ TEST(HomeMode, NeverAboveTheHomeCapAndSaysSeeAProvider) {
 
 TEST(HomeMode, LongNeedlesAtHomeAreFlagged) {
   const AtlasPredictor predictor(atlas());
-  io::Case c = test::case_with({{"cheek", Indication::Texture}});
-  c.procedure.setting = io::Setting::Home;
-  c.device.kind = io::DeviceKind::Roller;
+  cases::Case c = test::case_with({{"cheek", Indication::Texture}});
+  c.procedure.setting = cases::Setting::Home;
+  c.device.kind = cases::DeviceKind::Roller;
   c.device.needle_length_mm = 1.0;
   const Plan plan = make_plan(c, predictor);
   EXPECT_TRUE(has_warning(plan.warnings, "for providers, not home use"));
@@ -194,9 +194,9 @@ TEST(HomeMode, LongNeedlesAtHomeAreFlagged) {
 
 TEST(HomeMode, DullNeedleWarningsFromUses) {
   const AtlasPredictor predictor(atlas());
-  io::Case c = test::case_with({{"cheek", Indication::Texture}});
-  c.procedure.setting = io::Setting::Home;
-  c.device.kind = io::DeviceKind::Roller;
+  cases::Case c = test::case_with({{"cheek", Indication::Texture}});
+  c.procedure.setting = cases::Setting::Home;
+  c.device.kind = cases::DeviceKind::Roller;
   c.device.needle_length_mm = 0.25;
   c.device.uses = 0;
   EXPECT_FALSE(has_warning(make_plan(c, predictor).warnings, "eplace"));
@@ -205,8 +205,8 @@ TEST(HomeMode, DullNeedleWarningsFromUses) {
   c.device.uses = 12;
   EXPECT_TRUE(has_warning(make_plan(c, predictor).warnings, "Replace the roller: 12 uses"));
   // Pens: cartridges are single-use.
-  c.procedure.setting = io::Setting::Clinic;
-  c.device.kind = io::DeviceKind::Pen;
+  c.procedure.setting = cases::Setting::Clinic;
+  c.device.kind = cases::DeviceKind::Pen;
   c.device.uses = 1;
   EXPECT_TRUE(has_warning(make_plan(c, predictor).warnings, "single-use"));
 }

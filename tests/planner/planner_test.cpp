@@ -13,7 +13,7 @@
 namespace mnsim::planner {
 namespace {
 
-using io::Indication;
+using cases::Indication;
 
 TEST(Course, FewestSessionsThatReachTheTarget) {
   // gain = 1 + 0.1 x depth x sessions; fine lines target 1.2. With the forehead
@@ -21,7 +21,7 @@ TEST(Course, FewestSessionsThatReachTheTarget) {
   // 1.2 needs 3 sessions (1.21).
   test::LinearPredictor p;
   p.fraction = 0.05;
-  io::Case c = test::case_with({{"forehead", Indication::FineLines}});
+  cases::Case c = test::case_with({{"forehead", Indication::FineLines}});
   c.patient.fitzpatrick = 2;
   c.patient.max_downtime_days = 30;
   const Plan plan = make_plan(c, p);
@@ -39,7 +39,7 @@ TEST(Course, FewestSessionsThatReachTheTarget) {
 
 TEST(Course, IntervalWithinLimitsClosestToTheCaseOnATie) {
   test::LinearPredictor p;
-  io::Case c = test::case_with({{"cheek", Indication::Texture}});
+  cases::Case c = test::case_with({{"cheek", Indication::Texture}});
   c.course.interval_days = 40;
   EXPECT_DOUBLE_EQ(make_plan(c, p).course->interval_days, 42);
   c.course.interval_days = 14;
@@ -48,9 +48,9 @@ TEST(Course, IntervalWithinLimitsClosestToTheCaseOnATie) {
 
 TEST(Anaesthetic, OnsetRoundedUpAndProductFromTheCase) {
   test::LinearPredictor p;  // onset 41 min
-  io::Case c = test::case_with({{"cheek", Indication::StretchMarks}});
+  cases::Case c = test::case_with({{"cheek", Indication::StretchMarks}});
   c.patient.max_downtime_days = 30;
-  c.procedure.anaesthetic = io::Anaesthetic{"emla_5pct", 30};
+  c.procedure.anaesthetic = cases::Anaesthetic{"emla_5pct", 30};
   const Plan plan = make_plan(c, p);
   ASSERT_TRUE(plan.anaesthetic);
   EXPECT_EQ(plan.anaesthetic->product, "emla_5pct");
@@ -58,7 +58,7 @@ TEST(Anaesthetic, OnsetRoundedUpAndProductFromTheCase) {
   EXPECT_TRUE(std::any_of(plan.warnings.begin(), plan.warnings.end(), [](const auto& w) {
     return w.find("leaves the anaesthetic on for 30 min") != std::string::npos;
   }));
-  c.procedure.anaesthetic = io::Anaesthetic{"unknown_cream", 30};
+  c.procedure.anaesthetic = cases::Anaesthetic{"unknown_cream", 30};
   const Plan other = make_plan(c, p);
   EXPECT_EQ(other.anaesthetic->product, Limits::builtin().default_anaesthetic);
 }
@@ -66,7 +66,7 @@ TEST(Anaesthetic, OnsetRoundedUpAndProductFromTheCase) {
 TEST(Anaesthetic, NoneWhenThePlanStaysInThePainlessRange) {
   test::LinearPredictor p;
   p.fraction = 0.1;  // at most 200 um real
-  io::Case c = test::case_with({{"cheek", Indication::StretchMarks}});
+  cases::Case c = test::case_with({{"cheek", Indication::StretchMarks}});
   c.patient.max_downtime_days = 30;
   const Plan plan = make_plan(c, p);
   ASSERT_TRUE(plan.zones[0].setting);
@@ -76,13 +76,13 @@ TEST(Anaesthetic, NoneWhenThePlanStaysInThePainlessRange) {
 
 TEST(AtlasPredictor, RulesAsDocumented) {
   const AtlasPredictor pred(anatomy::Atlas::builtin());
-  io::Case c = test::case_with({{"cheek", Indication::AcneScars}});
-  c.device.kind = io::DeviceKind::Pen;
+  cases::Case c = test::case_with({{"cheek", Indication::AcneScars}});
+  c.device.kind = cases::DeviceKind::Pen;
   const auto pen = pred.predict_zone(c, 0, {1.0, 4}, {4, 28});
   EXPECT_NEAR(pen.real_depth_um, 770, 1e-9);
   // pen-equivalent 1.0 mm: chart 2.5 + (1.0 - 0.35) / 0.8 x 2.0 = 4.125 d at 4 passes.
   EXPECT_NEAR(pen.downtime_days, 4.125, 1e-9);
-  c.device.kind = io::DeviceKind::Roller;
+  c.device.kind = cases::DeviceKind::Roller;
   const auto roller = pred.predict_zone(c, 0, {1.0, 4}, {4, 28});
   EXPECT_NEAR(roller.real_depth_um, 200, 1e-9);  // a roller needs longer needles
   // Calibration anchor (Lotfi 2013): 1.5 mm roller, 5 sessions, cheek -> about +53 %.
@@ -94,18 +94,18 @@ TEST(AtlasPredictor, RulesAsDocumented) {
 
 TEST(Plan, RollerGetsLongerNeedlesThanAPenForTheSameTarget) {
   const AtlasPredictor pred(anatomy::Atlas::builtin());
-  io::Case c = test::case_with({{"cheek", Indication::FineLines}});
+  cases::Case c = test::case_with({{"cheek", Indication::FineLines}});
   c.patient.max_downtime_days = 7;
-  c.device.kind = io::DeviceKind::Pen;
+  c.device.kind = cases::DeviceKind::Pen;
   const Plan pen = make_plan(c, pred);
-  c.device.kind = io::DeviceKind::Roller;
+  c.device.kind = cases::DeviceKind::Roller;
   const Plan roller = make_plan(c, pred);
   EXPECT_GT(roller.zones[0].setting->depth_mm, pen.zones[0].setting->depth_mm);
 }
 
 TEST(Plan, DeterministicAndCarriesTheDisclaimer) {
   const AtlasPredictor pred(anatomy::Atlas::builtin());
-  const io::Case c = io::default_case();
+  const cases::Case c = io::default_case();
   const auto a = plan_json(make_plan(c, pred));
   const auto b = plan_json(make_plan(c, pred));
   EXPECT_EQ(a.dump(), b.dump());

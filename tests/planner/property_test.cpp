@@ -18,7 +18,7 @@
 namespace mnsim::planner {
 namespace {
 
-using io::Indication;
+using cases::Indication;
 
 constexpr std::uint64_t kSeed = 20240611;
 constexpr int kCases = 2000;
@@ -28,7 +28,7 @@ constexpr int kCases = 2000;
 class WildPredictor final : public Predictor {
  public:
   double fraction = 0.5, wiggle = 0.0, downtime_scale = 2.0, gain_scale = 0.2, exponent = 1.0;
-  [[nodiscard]] ZonePrediction predict_zone(const io::Case& /*c*/, std::size_t zone,
+  [[nodiscard]] ZonePrediction predict_zone(const cases::Case& /*c*/, std::size_t zone,
                                             const ZoneSetting& s,
                                             const CourseSetting& course) const override {
     ZonePrediction p;
@@ -39,7 +39,7 @@ class WildPredictor final : public Predictor {
                                     std::log1p(s.passes) / std::log1p(4.0);
     return p;
   }
-  [[nodiscard]] std::optional<double> anaesthetic_onset_min(const io::Case&,
+  [[nodiscard]] std::optional<double> anaesthetic_onset_min(const cases::Case&,
                                                             std::string_view) const override {
     return 37.0;
   }
@@ -47,7 +47,7 @@ class WildPredictor final : public Predictor {
 };
 
 struct Generated {
-  io::Case c;
+  cases::Case c;
   bool use_atlas_predictor = true;
   WildPredictor wild;
 };
@@ -58,16 +58,16 @@ rc::Gen<Generated> gen_case() {
   const auto codes = Screening::builtin().history_codes();
   return rc::gen::exec([sites, codes] {
     Generated g;
-    io::Case& c = g.c;
+    cases::Case& c = g.c;
     c = io::default_case();
     c.zones.clear();
     c.patient.age_years = *rc::gen::inRange(18, 101);
-    c.patient.sex = *rc::gen::element(io::Sex::Female, io::Sex::Male);
+    c.patient.sex = *rc::gen::element(cases::Sex::Female, cases::Sex::Male);
     c.patient.fitzpatrick = *rc::gen::inRange(1, 7);
     c.patient.max_downtime_days = *rc::gen::inRange(0, 301) / 10.0;
-    c.procedure.setting = *rc::gen::element(io::Setting::Clinic, io::Setting::Home);
+    c.procedure.setting = *rc::gen::element(cases::Setting::Clinic, cases::Setting::Home);
     c.device.kind =
-        *rc::gen::element(io::DeviceKind::Pen, io::DeviceKind::Roller, io::DeviceKind::Stamp);
+        *rc::gen::element(cases::DeviceKind::Pen, cases::DeviceKind::Roller, cases::DeviceKind::Stamp);
     c.device.needle_length_mm = *rc::gen::inRange(5, 301) / 100.0;
     c.device.uses = *rc::gen::inRange(0, 30);
     c.course.interval_days = *rc::gen::inRange(1, 366);
@@ -81,7 +81,7 @@ rc::Gen<Generated> gen_case() {
       c.procedure.anaesthetic.reset();
     const int n_zones = *rc::gen::inRange(1, 4);
     for (int i = 0; i < n_zones; ++i) {
-      io::Zone z;
+      cases::Zone z;
       z.site = sites[*rc::gen::inRange<std::size_t>(0, sites.size())];
       z.indication =
           *rc::gen::element(Indication::FineLines, Indication::Wrinkles, Indication::AcneScars,
@@ -102,7 +102,7 @@ rc::Gen<Generated> gen_case() {
 
 // The limits restated from the data, independently of zone_limits().
 void check_plan(const Generated& g, const Plan& plan) {
-  const io::Case& c = g.c;
+  const cases::Case& c = g.c;
   const Limits& l = Limits::builtin();
   const auto& atlas = anatomy::Atlas::builtin();
   const bool absolute =
@@ -129,7 +129,7 @@ void check_plan(const Generated& g, const Plan& plan) {
     RC_ASSERT(d >= l.min_setting_mm[kind] - 1e-12);
     RC_ASSERT(d <= l.clinic_max_setting_mm * factor + 1e-12);
     RC_ASSERT(d <= l.site(c.zones[i].site).max_setting_mm * factor + 1e-12);
-    if (c.procedure.setting == io::Setting::Home)
+    if (c.procedure.setting == cases::Setting::Home)
       RC_ASSERT(d <= l.home_max_setting_mm * factor + 1e-12);
     // On the device's step grid.
     RC_ASSERT(std::abs(d / l.step_mm[kind] - std::round(d / l.step_mm[kind])) < 1e-6);

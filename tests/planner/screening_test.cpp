@@ -17,7 +17,7 @@
 namespace mnsim::planner {
 namespace {
 
-using io::Indication;
+using cases::Indication;
 
 const Rule* rule(const std::string& code, Affects affects) {
   for (const auto& r : Screening::builtin().rules()) {
@@ -27,8 +27,8 @@ const Rule* rule(const std::string& code, Affects affects) {
   return nullptr;
 }
 
-io::Case with_history(std::vector<std::string> history) {
-  io::Case c =
+cases::Case with_history(std::vector<std::string> history) {
+  cases::Case c =
       test::case_with({{"cheek", Indication::AcneScars}, {"forehead", Indication::FineLines}});
   c.patient.history = std::move(history);
   return c;
@@ -144,11 +144,11 @@ TEST(Screening, AnaestheticContraindicationRemovesOnlyTheAnaesthetic) {
 }
 
 TEST(Screening, ProductAndPhototypeRulesAreRaisedByTheCase) {
-  io::Case c = with_history({});
+  cases::Case c = with_history({});
   c.product.reset();
   c.patient.fitzpatrick = 3;
   EXPECT_TRUE(Screening::builtin().screen(c).empty());
-  c.product = io::Product{};
+  c.product = cases::Product{};
   c.patient.fitzpatrick = 5;
   const auto f = Screening::builtin().screen(c);
   ASSERT_EQ(f.size(), 2U);
@@ -181,7 +181,7 @@ TEST(Screening, KnownHistoryCodesParse) {
   std::string text(io::default_case_text());
   const auto pos = text.find("history = []");
   text.replace(pos, 12, "history = [\"isotretinoin_6mo\", \"pregnancy\"]");
-  const io::Case c = io::parse_case(text, "t.toml");
+  const cases::Case c = io::parse_case(text, "t.toml");
   EXPECT_EQ(c.patient.history.size(), 2U);
 }
 

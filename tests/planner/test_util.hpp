@@ -6,18 +6,18 @@
 #include <string>
 #include <vector>
 
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 #include "mnsim/io/case_reader.hpp"
 #include "mnsim/planner/predictor.hpp"
 
 namespace mnsim::planner::test {
 
 // The built-in default case with the given zones (site, indication).
-inline io::Case case_with(const std::vector<std::pair<std::string, io::Indication>>& zones) {
-  io::Case c = io::default_case();
+inline cases::Case case_with(const std::vector<std::pair<std::string, cases::Indication>>& zones) {
+  cases::Case c = io::default_case();
   c.zones.clear();
   for (const auto& [site, ind] : zones)
-    c.zones.push_back(io::Zone{site, ind, std::nullopt});
+    c.zones.push_back(cases::Zone{site, ind, std::nullopt});
   c.patient.history.clear();
   return c;
 }
@@ -33,7 +33,7 @@ class LinearPredictor final : public Predictor {
   double depth_exponent = 1;   // gain ~ setting^depth_exponent
   double onset_min = 41;
 
-  [[nodiscard]] ZonePrediction predict_zone(const io::Case& /*c*/, std::size_t /*zone*/,
+  [[nodiscard]] ZonePrediction predict_zone(const cases::Case& /*c*/, std::size_t /*zone*/,
                                             const ZoneSetting& s,
                                             const CourseSetting& course) const override {
     ZonePrediction p;
@@ -44,7 +44,7 @@ class LinearPredictor final : public Predictor {
     return p;
   }
   [[nodiscard]] std::optional<double> anaesthetic_onset_min(
-      const io::Case& /*c*/, std::string_view product) const override {
+      const cases::Case& /*c*/, std::string_view product) const override {
     if (product == "lidocaine_4pct" || product == "emla_5pct")
       return onset_min;
     return std::nullopt;

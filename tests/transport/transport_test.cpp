@@ -163,12 +163,12 @@ TEST(Anaesthetic, StoredThresholdReproducesTheCalibrationFigure) {
 }
 
 TEST(Anaesthetic, NeedlingNumbsFaster) {
-  io::Case c = io::default_case();
+  cases::Case c = io::default_case();
   c.zones.resize(1);
   c.zones[0].site = "forehead";
   c.zones[0].depth_mm = 0.5;
-  c.simulation.fidelity = io::Fidelity::OneD;
-  c.procedure.anaesthetic = io::Anaesthetic{"emla_5pct", 60};
+  c.simulation.fidelity = cases::Fidelity::OneD;
+  c.procedure.anaesthetic = cases::Anaesthetic{"emla_5pct", 60};
   // Pen-like channels 300 um deep, 1e6 per m^2 (100 per cm^2), 60 um radius.
   ChannelSpec ch;
   ch.density_per_m2 = 1e6;

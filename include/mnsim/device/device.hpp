@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "mnsim/core/error.hpp"
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 
 namespace mnsim::device {
 
-using io::DeviceKind;
+using cases::DeviceKind;
 
 // A device in SI units. Needles are a cone (tip radius -> base radius over
 // tip_cone_length_m) on a cylinder of the base radius.
@@ -92,16 +92,16 @@ class Catalogue {
 // fields the case wrote explicitly on top; without a model, the case fields
 // (explicit or default) and the catalogue defaults. The model must exist
 // (check it first with Catalogue::find).
-Device resolve(const io::Device& spec, const Catalogue& catalogue);
+Device resolve(const cases::DeviceSpec& spec, const Catalogue& catalogue);
 
 // Problems with a resolved device and the zone depth settings, each naming
 // the case field (file left empty): a roller whose drum is narrower than its
 // rows, a pen depth outside its range, ...
-std::vector<InputIssue> check(const Device& device, const std::vector<io::Zone>& zones);
+std::vector<InputIssue> check(const Device& device, const std::vector<cases::Zone>& zones);
 
 // The depth setting (pens) or needle length (rollers, stamps: a zone's
 // depth_mm selects the needle length used on that zone) for a zone.
-double zone_length_m(const Device& device, const io::Zone& zone);
+double zone_length_m(const Device& device, const cases::Zone& zone);
 
 // Needle state after device.uses prior uses.
 Condition condition(const Device& device, const WearModel& wear);

@@ -14,7 +14,7 @@
 #include "mnsim/anatomy/subject.hpp"
 #include "mnsim/response/response.hpp"
 
-namespace mnsim::io {
+namespace mnsim::cases {
 struct Case;
 }
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "mnsim/healing/healing.hpp"
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 
 namespace mnsim::healing {
 
@@ -30,7 +30,7 @@ struct Observation {
   double at_day = 0;      // collagen/epidermis: day of measurement (day 0 = first session)
   double at_hour = 0;     // barrier_recovery_fraction: hours after the injury
   double age_years = 0;   // barrier_recovery_fraction
-  std::optional<io::Case> protocol;  // the treatment, as a case (zone 0 is used)
+  std::optional<cases::Case> protocol;  // the treatment, as a case (zone 0 is used)
   // The injury of one session of the protocol; set by the caller from the
   // puncture stage (pipeline::load_observations_with_doses) before predict().
   std::optional<response::InjuryDose> dose;

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 
 namespace mnsim::io {
 
@@ -17,12 +17,12 @@ std::string_view default_case_text();
 // Throws InputError listing every problem found (syntax errors with line and
 // column; unknown keys with a suggestion; wrong types; NaN/inf; values out of
 // range; unknown sites; inconsistent fields).
-Case parse_case(std::string_view text, const std::string& source_name);
+cases::Case parse_case(std::string_view text, const std::string& source_name);
 
 // Reads the file and parses it; a missing or unreadable file is an InputError.
-Case load_case(const std::filesystem::path& path);
+cases::Case load_case(const std::filesystem::path& path);
 
 // The built-in default case, parsed.
-Case default_case();
+cases::Case default_case();
 
 }  // namespace mnsim::io

@@ -4,12 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "mnsim/anatomy/atlas.hpp"
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 #include "mnsim/validation/validation.hpp"
 
 namespace mnsim::io {
 
-nlohmann::json to_json(const Case& c);
+nlohmann::json to_json(const cases::Case& c);
 
 // One layer stack: totals and each layer with its depth range (µm).
 nlohmann::json to_json(const anatomy::LayerStack& stack);

@@ -4,7 +4,7 @@
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/healing/observations.hpp"
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/response/response.hpp"
 #include "mnsim/transport/deliver.hpp"
@@ -22,7 +22,7 @@ struct Punctured {
 // Runs the puncture stage on zone `zone` of the case. `area_m2` > 0 replaces
 // the zone's area (the planner simulates a 1 cm^2 patch per trial setting:
 // densities and depth distributions do not depend on the area).
-Punctured puncture_zone(const io::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
+Punctured puncture_zone(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
                         double area_m2 = 0);
 
 // Transport's channels from a pattern: the session's channel density, the
@@ -48,7 +48,7 @@ std::optional<transport::ChannelLayout> channel_layout(const puncture::ZonePatte
 response::InjuryDose injury_dose(const puncture::ZonePattern& p, const anatomy::LayerStack& skin);
 
 // Convenience: puncture zone `zone` and return its dose.
-response::InjuryDose session_dose(const io::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
+response::InjuryDose session_dose(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
                                   double area_m2 = 0);
 
 // The response/healing observations (data/validation/healing.toml) with the
@@ -57,6 +57,6 @@ response::InjuryDose session_dose(const io::Case& c, std::size_t zone, const ana
 std::vector<healing::Observation> load_observations_with_doses(const anatomy::Atlas& atlas);
 
 // Every zone punctured, as the transport stage's input (for `mnsim deliver`).
-std::vector<transport::ZoneSkin> zone_skins(const io::Case& c, const anatomy::Atlas& atlas);
+std::vector<transport::ZoneSkin> zone_skins(const cases::Case& c, const anatomy::Atlas& atlas);
 
 }  // namespace mnsim::pipeline

@@ -13,7 +13,7 @@
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/healing/healing.hpp"
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/response/response.hpp"
 
@@ -26,7 +26,7 @@ struct Options {
 
 // Everything computed for one [[zones]] entry, stage by stage.
 struct ZoneResult {
-  io::Zone zone;
+  cases::Zone zone;
   anatomy::LayerStack mean_stack;              // stage 1: population mean for the patient
   std::pair<double, double> dermis_range_um;   // stage 1: central 80 % across people
   anatomy::LayerStack skin;                    // this run's person (seeded draw), used below
@@ -37,20 +37,20 @@ struct ZoneResult {
 };
 
 struct RunResult {
-  io::Case case_;
+  cases::Case case_;
   std::vector<ZoneResult> zones;           // in case order
   std::optional<nlohmann::json> delivery;  // stage 4, `deliver --json` (needs a product)
 };
 
 // The anatomy subject of a case's patient.
-anatomy::Subject subject_of(const io::Case& c);
+anatomy::Subject subject_of(const cases::Case& c);
 
-RunResult run(const io::Case& c, const anatomy::Atlas& atlas, const Options& options = {});
+RunResult run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& options = {});
 
 // Stages 5-6 for one zone given its session dose: the course of c.course.
 // `steps_per_day` (output resolution) and `rel_tol` (CVODE) default to the
 // reporting accuracy; the planner's predictor uses coarser ones.
-healing::Course course_of(const io::Case& c, const response::InjuryDose& dose,
+healing::Course course_of(const cases::Case& c, const response::InjuryDose& dose,
                           std::optional<double> anaesthetic_depth_um = std::nullopt,
                           const healing::Hypotheses& hypotheses = {}, int steps_per_day = 24,
                           double rel_tol = 1e-8);

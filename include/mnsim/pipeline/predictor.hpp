@@ -23,7 +23,7 @@ class PipelinePredictor final : public planner::Predictor {
   // after the last session (the follow-up of the Kenkel 2021 data the
   // healing model is fitted to).
   [[nodiscard]] planner::ZonePrediction predict_zone(
-      const io::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
+      const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
       const planner::CourseSetting& course) const override;
 
   // Minutes of application until the numbed depth of intact skin reaches
@@ -31,7 +31,7 @@ class PipelinePredictor final : public planner::Predictor {
   // at most kMaxApplicationMin; nullopt for a product that is not a
   // catalogue anaesthetic.
   [[nodiscard]] std::optional<double> anaesthetic_onset_min(
-      const io::Case& c, std::string_view product) const override;
+      const cases::Case& c, std::string_view product) const override;
 
   [[nodiscard]] std::string name() const override { return "pipeline"; }
 

@@ -14,7 +14,7 @@
 namespace mnsim::planner {
 
 struct ProvisionalRules {
-  std::array<double, 3> insertion_fraction{};  // by io::DeviceKind: pen, roller, stamp
+  std::array<double, 3> insertion_fraction{};  // by cases::DeviceKind: pen, roller, stamp
   std::vector<double> downtime_setting_mm;     // chart points (pen setting), increasing
   std::vector<double> downtime_days;
   double downtime_reference_passes = 4;
@@ -33,11 +33,11 @@ class AtlasPredictor final : public Predictor {
                           const ProvisionalRules& rules = ProvisionalRules::builtin())
       : atlas_(atlas), rules_(rules) {}
 
-  [[nodiscard]] ZonePrediction predict_zone(const io::Case& c, std::size_t zone,
+  [[nodiscard]] ZonePrediction predict_zone(const cases::Case& c, std::size_t zone,
                                             const ZoneSetting& setting,
                                             const CourseSetting& course) const override;
   [[nodiscard]] std::optional<double> anaesthetic_onset_min(
-      const io::Case& c, std::string_view product) const override;
+      const cases::Case& c, std::string_view product) const override;
   [[nodiscard]] std::string name() const override { return "atlas-provisional"; }
 
  private:

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "mnsim/anatomy/atlas.hpp"
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 
 namespace mnsim::planner {
 
@@ -20,7 +20,7 @@ struct SiteCap {
 };
 
 struct IndicationLimits {
-  io::Indication indication = io::Indication::Texture;
+  cases::Indication indication = cases::Indication::Texture;
   anatomy::Layer goal_layer = anatomy::Layer::PapillaryDermis;
   double goal_fraction = 0.5;
   anatomy::Layer max_layer = anatomy::Layer::PapillaryDermis;
@@ -32,7 +32,7 @@ struct Limits {
   double skin_fraction = 0.7;
   double clinic_max_setting_mm = 2.5;
   double evaluated_max_setting_mm = 1.5;
-  std::array<double, 3> min_setting_mm{};  // by io::DeviceKind
+  std::array<double, 3> min_setting_mm{};  // by cases::DeviceKind
   std::array<double, 3> step_mm{};
   int phototype_reduced_from = 4;
   double phototype_depth_factor = 0.75;
@@ -56,7 +56,7 @@ struct Limits {
   static const Limits& builtin();  // data/planner/limits.toml against the built-in atlas
 
   [[nodiscard]] const SiteCap& site(std::string_view id) const;  // DataError if absent
-  [[nodiscard]] const IndicationLimits& indication(io::Indication v) const;
+  [[nodiscard]] const IndicationLimits& indication(cases::Indication v) const;
   // The interval candidates min, min + step, ..., max.
   [[nodiscard]] std::vector<double> interval_candidates() const;
 };
@@ -90,7 +90,7 @@ struct ZoneLimits {
   double max_downtime_days = 0;
 };
 
-ZoneLimits zone_limits(const io::Case& c, std::size_t zone, const Limits& limits,
+ZoneLimits zone_limits(const cases::Case& c, std::size_t zone, const Limits& limits,
                        const anatomy::Atlas& atlas);
 
 }  // namespace mnsim::planner

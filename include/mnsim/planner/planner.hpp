@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "mnsim/anatomy/atlas.hpp"
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 #include "mnsim/planner/limits.hpp"
 #include "mnsim/planner/predictor.hpp"
 #include "mnsim/planner/screening.hpp"
@@ -27,7 +27,7 @@ struct PlannerOptions {
 
 struct ZonePlan {
   std::string site;
-  io::Indication indication = io::Indication::Texture;
+  cases::Indication indication = cases::Indication::Texture;
   std::optional<ZoneSetting> setting;        // absent: not planned (see binding_constraint)
   std::optional<ZonePrediction> prediction;  // at the setting and the plan's course
   std::string binding_constraint;            // why the setting is what it is (docs/safety.md)
@@ -51,16 +51,16 @@ struct Plan {
   std::string predictor;              // Predictor::name()
 };
 
-Plan make_plan(const io::Case& c, const Predictor& predictor, const Limits& limits,
+Plan make_plan(const cases::Case& c, const Predictor& predictor, const Limits& limits,
                const Screening& screening, const anatomy::Atlas& atlas,
                const PlannerOptions& options = {});
 
 // With the built-in limits, screening and atlas.
-Plan make_plan(const io::Case& c, const Predictor& predictor);
+Plan make_plan(const cases::Case& c, const Predictor& predictor);
 
 // Every way the plan leaves the limits (empty for every plan make_plan
 // returns: it throws NumericalError otherwise). Used by the property test.
-std::vector<std::string> limit_violations(const Plan& plan, const io::Case& c, const Limits& limits,
+std::vector<std::string> limit_violations(const Plan& plan, const cases::Case& c, const Limits& limits,
                                           const anatomy::Atlas& atlas);
 
 }  // namespace mnsim::planner

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 
 namespace mnsim::planner {
 
@@ -37,13 +37,13 @@ class Predictor {
   virtual ~Predictor() = default;
   // `zone` indexes c.zones; the device is c.device with the setting applied.
   // Must be thread-safe: the planner solves zones in parallel.
-  [[nodiscard]] virtual ZonePrediction predict_zone(const io::Case& c, std::size_t zone,
+  [[nodiscard]] virtual ZonePrediction predict_zone(const cases::Case& c, std::size_t zone,
                                                     const ZoneSetting& setting,
                                                     const CourseSetting& course) const = 0;
   // Minutes of application until the anaesthetic numbs deep enough for the
   // needling; nullopt if the product is unknown to the predictor.
   [[nodiscard]] virtual std::optional<double> anaesthetic_onset_min(
-      const io::Case& c, std::string_view product) const = 0;
+      const cases::Case& c, std::string_view product) const = 0;
   // A short name shown in every plan ("atlas-provisional", "pipeline").
   [[nodiscard]] virtual std::string name() const = 0;
 };

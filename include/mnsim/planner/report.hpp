@@ -11,6 +11,6 @@
 namespace mnsim::planner {
 
 nlohmann::json plan_json(const Plan& plan);
-std::string plan_text(const Plan& plan, const io::Case& c);
+std::string plan_text(const Plan& plan, const cases::Case& c);
 
 }  // namespace mnsim::planner

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 
 namespace mnsim::planner {
 
@@ -59,7 +59,7 @@ class Screening {
 
   // Every rule that applies to the case, in table order. Codes in the history
   // that are not in the table are ignored here (the case reader rejects them).
-  [[nodiscard]] std::vector<Finding> screen(const io::Case& c) const;
+  [[nodiscard]] std::vector<Finding> screen(const cases::Case& c) const;
 
  private:
   std::vector<Rule> rules_;

@@ -14,7 +14,7 @@
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/device/device.hpp"
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 #include "mnsim/puncture/mechanics.hpp"
 
 namespace mnsim::puncture {
@@ -41,9 +41,9 @@ struct Distribution {
 // Results of one zone (SI units; the JSON names carry the units).
 struct ZonePattern {
   std::string site;
-  io::Indication indication = io::Indication::Texture;
+  cases::Indication indication = cases::Indication::Texture;
   std::string device_model;  // "" for a custom device
-  io::DeviceKind kind = io::DeviceKind::Pen;
+  cases::DeviceKind kind = cases::DeviceKind::Pen;
   double zone_area_m2 = 0;
   double length_m = 0;  // the needle length or pen depth setting used
   int passes = 0;
@@ -91,7 +91,7 @@ struct PatternInput {
   std::uint64_t seed = 42;
   std::uint64_t zone_index = 0;
   std::string site;
-  io::Indication indication = io::Indication::Texture;
+  cases::Indication indication = cases::Indication::Texture;
 };
 
 ZonePattern simulate(const PatternInput& in, const MechanicsParams& p);
@@ -102,10 +102,10 @@ double zone_area_m2(const std::string& site);
 // The input for zone `zone_index` of a case: device from the catalogue and the
 // case, the person drawn with atlas.sample (seeded from the case seed and the
 // zone index), the site's area.
-PatternInput zone_input(const io::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas);
+PatternInput zone_input(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas);
 
 // The entry point for the pipeline: one zone of a case.
-ZonePattern simulate_zone(const io::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas);
+ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas);
 
 // Roller kinematics of one straight stroke of `length_m`, rolling without slip
 // at radius `rolling_radius_m` from drum phase 0: every needle contact as

@@ -14,7 +14,7 @@
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/anatomy/subject.hpp"
 
-namespace mnsim::io {
+namespace mnsim::cases {
 struct Case;
 }
 

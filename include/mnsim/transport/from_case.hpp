@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mnsim/anatomy/atlas.hpp"
-#include "mnsim/io/case.hpp"
+#include "mnsim/case/case.hpp"
 #include "mnsim/transport/cell3d.hpp"
 #include "mnsim/transport/deliver.hpp"
 
@@ -25,15 +25,15 @@ struct AnaestheticModel {
   static const AnaestheticModel& builtin();
 };
 
-Options options_from_case(const io::Case& c);
+Options options_from_case(const cases::Case& c);
 // An explicit [medium] with its [donor] and [sink].
-Medium medium_from_case(const io::Medium& m);
+Medium medium_from_case(const cases::Medium& m);
 // The case's product: the catalogue entry, or the inline definition.
 // Throws InputError for an unknown id.
-ProductSpec product_from_case(const io::Product& p, const std::string& file);
+ProductSpec product_from_case(const cases::Product& p, const std::string& file);
 
 // The needling depth a zone asks for [m] (zone depth, else the needle length).
-double zone_depth_m(const io::Case& c, const io::Zone& z);
+double zone_depth_m(const cases::Case& c, const cases::Zone& z);
 
 // What the earlier stages give one zone: the skin it is treated in and the
 // channels the puncture stage made (pipeline::channel_spec).
@@ -49,7 +49,7 @@ struct ZoneSkin {
 // entry per c.zones with `zones[i]` its skin and channels (ignored for an
 // explicit [medium]). Also returns the runs for CSV/VTK through `first` (the
 // first zone's delivery).
-nlohmann::json deliver_case(const io::Case& c, const std::vector<ZoneSkin>& zones,
+nlohmann::json deliver_case(const cases::Case& c, const std::vector<ZoneSkin>& zones,
                             Delivery* first = nullptr);
 
 }  // namespace mnsim::transport

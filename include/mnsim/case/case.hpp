@@ -1,4 +1,7 @@
-// The case: everything mnsim is asked about, as plain values.
+// The case vocabulary: everything mnsim is asked about, as plain values.
+// This module depends on nothing but core and anatomy's Sex; it does no I/O
+// (io/ reads and writes case files) and knows no catalogue (each stage checks
+// its own, composed by pipeline::check_case).
 // Field meanings, units, defaults and ranges: docs/case-file.md (generated
 // from the table in src/io/fields.cpp).
 #pragma once
@@ -11,7 +14,7 @@
 
 #include "mnsim/anatomy/subject.hpp"
 
-namespace mnsim::io {
+namespace mnsim::cases {
 
 using Sex = anatomy::Sex;
 enum class DeviceKind { Pen, Roller, Stamp };
@@ -31,6 +34,11 @@ std::string_view to_string(Applied v);
 std::string_view to_string(DonorKind v);
 std::string_view to_string(SinkKind v);
 
+// The enum for a case-file name ("roller" -> DeviceKind::Roller); nullopt for
+// a name that is not one of the choices.
+template <typename E>
+std::optional<E> from_string(std::string_view name);
+
 struct CaseInfo {
   std::string name;
   std::uint64_t seed = 42;
@@ -44,7 +52,9 @@ struct Patient {
   std::vector<std::string> history;
 };
 
-struct Device {
+// The device as the case file describes it: a catalogue model and/or explicit
+// fields. Resolve it once (device::resolve) and read the resolved device after.
+struct DeviceSpec {
   std::optional<std::string> model;
   DeviceKind kind = DeviceKind::Pen;
   double needle_length_mm = 1.0;
@@ -130,7 +140,7 @@ struct Case {
   std::string source;  // the file it was read from, or "<built-in default>"
   CaseInfo info;
   Patient patient;
-  Device device;
+  DeviceSpec device;
   Procedure procedure;
   std::optional<Product> product;  // absent: no product
   std::vector<Zone> zones;
@@ -139,4 +149,4 @@ struct Case {
   std::optional<Medium> medium;  // present: an explicit medium replaces the atlas
 };
 
-}  // namespace mnsim::io
+}  // namespace mnsim::cases
