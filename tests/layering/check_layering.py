@@ -15,7 +15,8 @@ import os
 import re
 import sys
 
-import checker
+sys.dont_write_bytecode = True  # keep the source tree clean
+import checker  # noqa: E402
 
 # The module graph, left to right. A module may include itself and any module
 # in an earlier tier. Modules in the same tier are peers: they may not include
