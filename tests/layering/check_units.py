@@ -35,10 +35,11 @@ FACTORS = {1e6, 1e-6, 1e3, 1e-3, 1e4, 1e-4, 3600.0, 86400.0}
 FLOAT_ONLY = {60.0}
 
 NUMBER = r"(?<![\w.])(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFlL]?(?![\w.])"
-# A number next to * or / (or *=, /=), optionally through an opening or closing
-# parenthesis: `x * 1e6`, `1e6 * x`, `x / (3600.0)`.
-FACTOR_RE = re.compile(
-    r"(?:[*/]=?\s*\(?\s*(" + NUMBER + r"))|(?:(" + NUMBER + r")\s*\)?\s*[*/](?![/*]))")
+NUMBER_RE = re.compile(NUMBER)
+# A number is a factor if * or / (or *=, /=) stands next to it, possibly across
+# a parenthesis or a line break: `x * 1e6`, `1e6 * x`, `x / (3600.0)`.
+BEFORE_RE = re.compile(r"[*/]=?\s*\(?\s*$")
+AFTER_RE = re.compile(r"^\s*\)?\s*[*/](?![/*])")
 
 
 def strip_code(text):
@@ -107,12 +108,16 @@ def check(root):
         with open(path, encoding="utf-8", errors="replace") as f:
             raw = f.read()
         raw_lines = raw.split("\n")
-        for lineno, line in enumerate(strip_code(raw).split("\n"), 1):
-            if ALLOW_TAG in raw_lines[lineno - 1]:
+        code = strip_code(raw)
+        found = {}  # line number -> the factors on it
+        for m in NUMBER_RE.finditer(code):
+            if not is_conversion(m.group()):
                 continue
-            found = [t for m in FACTOR_RE.finditer(line) for t in m.groups() if t and is_conversion(t)]
-            if found:
-                problems.append(f"{rel}:{lineno}: bare conversion factor {', '.join(found)}: "
+            if BEFORE_RE.search(code[max(0, m.start() - 40):m.start()]) or AFTER_RE.match(code[m.end():m.end() + 40]):
+                found.setdefault(code.count("\n", 0, m.start()) + 1, []).append(m.group())
+        for lineno, factors in sorted(found.items()):
+            if ALLOW_TAG not in raw_lines[lineno - 1]:
+                problems.append(f"{rel}:{lineno}: bare conversion factor {', '.join(factors)}: "
                                 f"{raw_lines[lineno - 1].strip()}")
     return files, problems
 

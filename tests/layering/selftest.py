@@ -89,10 +89,11 @@ def units_cases():
 
         for bad, shown in [("  return depth_m * 1e6;\n", "1e6"), ("  return t_s / 3600.0;\n", "3600.0"),
                            ("  return 1e-3 * depth_m;\n", "1e-3"), ("  return t_s / (60.0);\n", "60.0"),
-                           ("  return depth_m *= 1.0e+06;\n", "1.0e+06"), ("  return t_s / 86400;\n", "86400")]:
+                           ("  return depth_m *= 1.0e+06;\n", "1.0e+06"), ("  return t_s / 86400;\n", "86400"),
+                           ("  return 1e6 * 1e-6;\n", "1e6, 1e-6"), ("  return depth_m *\n 1e6;\n", "1e6: 1e6;")]:
             write(root, "src/transport/a.cpp", clean.replace("}\n", bad + "}\n"))
             expect(f"units: `{bad.strip()}` fails", "check_units.py", root, 1,
-                   [f"src/transport/a.cpp:7: bare conversion factor {shown}"])
+                   [f"src/transport/a.cpp:{7 + bad.count(chr(10)) - 1}: bare conversion factor {shown}"])
         write(root, "src/transport/a.cpp",
               clean.replace("}\n", "  return depth_m * 1e3;  // units-ok: a dimensionless step ratio\n}\n"))
         expect("units: units-ok marks an exemption", "check_units.py", root, 0, ["units: ok"])
