@@ -274,6 +274,17 @@ std::vector<InputIssue> check(const Device& d, const std::vector<cases::Zone>& z
   return out;
 }
 
+std::vector<InputIssue> check_spec(const cases::DeviceSpec& spec,
+                                   const std::vector<cases::Zone>& zones,
+                                   const Catalogue& catalogue) {
+  if (spec.model && catalogue.find(*spec.model) == nullptr) {
+    return {InputIssue{"", "device.model", "\"" + *spec.model + "\"",
+                       core::unknown_name("device model", *spec.model, catalogue.ids(),
+                                          "catalogue (data/devices.toml)")}};
+  }
+  return check(resolve(spec, catalogue), zones);
+}
+
 Condition condition(const Device& device, const WearModel& wear) {
   Condition c;
   const double uses = std::max(0, device.uses);
