@@ -9,13 +9,14 @@
 #include "../core/data_toml.hpp"
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
+#include "mnsim/core/units.hpp"
 
 namespace mnsim::device {
 
 namespace {
 
-constexpr double kMm = 1e-3;
-constexpr double kUm = 1e-6;
+using units::kMm;
+using units::kUm;
 
 DeviceKind parse_kind(const std::string& s, const core::data::Where& w) {
   if (s == "pen")
