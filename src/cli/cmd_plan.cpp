@@ -5,6 +5,7 @@
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/io/case_reader.hpp"
 #include "mnsim/io/json.hpp"
+#include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/predictor.hpp"
 #include "mnsim/planner/planner.hpp"
 #include "mnsim/planner/report.hpp"
@@ -25,7 +26,8 @@ void add_plan_command(CLI::App& app, Commands& commands) {
   commands.push_back({cmd, [o] {
                         const cases::Case c = io::load_case(o->case_path);
                         const pipeline::PipelinePredictor predictor(anatomy::Atlas::builtin());
-                        const planner::Plan plan = planner::make_plan(c, predictor);
+                        const planner::Plan plan =
+                            planner::make_plan(c, pipeline::resolved_device(c), predictor);
                         if (o->json) {
                           const auto j = planner::plan_json(plan);
                           io::require_finite(j);

@@ -5,6 +5,7 @@
 #include "command.hpp"
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/io/atomic_file.hpp"
+#include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/predictor.hpp"
 #include "report.hpp"
 
@@ -30,7 +31,7 @@ void add_run_command(CLI::App& app, Commands& commands) {
          std::optional<planner::Plan> plan;
          if (!c.medium) {
            const pipeline::PipelinePredictor predictor(atlas);
-           plan = planner::make_plan(c, predictor);
+           plan = planner::make_plan(c, pipeline::resolved_device(c), predictor);
          }
          const planner::Plan* p = plan ? &*plan : nullptr;
          // Everything is computed before anything is written.

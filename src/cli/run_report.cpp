@@ -3,7 +3,9 @@
 
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/text.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/io/json.hpp"
+#include "mnsim/pipeline/device.hpp"
 #include "mnsim/planner/report.hpp"
 #include "mnsim/puncture/report.hpp"
 #include "report.hpp"
@@ -68,11 +70,23 @@ json course_json(const healing::Course& k, std::optional<double> anaesthetic_dep
       {"epidermal_thickness_rel_end", k.epidermal_thickness_rel.back()}};
 }
 
+// The resolved device (pipeline::resolved_device), as every stage used it.
+json device_json(const device::Device& d) {
+  return {{"model", d.model.empty() ? json(nullptr) : json(d.model)},
+          {"name", d.name},
+          {"kind", cases::to_string(d.kind)},
+          {"needle_count", d.needle_count},
+          {"needle_length_mm", units::to_mm(d.needle_length_m)},
+          {"tip_radius_um", units::to_um(d.tip_radius_m)},
+          {"uses", d.uses}};
+}
+
 }  // namespace
 
 json run_json(const pipeline::RunResult& r, const planner::Plan* plan) {
   json j;
   j["case"] = io::to_json(r.case_);
+  j["device"] = r.case_.medium ? json(nullptr) : device_json(pipeline::resolved_device(r.case_));
   j["zones"] = json::array();
   for (std::size_t i = 0; i < r.zones.size(); ++i) {
     const auto& zr = r.zones[i];
@@ -113,11 +127,12 @@ std::string run_text(const pipeline::RunResult& r, const planner::Plan* plan) {
     out += fmt::format("Patient: {} years, {}, Fitzpatrick {}, accepts {} days of downtime\n",
                        core::format_number(c.patient.age_years), cases::to_string(c.patient.sex),
                        c.patient.fitzpatrick, core::format_number(c.patient.max_downtime_days));
+    const device::Device d = pipeline::resolved_device(c);
     out += fmt::format(
         "Device: {} {}, {} needles, {} mm, tip radius {} um, {} prior uses; {} passes\n",
-        cases::to_string(c.device.kind), c.device.model.value_or("(custom)"), c.device.needle_count,
-        core::format_number(c.device.needle_length_mm), core::format_number(c.device.tip_radius_um),
-        c.device.uses, c.procedure.passes);
+        cases::to_string(d.kind), d.model.empty() ? "(custom)" : d.model, d.needle_count,
+        core::format_number(units::to_mm(d.needle_length_m)),
+        core::format_number(units::to_um(d.tip_radius_m)), d.uses, c.procedure.passes);
     out += fmt::format("Course: {} sessions every {} days\n\n", c.course.sessions,
                        core::format_number(c.course.interval_days));
   }

@@ -36,6 +36,18 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   return best;
 }
 
+std::string unknown_name(std::string_view what, std::string_view word,
+                         const std::vector<std::string>& candidates, std::string_view list_intro) {
+  std::string msg = "unknown " + std::string(what);
+  const std::string guess = closest_match(word, candidates);
+  if (!guess.empty())
+    return msg + "; did you mean '" + guess + "'?";
+  std::string list;
+  for (const auto& c : candidates)
+    list += (list.empty() ? "" : ", ") + c;
+  return msg + "; " + std::string(list_intro) + ": " + list;
+}
+
 std::string format_number(double v) {
   if (std::isnan(v))
     return "nan";

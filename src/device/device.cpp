@@ -9,13 +9,14 @@
 #include "../core/data_toml.hpp"
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
+#include "mnsim/core/units.hpp"
 
 namespace mnsim::device {
 
 namespace {
 
-constexpr double kMm = 1e-3;
-constexpr double kUm = 1e-6;
+using units::kMm;
+using units::kUm;
 
 DeviceKind parse_kind(const std::string& s, const core::data::Where& w) {
   if (s == "pen")
@@ -272,6 +273,17 @@ std::vector<InputIssue> check(const Device& d, const std::vector<cases::Zone>& z
     }
   }
   return out;
+}
+
+std::vector<InputIssue> check_spec(const cases::DeviceSpec& spec,
+                                   const std::vector<cases::Zone>& zones,
+                                   const Catalogue& catalogue) {
+  if (spec.model && catalogue.find(*spec.model) == nullptr) {
+    return {InputIssue{"", "device.model", "\"" + *spec.model + "\"",
+                       core::unknown_name("device model", *spec.model, catalogue.ids(),
+                                          "catalogue (data/devices.toml)")}};
+  }
+  return check(resolve(spec, catalogue), zones);
 }
 
 Condition condition(const Device& device, const WearModel& wear) {

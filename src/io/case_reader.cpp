@@ -2,19 +2,17 @@
 
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/resources.hpp"
 #include "mnsim/core/text.hpp"
-#include "mnsim/device/device.hpp"
 #include "mnsim/io/fields.hpp"
-#include "mnsim/planner/screening.hpp"
-#include "mnsim/transport/product.hpp"
+#include "mnsim/pipeline/check.hpp"
 
 namespace mnsim::io {
 
@@ -287,14 +285,22 @@ class Checker {
   std::vector<InputIssue> issues_;
 };
 
-// Typed access to a checked table, falling back to the documented defaults.
+// The fields with a schema problem: concrete paths such as "zones[1].site".
+using BadFields = std::set<std::string, std::less<>>;
+
+// Typed access to a checked table, falling back to the documented defaults;
+// a field with a schema problem (in `bad`) reads as absent.
 class Reader {
  public:
-  Reader(const toml::table* table, std::string pattern)
-      : table_(table), pattern_(std::move(pattern)) {}
+  Reader(const toml::table* table, std::string pattern, std::string path, const BadFields& bad)
+      : table_(table), pattern_(std::move(pattern)), path_(std::move(path)), bad_(bad) {}
+  Reader(const toml::table* table, const std::string& pattern, const BadFields& bad)
+      : Reader(table, pattern, pattern, bad) {}
 
   [[nodiscard]] const toml::node* node(std::string_view key) const {
-    return table_ == nullptr ? nullptr : table_->get(key);
+    if (table_ == nullptr || bad_.contains(join(path_, key)))
+      return nullptr;
+    return table_->get(key);
   }
 
   [[nodiscard]] const FieldSpec& spec(std::string_view key) const {
@@ -319,8 +325,10 @@ class Reader {
 
   [[nodiscard]] long long integer(std::string_view key) const {
     const auto* n = node(key);
-    if (n == nullptr)
-      return std::stoll(std::string(spec(key).default_value));
+    if (n == nullptr) {
+      const auto& d = spec(key).default_value;
+      return d.empty() ? 0 : std::stoll(std::string(d));
+    }
     return n->as_integer()->get();
   }
 
@@ -353,33 +361,37 @@ class Reader {
     const auto* n = node(key);
     if (n == nullptr)
       return out;
-    for (const auto& e : *n->as_array())
-      out.push_back(e.as_string()->get());
+    for (const auto& e : *n->as_array()) {
+      if (e.is_string())  // other elements are reported by the Checker
+        out.push_back(e.as_string()->get());
+    }
     return out;
   }
 
  private:
   const toml::table* table_;
   std::string pattern_;
+  std::string path_;
+  const BadFields& bad_;
 };
 
+// A choice field's enum; a value with a schema problem never reaches here
+// (it reads as its default), so only a missing required choice gives E{}.
 template <typename E>
 E choice(const std::string& text) {
-  const auto v = cases::from_string<E>(text);
-  MNSIM_ASSERT(v.has_value(), "choice value passed the check but has no enum");
-  return *v;
+  return cases::from_string<E>(text).value_or(E{});
 }
 
-Case build(const toml::table& root, const std::string& source) {
+Case build(const toml::table& root, const std::string& source, const BadFields& bad) {
   Case c;
   c.source = source;
   {
-    Reader r(root["case"].as_table(), "case");
+    Reader r(root["case"].as_table(), "case", bad);
     c.info.name = r.string("name");
     c.info.seed = static_cast<std::uint64_t>(r.integer("seed"));
   }
   {
-    Reader r(root["patient"].as_table(), "patient");
+    Reader r(root["patient"].as_table(), "patient", bad);
     c.patient.age_years = r.real("age_years");
     c.patient.sex = choice<Sex>(r.string("sex"));
     c.patient.fitzpatrick = static_cast<int>(r.integer("fitzpatrick"));
@@ -387,7 +399,7 @@ Case build(const toml::table& root, const std::string& source) {
     c.patient.history = r.strings("history");
   }
   {
-    Reader r(root["device"].as_table(), "device");
+    Reader r(root["device"].as_table(), "device", bad);
     c.device.model = r.opt_string("model");
     c.device.kind = choice<DeviceKind>(r.string("kind"));
     c.device.needle_length_mm = r.real("needle_length_mm");
@@ -400,24 +412,26 @@ Case build(const toml::table& root, const std::string& source) {
     c.device.needle_rows = static_cast<int>(r.integer("needle_rows"));
     c.device.uses = static_cast<int>(r.integer("uses"));
     if (const auto* dt = root["device"].as_table()) {
-      for (const auto& [key, value] : *dt)
-        c.device.explicit_keys.emplace_back(key.str());
+      for (const auto& [key, value] : *dt) {
+        if (!bad.contains(join("device", key.str())))
+          c.device.explicit_keys.emplace_back(key.str());
+      }
     }
   }
   {
-    Reader r(root["procedure"].as_table(), "procedure");
+    Reader r(root["procedure"].as_table(), "procedure", bad);
     c.procedure.setting = choice<Setting>(r.string("setting"));
     c.procedure.passes = static_cast<int>(r.integer("passes"));
     c.procedure.glide_speed_mm_s = r.real("glide_speed_mm_s");
     c.procedure.pressure_n = r.real("pressure_n");
     c.procedure.occluded = r.boolean("occluded");
     if (const auto* an = root.at_path("procedure.anaesthetic").as_table()) {
-      Reader a(an, "procedure.anaesthetic");
+      Reader a(an, "procedure.anaesthetic", bad);
       c.procedure.anaesthetic = Anaesthetic{a.string("product"), a.real("minutes")};
     }
   }
   if (const auto* pt = root["product"].as_table()) {
-    Reader r(pt, "product");
+    Reader r(pt, "product", bad);
     Product p;
     p.id = r.opt_string("id");
     p.mw_da = r.opt_real("mw_da");
@@ -429,8 +443,8 @@ Case build(const toml::table& root, const std::string& source) {
     c.product = p;
   }
   if (const auto* zones = root["zones"].as_array()) {
-    for (const auto& z : *zones) {
-      Reader r(z.as_table(), "zones[]");
+    for (std::size_t i = 0; i < zones->size(); ++i) {
+      Reader r((*zones)[i].as_table(), "zones[]", "zones[" + std::to_string(i) + "]", bad);
       Zone zone;
       zone.site = r.string("site");
       zone.indication = choice<Indication>(r.string("indication"));
@@ -439,13 +453,13 @@ Case build(const toml::table& root, const std::string& source) {
     }
   }
   {
-    Reader r(root["course"].as_table(), "course");
+    Reader r(root["course"].as_table(), "course", bad);
     c.course.sessions = static_cast<int>(r.integer("sessions"));
     c.course.interval_days = r.real("interval_days");
     c.course.horizon_days = r.real("horizon_days");
   }
   {
-    Reader r(root["simulation"].as_table(), "simulation");
+    Reader r(root["simulation"].as_table(), "simulation", bad);
     c.simulation.fidelity = choice<Fidelity>(r.string("fidelity"));
     c.simulation.horizon_h = r.real("horizon_h");
     c.simulation.dx_um = r.real("dx_um");
@@ -453,120 +467,55 @@ Case build(const toml::table& root, const std::string& source) {
   if (root.contains("medium")) {
     Medium m;
     if (const auto* layers = root.at_path("medium.layers").as_array()) {
-      for (const auto& l : *layers) {
-        Reader r(l.as_table(), "medium.layers[]");
+      for (std::size_t i = 0; i < layers->size(); ++i) {
+        Reader r((*layers)[i].as_table(), "medium.layers[]",
+                 "medium.layers[" + std::to_string(i) + "]", bad);
         m.layers.push_back(MediumLayer{r.string("name"), r.real("thickness_um"),
                                        r.real("diffusivity_m2_s"), r.real("partition"),
                                        r.real("clearance_per_s")});
       }
     }
-    Reader d(root["donor"].as_table(), "donor");
+    Reader d(root["donor"].as_table(), "donor", bad);
     m.donor_kind = choice<DonorKind>(d.string("kind"));
     m.donor_concentration_ug_per_ml = d.real("concentration_ug_per_ml");
     m.donor_volume_ul_per_cm2 = d.real("volume_ul_per_cm2");
-    Reader s(root["sink"].as_table(), "sink");
+    Reader s(root["sink"].as_table(), "sink", bad);
     m.sink_kind = choice<SinkKind>(s.string("kind"));
     c.medium = m;
   }
   return c;
 }
 
-// Checks that need more than one field, or the built-in data.
-void check_semantics(const Case& c, Checker& checker) {
-  const auto& atlas = anatomy::Atlas::builtin();
-  const auto site_ids = atlas.site_ids();
-  for (std::size_t i = 0; i < c.zones.size(); ++i) {
-    const auto& site = c.zones[i].site;
-    if (atlas.find(site) != nullptr)
-      continue;
-    std::string msg = "unknown site";
-    const std::string guess = core::closest_match(site, site_ids);
-    if (!guess.empty()) {
-      msg += "; did you mean '" + guess + "'?";
-    } else {
-      std::string list;
-      for (const auto& s : site_ids)
-        list += (list.empty() ? "" : ", ") + s;
-      msg += "; allowed: " + list;
-    }
-    checker.add("zones[" + std::to_string(i) + "].site", "\"" + site + "\"", msg);
+// True if `field` is `bad` or lies inside it ("zones[1]" holds "zones[1].site").
+bool within(std::string_view field, std::string_view bad) {
+  if (field.substr(0, bad.size()) != bad)
+    return false;
+  return field.size() == bad.size() || field[bad.size()] == '.' || field[bad.size()] == '[';
+}
+
+// The section a check of `field` reads together: a device check reads every
+// device field and the zones' depth settings; the course rule every course field.
+std::string_view group_of(std::string_view field) {
+  if (field.starts_with("device.") || (field.starts_with("zones[") && field.ends_with("depth_mm")))
+    return "device";
+  if (field.starts_with("course."))
+    return "course";
+  if (field.starts_with("patient.history"))
+    return "patient.history";  // indices shift when an element is dropped
+  return {};
+}
+
+// A semantic issue is kept unless one of the inputs it was derived from had a
+// schema problem (that input took its default, so the message would mislead).
+bool inputs_sound(const InputIssue& issue, const BadFields& bad) {
+  const std::string_view group = group_of(issue.field);
+  for (const auto& b : bad) {
+    if (within(issue.field, b))
+      return false;
+    if (!group.empty() && (group_of(b) == group || within(group, b)))
+      return false;
   }
-  const auto& screening = planner::Screening::builtin();
-  const auto codes = screening.history_codes();
-  for (std::size_t i = 0; i < c.patient.history.size(); ++i) {
-    const auto& code = c.patient.history[i];
-    if (screening.is_history_code(code))
-      continue;
-    std::string msg = "unknown screening code";
-    const std::string guess = core::closest_match(code, codes);
-    if (!guess.empty()) {
-      msg += "; did you mean '" + guess + "'?";
-    } else {
-      std::string list;
-      for (const auto& s : codes)
-        list += (list.empty() ? "" : ", ") + s;
-      msg += "; allowed: " + list;
-    }
-    checker.add("patient.history[" + std::to_string(i) + "]", "\"" + code + "\"", msg);
-  }
-  const double course_days = (c.course.sessions - 1) * c.course.interval_days;
-  if (c.course.horizon_days < course_days) {
-    checker.add("course.horizon_days", core::format_number(c.course.horizon_days),
-                fmt::format("must be at least (sessions - 1) x interval_days = {} days",
-                            core::format_number(course_days)));
-  }
-  if (c.product && !c.product->id) {
-    const auto& p = *c.product;
-    const std::pair<const char*, bool> needed[] = {
-        {"mw_da", p.mw_da.has_value()},
-        {"log_kow", p.log_kow.has_value()},
-        {"concentration_mg_per_ml", p.concentration_mg_per_ml.has_value()},
-        {"dose_ul_per_cm2", p.dose_ul_per_cm2.has_value()}};
-    for (const auto& [key, present] : needed) {
-      if (!present) {
-        checker.add(std::string("product.") + key, "",
-                    "is required for an inline product (no product.id given)");
-      }
-    }
-  }
-  {
-    const auto& cat = transport::ProductCatalogue::builtin();
-    auto check_product = [&](const std::string& field, const std::string& id, bool anaesthetic) {
-      const auto* p = cat.find(id);
-      if (p != nullptr) {
-        if (anaesthetic && !p->anaesthetic)
-          checker.add(field, "\"" + id + "\"", "is not a topical anaesthetic of the catalogue");
-        return;
-      }
-      const std::string guess = core::closest_match(id, cat.ids());
-      checker.add(field, "\"" + id + "\"",
-                  guess.empty() ? "unknown product (data/transport/products.toml)"
-                                : "unknown product; did you mean '" + guess + "'?");
-    };
-    if (c.product && c.product->id)
-      check_product("product.id", *c.product->id, false);
-    if (c.procedure.anaesthetic)
-      check_product("procedure.anaesthetic.product", c.procedure.anaesthetic->product, true);
-  }
-  const auto& catalogue = device::Catalogue::builtin();
-  if (c.device.model && catalogue.find(*c.device.model) == nullptr) {
-    const auto ids = catalogue.ids();
-    std::string msg = "unknown device model";
-    const std::string guess = core::closest_match(*c.device.model, ids);
-    if (!guess.empty()) {
-      msg += "; did you mean '" + guess + "'?";
-    } else {
-      std::string list;
-      for (const auto& id : ids)
-        list += (list.empty() ? "" : ", ") + id;
-      msg += "; catalogue (data/devices.toml): " + list;
-    }
-    checker.add("device.model", "\"" + *c.device.model + "\"", msg);
-  } else {
-    const auto dev = device::resolve(c.device, catalogue);
-    for (auto& issue : device::check(dev, c.zones))
-      checker.add(std::move(issue.field), std::move(issue.value), std::move(issue.problem));
-  }
+  return true;
 }
 
 }  // namespace
@@ -587,12 +536,20 @@ Case parse_case(std::string_view text, const std::string& source_name) {
   }
   Checker checker(source_name);
   checker.check(root);
-  if (!checker.issues().empty())
-    throw InputError(checker.issues());
-  Case c = build(root, source_name);
-  check_semantics(c, checker);
-  if (!checker.issues().empty())
-    throw InputError(checker.issues());
+  std::vector<InputIssue> issues = checker.issues();
+  BadFields bad;
+  for (const auto& i : issues)
+    bad.insert(i.field);
+  // Fields with a schema problem take their default, so the checks against
+  // the built-in data never see an invalid value: every problem is reported
+  // in one pass.
+  const Case c = build(root, source_name, bad);
+  for (auto& i : pipeline::check_case(c)) {
+    if (inputs_sound(i, bad))
+      issues.push_back(std::move(i));
+  }
+  if (!issues.empty())
+    throw InputError(std::move(issues));
   return c;
 }
 

@@ -5,12 +5,15 @@
 
 #include "../core/data_toml.hpp"
 #include "mnsim/core/sources.hpp"
+#include "mnsim/core/units.hpp"
 
 namespace mnsim::planner {
 
 namespace data = core::data;
 
 namespace {
+
+constexpr double kUmPerM = 1.0 / units::kUm;  // exactly 1e6: atlas metres to limit um
 
 std::array<double, 3> by_kind(const toml::table& t, std::string_view key, const data::Where& w) {
   const auto& sub = data::table(t, key, w);
@@ -232,14 +235,14 @@ std::vector<double> Limits::interval_candidates() const {
   return out;
 }
 
-ZoneLimits zone_limits(const cases::Case& c, std::size_t zone, const Limits& limits,
-                       const anatomy::Atlas& atlas) {
+ZoneLimits zone_limits(const cases::Case& c, std::size_t zone, const device::Device& device,
+                       const Limits& limits, const anatomy::Atlas& atlas) {
   const cases::Zone& z = c.zones.at(zone);
   const anatomy::Subject subject{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
   const anatomy::LayerStack stack = atlas.stack(z.site, subject);
   ZoneLimits zl;
-  zl.epidermis_um = stack.epidermis_m() * 1e6;
-  zl.skin_um = (stack.epidermis_m() + stack.dermis_m()) * 1e6;
+  zl.epidermis_um = stack.epidermis_m() * kUmPerM;
+  zl.skin_um = (stack.epidermis_m() + stack.dermis_m()) * kUmPerM;
   zl.phototype_reduced = c.patient.fitzpatrick >= limits.phototype_reduced_from;
   const double factor = zl.phototype_reduced ? limits.phototype_depth_factor : 1.0;
 
@@ -247,7 +250,8 @@ ZoneLimits zone_limits(const cases::Case& c, std::size_t zone, const Limits& lim
   const SiteCap& site = limits.site(z.site);
   zl.max_setting_mm = site.max_setting_mm;
   zl.setting_cap = site.sensitive ? Cap::SensitiveSite : Cap::SiteCap;
-  if (c.procedure.setting == cases::Setting::Home && limits.home_max_setting_mm < zl.max_setting_mm) {
+  if (c.procedure.setting == cases::Setting::Home &&
+      limits.home_max_setting_mm < zl.max_setting_mm) {
     zl.max_setting_mm = limits.home_max_setting_mm;
     zl.setting_cap = Cap::HomeCap;
   }
@@ -256,13 +260,13 @@ ZoneLimits zone_limits(const cases::Case& c, std::size_t zone, const Limits& lim
     zl.setting_cap = Cap::DeviceRange;
   }
   zl.max_setting_mm *= factor;
-  zl.min_setting_mm = limits.min_setting_mm[kind_index(c.device.kind)];
-  zl.step_mm = limits.step_mm[kind_index(c.device.kind)];
+  zl.min_setting_mm = limits.min_setting_mm[kind_index(device.kind)];
+  zl.step_mm = limits.step_mm[kind_index(device.kind)];
 
   // Real-depth caps.
   const auto& ind = limits.indication(z.indication);
   const auto& max_slab = stack.slab(ind.max_layer);
-  const double indication_um = (max_slab.top_m + ind.max_fraction * max_slab.thickness_m) * 1e6;
+  const double indication_um = (max_slab.top_m + ind.max_fraction * max_slab.thickness_m) * kUmPerM;
   zl.max_real_depth_um = limits.skin_fraction * zl.skin_um * factor;
   zl.real_depth_cap = Cap::SkinFraction;
   if (indication_um < zl.max_real_depth_um) {
@@ -270,7 +274,7 @@ ZoneLimits zone_limits(const cases::Case& c, std::size_t zone, const Limits& lim
     zl.real_depth_cap = Cap::IndicationLayer;
   }
   const auto& goal_slab = stack.slab(ind.goal_layer);
-  zl.goal_real_depth_um = (goal_slab.top_m + ind.goal_fraction * goal_slab.thickness_m) * 1e6;
+  zl.goal_real_depth_um = (goal_slab.top_m + ind.goal_fraction * goal_slab.thickness_m) * kUmPerM;
   zl.goal_layer = std::string(anatomy::layer_id(ind.goal_layer));
   zl.min_passes = limits.min_passes;
   zl.max_passes = limits.max_passes;

@@ -10,6 +10,7 @@
 #include <nlopt.hpp>
 
 #include "mnsim/core/error.hpp"
+#include "mnsim/core/units.hpp"
 
 namespace mnsim::planner {
 
@@ -19,7 +20,9 @@ constexpr double kDowntimeTolDays = 1e-9;  // feasibility: downtime <= max + tol
 constexpr double kRealTolUm = 1e-9;        // feasibility: real depth <= cap + tol
 constexpr double kActiveDays = 0.02;       // a constraint within this is "binding"
 constexpr double kActiveUm = 1.0;
-constexpr double kActiveMm = 1e-3;
+constexpr double kActiveMm = 1e-3;       // (1 um of setting)
+constexpr double kConstraintTol = 1e-6;  // NLopt constraint tolerance (days; mm)
+constexpr double kUmPerMm = units::kMm * (1.0 / units::kUm);  // exactly 1000
 
 std::string pct(double rel) {
   return fmt::format("{:+.0f} %", (rel - 1.0) * 100.0);
@@ -79,7 +82,7 @@ class DepthProblem {
   }
   static double g_real_depth(unsigned /*n*/, const double* x, double* /*grad*/, void* self) {
     auto* p = static_cast<DepthProblem*>(self);
-    return (p->at(x[0]).real_depth_um - p->zl_.max_real_depth_um) / 1000.0;
+    return (p->at(x[0]).real_depth_um - p->zl_.max_real_depth_um) / kUmPerMm;
   }
 
  private:
@@ -117,7 +120,94 @@ std::string setting_cap_words(const ZoneLimits& zl) {
   return s;
 }
 
-// The best setting for one zone and course, or infeasible.
+// The continuous optimum of one (zone, course, passes) problem on [lo, hi]:
+// COBYLA from the middle, then the upper bound; the problem keeps the best
+// feasible point seen.
+void search_depth(DepthProblem& problem, double lo, double hi, const PlannerOptions& opt) {
+  if (!(hi > lo))
+    return;
+  nlopt::opt solver(nlopt::LN_COBYLA, 1);
+  solver.set_lower_bounds(std::vector<double>{lo});
+  solver.set_upper_bounds(std::vector<double>{hi});
+  solver.set_max_objective(&DepthProblem::f_objective, &problem);
+  solver.add_inequality_constraint(&DepthProblem::g_downtime, &problem, kConstraintTol);
+  solver.add_inequality_constraint(&DepthProblem::g_real_depth, &problem, kConstraintTol);
+  solver.set_xtol_abs(opt.xtol_mm);
+  solver.set_maxeval(opt.max_evaluations);
+  // Start in the middle: at the shallow end the needles often do not
+  // puncture yet, and a flat objective there stalls a derivative-free
+  // solver (the low end is evaluated before; the best point seen is kept).
+  solver.set_initial_step(std::vector<double>{(hi - lo) / 4.0});
+  std::vector<double> x{0.5 * (lo + hi)};
+  double fx = 0;
+  try {
+    solver.optimize(x, fx);
+  } catch (const nlopt::roundoff_limited&) {
+    // The best feasible point seen is kept by the problem.
+  } catch (const nlopt::forced_stop&) {
+  }
+  // Also try the upper bound: COBYLA may stop short of it on a flat ridge.
+  problem.at(hi);
+}
+
+// The binding constraint at the continuous optimum x_star: its id and words.
+std::pair<std::string, std::string> binding_at(const ZoneLimits& zl, double x_star,
+                                               const ZonePrediction& p_star, int passes) {
+  if (x_star >= zl.max_setting_mm - kActiveMm)
+    return {std::string(to_string(zl.setting_cap)), "setting at " + setting_cap_words(zl)};
+  if (p_star.real_depth_um >= zl.max_real_depth_um - kActiveUm) {
+    return {std::string(to_string(zl.real_depth_cap)),
+            fmt::format("predicted real depth at the {} cap of {:.0f} um",
+                        to_string(zl.real_depth_cap), zl.max_real_depth_um)};
+  }
+  if (p_star.downtime_days >= zl.max_downtime_days - kActiveDays) {
+    return {"downtime", fmt::format("predicted downtime at the accepted {:.3g} days ({} passes)",
+                                    zl.max_downtime_days, passes)};
+  }
+  if (p_star.collagen_gain_rel <= 1.0 + 1e-9) {
+    return {"no_predicted_gain",
+            "no allowed setting is predicted to raise collagen: the least injuring one is given"};
+  }
+  return {"no_further_gain", "deeper settings are predicted to add no collagen"};
+}
+
+// Rounds x_star down to the device's step (after snapping an optimum that
+// stops within the solver's tolerance below a step onto it), then steps down
+// until feasible; nullopt if even the lowest setting is not.
+std::optional<double> round_to_step(DepthProblem& problem, double x_star, const ZoneLimits& zl,
+                                    const PlannerOptions& opt) {
+  const double lo = zl.min_setting_mm;
+  const double hi = zl.max_setting_mm;
+  double x = std::max(lo, round_down_to_step(x_star + opt.xtol_mm, zl.step_mm));
+  x = std::clamp(x, lo, hi);
+  ZonePrediction px = problem.at(x);
+  while (!problem.feasible(px) && x > lo) {
+    x = std::clamp(round_down_to_step(x - zl.step_mm, zl.step_mm), lo, hi);
+    px = problem.at(x);
+  }
+  if (!problem.feasible(px))
+    return std::nullopt;
+  MNSIM_ASSERT(x >= lo && x <= hi, "planned depth outside the zone's limits");
+  return x;
+}
+
+// Why even the shallowest setting is infeasible with `passes` passes.
+std::string infeasible_words(const ZoneLimits& zl, const ZonePrediction& at_lo, int passes) {
+  const double lo = zl.min_setting_mm;
+  if (at_lo.downtime_days > zl.max_downtime_days) {
+    return fmt::format(
+        "even {:.3g} mm with {} pass(es) is predicted to give {:.2g} days "
+        "of downtime, above the accepted {:.3g}",
+        lo, passes, at_lo.downtime_days, zl.max_downtime_days);
+  }
+  return fmt::format(
+      "even {:.3g} mm reaches {:.0f} um, below which the real-depth cap "
+      "of {:.0f} um lies",
+      lo, at_lo.real_depth_um, zl.max_real_depth_um);
+}
+
+// Depth search: the best setting for one zone and course over every allowed
+// number of passes, or infeasible.
 ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor& predictor,
                         const ZoneLimits& zl, const CourseSetting& course,
                         const PlannerOptions& opt) {
@@ -137,89 +227,25 @@ ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor&
     DepthProblem problem(c, zone, predictor, zl, course, passes, opt.downtime_weight);
     const ZonePrediction at_lo = problem.at(lo);
     if (!problem.feasible(at_lo)) {
-      if (first_infeasible.empty()) {
-        first_infeasible =
-            at_lo.downtime_days > zl.max_downtime_days
-                ? fmt::format(
-                      "even {:.3g} mm with {} pass(es) is predicted to give {:.2g} days "
-                      "of downtime, above the accepted {:.3g}",
-                      lo, passes, at_lo.downtime_days, zl.max_downtime_days)
-                : fmt::format(
-                      "even {:.3g} mm reaches {:.0f} um, below which the real-depth cap "
-                      "of {:.0f} um lies",
-                      lo, at_lo.real_depth_um, zl.max_real_depth_um);
-      }
+      if (first_infeasible.empty())
+        first_infeasible = infeasible_words(zl, at_lo, passes);
       continue;
     }
-    if (hi > lo) {
-      nlopt::opt solver(nlopt::LN_COBYLA, 1);
-      solver.set_lower_bounds(std::vector<double>{lo});
-      solver.set_upper_bounds(std::vector<double>{hi});
-      solver.set_max_objective(&DepthProblem::f_objective, &problem);
-      solver.add_inequality_constraint(&DepthProblem::g_downtime, &problem, 1e-6);
-      solver.add_inequality_constraint(&DepthProblem::g_real_depth, &problem, 1e-6);
-      solver.set_xtol_abs(opt.xtol_mm);
-      solver.set_maxeval(opt.max_evaluations);
-      // Start in the middle: at the shallow end the needles often do not
-      // puncture yet, and a flat objective there stalls a derivative-free
-      // solver (the low end is evaluated above; the best point seen is kept).
-      solver.set_initial_step(std::vector<double>{(hi - lo) / 4.0});
-      std::vector<double> x{0.5 * (lo + hi)};
-      double fx = 0;
-      try {
-        solver.optimize(x, fx);
-      } catch (const nlopt::roundoff_limited&) {
-        // The best feasible point seen is kept by the problem.
-      } catch (const nlopt::forced_stop&) {
-      }
-      // Also try the upper bound: COBYLA may stop short of it on a flat ridge.
-      problem.at(hi);
-    }
+    search_depth(problem, lo, hi, opt);
     const double x_star = problem.best_x().value_or(lo);
-    const ZonePrediction p_star = problem.at(x_star);
-
-    // The binding constraint, at the continuous optimum.
-    std::string binding;
-    std::string detail;
-    if (x_star >= hi - kActiveMm) {
-      binding = std::string(to_string(zl.setting_cap));
-      detail = "setting at " + setting_cap_words(zl);
-    } else if (p_star.real_depth_um >= zl.max_real_depth_um - kActiveUm) {
-      binding = std::string(to_string(zl.real_depth_cap));
-      detail = fmt::format("predicted real depth at the {} cap of {:.0f} um",
-                           to_string(zl.real_depth_cap), zl.max_real_depth_um);
-    } else if (p_star.downtime_days >= zl.max_downtime_days - kActiveDays) {
-      binding = "downtime";
-      detail = fmt::format("predicted downtime at the accepted {:.3g} days ({} passes)",
-                           zl.max_downtime_days, passes);
-    } else if (p_star.collagen_gain_rel <= 1.0 + 1e-9) {
-      binding = "no_predicted_gain";
-      detail = "no allowed setting is predicted to raise collagen: the least injuring one is given";
-    } else {
-      binding = "no_further_gain";
-      detail = "deeper settings are predicted to add no collagen";
-    }
-
-    // Round down to the device's step (after snapping an optimum that stops
-    // within the solver's tolerance below a step onto it), stay feasible, clamp.
-    double x = std::max(lo, round_down_to_step(x_star + opt.xtol_mm, zl.step_mm));
-    x = std::clamp(x, lo, hi);
-    ZonePrediction px = problem.at(x);
-    while (!problem.feasible(px) && x > lo) {
-      x = std::clamp(round_down_to_step(x - zl.step_mm, zl.step_mm), lo, hi);
-      px = problem.at(x);
-    }
-    if (!problem.feasible(px))
+    auto [binding, detail] = binding_at(zl, x_star, problem.at(x_star), passes);
+    const auto x = round_to_step(problem, x_star, zl, opt);
+    if (!x)
       continue;
-    MNSIM_ASSERT(x >= lo && x <= hi, "planned depth outside the zone's limits");
+    const ZonePrediction px = problem.at(*x);
     const double obj = problem.objective(px);
     if (!best.feasible || obj > best.objective + 1e-12) {
       best.feasible = true;
-      best.setting = ZoneSetting{x, passes};
+      best.setting = ZoneSetting{*x, passes};
       best.prediction = px;
       best.objective = obj;
-      best.binding = binding;
-      best.detail = detail;
+      best.binding = std::move(binding);
+      best.detail = std::move(detail);
     }
   }
   if (!best.feasible) {
@@ -245,10 +271,362 @@ bool targets_met(const CourseResult& r, const std::vector<double>& targets,
   return true;
 }
 
+// Course search: every zone solved for a course (memoised), the best interval
+// for a number of sessions, and the fewest sessions that reach every
+// reachable target.
+class CourseSearch {
+ public:
+  CourseSearch(const cases::Case& c, const Predictor& predictor, const Limits& limits,
+               const std::vector<ZoneLimits>& zl, const PlannerOptions& options)
+      : c_(c),
+        predictor_(predictor),
+        limits_(limits),
+        zl_(zl),
+        options_(options),
+        intervals_(limits.interval_candidates()) {}
+
+  // The chosen course and its zone solutions.
+  const CourseResult& choose(const std::vector<double>& targets) {
+    const CourseResult& at_max = best_for(limits_.max_sessions);
+    std::vector<bool> counted(c_.zones.size(), false);
+    bool any_counted = false;
+    bool any_gain = false;
+    for (std::size_t i = 0; i < c_.zones.size(); ++i) {
+      const auto& z = at_max.zones[i];
+      counted[i] = z.feasible && z.prediction.collagen_gain_rel >= targets[i];
+      any_counted = any_counted || counted[i];
+      any_gain = any_gain || (z.feasible && z.prediction.collagen_gain_rel > 1.0 + 1e-9);
+    }
+    if (any_counted) {
+      for (int s = limits_.min_sessions; s <= limits_.max_sessions; ++s) {
+        const CourseResult& r = best_for(s);
+        if (targets_met(r, targets, counted))
+          return r;
+      }
+      return at_max;
+    }
+    return any_gain ? at_max : best_for(limits_.min_sessions);
+  }
+
+ private:
+  const CourseResult& solve_course(int sessions, std::size_t k) {
+    auto it = memo_.find({sessions, k});
+    if (it != memo_.end())
+      return it->second;
+    CourseResult r;
+    r.course = CourseSetting{sessions, intervals_[k]};
+    // Zones are independent: solved in parallel (the Predictor contract says
+    // predict_zone is thread-safe); each zone's result does not depend on
+    // the thread count, and the total is summed in zone order.
+    const std::size_t n = c_.zones.size();
+    r.zones.resize(n);
+    std::vector<std::exception_ptr> errors(n);
+#pragma omp parallel for schedule(dynamic)
+    for (std::size_t i = 0; i < n; ++i) {
+      try {
+        r.zones[i] = solve_zone(c_, i, predictor_, zl_[i], r.course, options_);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+    for (const auto& e : errors) {
+      if (e)
+        std::rethrow_exception(e);
+    }
+    for (const auto& z : r.zones) {
+      if (z.feasible)
+        r.total_gain += z.prediction.collagen_gain_rel - 1.0;
+    }
+    return memo_.emplace(std::make_pair(sessions, k), std::move(r)).first->second;
+  }
+
+  // The best interval for a number of sessions: the most total gain; on a
+  // tie the one closest to the case's interval, then the shorter.
+  const CourseResult& best_for(int sessions) {
+    const CourseResult* best = nullptr;
+    for (std::size_t k = 0; k < intervals_.size(); ++k) {
+      const CourseResult& r = solve_course(sessions, k);
+      if (best == nullptr || r.total_gain > best->total_gain + 1e-9) {
+        best = &r;
+      } else if (std::abs(r.total_gain - best->total_gain) <= 1e-9 &&
+                 std::abs(r.course.interval_days - c_.course.interval_days) <
+                     std::abs(best->course.interval_days - c_.course.interval_days)) {
+        best = &r;
+      }
+    }
+    return *best;
+  }
+
+  const cases::Case& c_;
+  const Predictor& predictor_;
+  const Limits& limits_;
+  const std::vector<ZoneLimits>& zl_;
+  const PlannerOptions& options_;
+  std::vector<double> intervals_;
+  std::map<std::pair<int, std::size_t>, CourseResult> memo_;
+};
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v)
+    s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+// The codes of the findings of one severity that concern the consent to
+// needling on the patient's history (product and phototype findings change
+// the plan or the product instead), each once.
+std::vector<std::string> consent_codes(const std::vector<Finding>& findings, Severity severity) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) {
+    if (f.severity != severity)
+      continue;
+    if (f.severity == Severity::Relative &&
+        (f.affects != Affects::Needling || f.trigger != Trigger::History))
+      continue;
+    if (std::find(out.begin(), out.end(), f.code) == out.end())
+      out.push_back(f.code);
+  }
+  return out;
+}
+
+std::vector<std::string> codes_of(const std::vector<Finding>& findings, Affects affects) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) {
+    if (f.severity == Severity::Absolute && f.affects == affects)
+      out.push_back(f.code);
+  }
+  return out;
+}
+
+// Every zone unplanned: an absolute contraindication to needling.
+void refuse_plan(const cases::Case& c, const std::vector<ZoneLimits>& zl, Plan& plan) {
+  const std::string needling = joined(codes_of(plan.contraindications, Affects::Needling));
+  for (std::size_t i = 0; i < c.zones.size(); ++i) {
+    ZonePlan zp;
+    zp.site = c.zones[i].site;
+    zp.indication = c.zones[i].indication;
+    zp.limits = zl[i];
+    zp.binding_constraint = "contraindication";
+    zp.binding_detail = "not planned: absolute contraindication to needling (" + needling + ")";
+    zp.warnings.push_back(zp.binding_detail);
+    plan.zones.push_back(std::move(zp));
+  }
+  plan.warnings.push_back("Not eligible for needling: " + needling + ". No settings are given.");
+}
+
+// What one planned zone needs a warning for, given the chosen course.
+struct ZoneContext {
+  const cases::Case& c;
+  const device::Device& device;
+  const Predictor& predictor;
+  const Limits& limits;
+  const CourseSetting& course;
+};
+
+// The case's own depth setting for the zone against the limits.
+void case_depth_warnings(const ZoneContext& x, std::size_t i, const ZoneLimits& zl,
+                         const ZoneSolution& s, std::vector<std::string>& out) {
+  const cases::Zone& z = x.c.zones[i];
+  if (!z.depth_mm)
+    return;
+  if (*z.depth_mm > zl.max_setting_mm + 1e-12) {
+    out.push_back(fmt::format("the case's depth {:.3g} mm exceeds the limit here: {}", *z.depth_mm,
+                              setting_cap_words(zl)));
+    return;
+  }
+  const auto pc =
+      x.predictor.predict_zone(x.c, i, ZoneSetting{*z.depth_mm, s.setting.passes}, x.course);
+  if (pc.real_depth_um > zl.max_real_depth_um + kRealTolUm) {
+    out.push_back(fmt::format(
+        "the case's depth {:.3g} mm is predicted to reach {:.0f} um, beyond the {} cap of "
+        "{:.0f} um",
+        *z.depth_mm, pc.real_depth_um, to_string(zl.real_depth_cap), zl.max_real_depth_um));
+  }
+}
+
+// The warnings of a planned zone, in the order the plan lists them.
+std::vector<std::string> zone_warnings(const ZoneContext& x, std::size_t i, const ZoneLimits& zl,
+                                       double target, const ZoneSolution& s) {
+  std::vector<std::string> out;
+  const cases::Zone& z = x.c.zones[i];
+  const bool home = x.c.procedure.setting == cases::Setting::Home;
+  const auto& p = s.prediction;
+  if (p.real_depth_um < zl.goal_real_depth_um) {
+    std::string w = fmt::format(
+        "predicted real depth {:.0f} um does not reach the goal for {} ({:.0f} um, in the {})",
+        p.real_depth_um, cases::to_string(z.indication), zl.goal_real_depth_um, zl.goal_layer);
+    if (home)
+      w += "; see a provider: the goal needs more than a home device allows";
+    out.push_back(w);
+  }
+  if (home && z.indication != cases::Indication::FineLines &&
+      z.indication != cases::Indication::Texture) {
+    out.push_back(fmt::format("{} need treatment below the papillary dermis: see a provider",
+                              cases::to_string(z.indication)));
+  }
+  if (p.collagen_gain_rel < target) {
+    out.push_back(fmt::format(
+        "predicted collagen gain {} is below the planning target {} for {} within {} sessions",
+        pct(p.collagen_gain_rel), pct(target), cases::to_string(z.indication), x.course.sessions));
+  }
+  if (zl.setting_cap == Cap::SensitiveSite)
+    out.push_back(fmt::format("sensitive area: setting capped at {:.3g} mm", zl.max_setting_mm));
+  if (zl.phototype_reduced) {
+    out.push_back(
+        fmt::format("Fitzpatrick {}: depth caps x{:.2g} (post-inflammatory hyperpigmentation risk)",
+                    x.c.patient.fitzpatrick, x.limits.phototype_depth_factor));
+  }
+  if (s.setting.depth_mm > x.limits.evaluated_max_setting_mm) {
+    out.push_back(fmt::format(
+        "setting above {:.3g} mm: safety above it was not evaluated in the FDA De Novo record "
+        "of a pen",
+        x.limits.evaluated_max_setting_mm));
+  }
+  case_depth_warnings(x, i, zl, s, out);
+  const double needle_mm = units::to_mm(x.device.needle_length_m);
+  if (x.device.kind != cases::DeviceKind::Pen && s.binding != "no_predicted_gain" &&
+      std::abs(needle_mm - s.setting.depth_mm) > 1e-9) {
+    const auto kind = cases::to_string(x.device.kind);
+    out.push_back(fmt::format("this needs a {:.3g} mm {}; the case's {} has {:.3g} mm needles",
+                              s.setting.depth_mm, kind, kind, needle_mm));
+  }
+  return out;
+}
+
+// The zone plans of the chosen course; true if any zone is planned.
+bool plan_zones(const ZoneContext& x, const std::vector<ZoneLimits>& zl,
+                const std::vector<double>& targets, const CourseResult& chosen, Plan& plan) {
+  bool any_planned = false;
+  for (std::size_t i = 0; i < x.c.zones.size(); ++i) {
+    const ZoneSolution& s = chosen.zones[i];
+    ZonePlan zp;
+    zp.site = x.c.zones[i].site;
+    zp.indication = x.c.zones[i].indication;
+    zp.limits = zl[i];
+    zp.binding_constraint = s.binding;
+    zp.binding_detail = s.detail;
+    if (!s.feasible) {
+      zp.warnings.push_back("not planned: " + s.detail);
+    } else {
+      any_planned = true;
+      zp.setting = s.setting;
+      zp.prediction = s.prediction;
+      zp.warnings = zone_warnings(x, i, zl[i], targets[i], s);
+    }
+    plan.zones.push_back(std::move(zp));
+  }
+  return any_planned;
+}
+
+// Plan-wide warnings on the case's course and on the device's wear.
+void course_and_device_warnings(const cases::Case& c, const device::Device& device,
+                                const Limits& limits, Plan& plan) {
+  if (plan.course) {
+    const bool outside = c.course.sessions < limits.min_sessions ||
+                         c.course.sessions > limits.max_sessions ||
+                         c.course.interval_days < limits.min_interval_days ||
+                         c.course.interval_days > limits.max_interval_days;
+    if (outside) {
+      plan.warnings.push_back(fmt::format(
+          "The case's course ({} sessions every {:.3g} days) is outside the limits ({}-{} "
+          "sessions every {:.3g}-{:.3g} days).",
+          c.course.sessions, c.course.interval_days, limits.min_sessions, limits.max_sessions,
+          limits.min_interval_days, limits.max_interval_days));
+    }
+  }
+  const bool home = c.procedure.setting == cases::Setting::Home;
+  const double needle_mm = units::to_mm(device.needle_length_m);
+  if (home && needle_mm > limits.home_max_setting_mm) {
+    plan.warnings.push_back(fmt::format(
+        "The case's device has {:.3g} mm needles: longer than {:.3g} mm is for providers, not "
+        "home use.",
+        needle_mm, limits.home_max_setting_mm));
+  }
+  const int uses = device.uses;
+  if (device.kind == cases::DeviceKind::Pen) {
+    if (uses > 0) {
+      plan.warnings.push_back(fmt::format(
+          "Pen cartridges are single-use; this one has {} prior uses: use a new cartridge.", uses));
+    }
+    return;
+  }
+  const auto kind = cases::to_string(device.kind);
+  const int replace = limits.roller_replace_after_uses;
+  if (!home && uses > 0) {
+    plan.warnings.push_back(fmt::format(
+        "A clinic {} is single use; this one has {} prior uses: use a new one.", kind, uses));
+  } else if (home && uses >= replace) {
+    plan.warnings.push_back(fmt::format(
+        "Replace the {}: {} uses, and a home {} is replaced after {} (12-15 quoted); dull "
+        "needles tear rather than puncture.",
+        kind, uses, kind, replace));
+  } else if (home && plan.course && uses + plan.course->sessions >= replace) {
+    plan.warnings.push_back(fmt::format(
+        "The {} ({} uses so far) reaches {} uses with this course: replace it after session "
+        "{} (dull needles tear rather than puncture).",
+        kind, uses, replace, replace - uses));
+  }
+}
+
+// The anaesthetic plan: the case's product (or the default) for its
+// predicted onset, when the deepest planned real depth is beyond painless.
+void plan_anaesthetic(const cases::Case& c, const Predictor& predictor, const Limits& limits,
+                      bool any_planned, Plan& plan) {
+  double deepest_um = 0;
+  for (const auto& zp : plan.zones) {
+    if (zp.prediction)
+      deepest_um = std::max(deepest_um, zp.prediction->real_depth_um);
+  }
+  const auto no_anaesthetic = codes_of(plan.contraindications, Affects::Anaesthetic);
+  const auto& wanted = c.procedure.anaesthetic;
+  const bool needed = any_planned && deepest_um > limits.painless_real_depth_um;
+  if (!no_anaesthetic.empty()) {
+    if (needed || wanted) {
+      plan.warnings.push_back("No topical anaesthetic: contraindicated (" + joined(no_anaesthetic) +
+                              ").");
+    }
+    return;
+  }
+  if (!needed) {
+    if (any_planned && wanted) {
+      plan.warnings.push_back(fmt::format(
+          "No topical anaesthetic is needed by the plan's rule: the deepest predicted real depth "
+          "({:.0f} um) is within the painless range (<= {:.0f} um); the case's '{}' is optional.",
+          deepest_um, limits.painless_real_depth_um, wanted->product));
+    }
+    return;
+  }
+  std::string product = limits.default_anaesthetic;
+  if (wanted) {
+    if (predictor.anaesthetic_onset_min(c, wanted->product)) {
+      product = wanted->product;
+    } else {
+      plan.warnings.push_back(
+          fmt::format("The anaesthetic '{}' is unknown to the predictor; planned with '{}'.",
+                      wanted->product, product));
+    }
+  }
+  const auto onset = predictor.anaesthetic_onset_min(c, product);
+  if (!onset) {
+    plan.warnings.push_back(
+        fmt::format("No onset is known for the default anaesthetic '{}'; none planned.", product));
+    return;
+  }
+  const double step = limits.round_minutes_to;
+  const double minutes = std::ceil(*onset / step - 1e-9) * step;
+  plan.anaesthetic = AnaestheticPlan{product, minutes};
+  if (wanted && wanted->product == product && wanted->minutes < minutes) {
+    plan.warnings.push_back(fmt::format(
+        "The case leaves the anaesthetic on for {:.3g} min; its predicted onset needs {:.3g}.",
+        wanted->minutes, minutes));
+  }
+}
+
 }  // namespace
 
-Plan make_plan(const cases::Case& c, const Predictor& predictor, const Limits& limits,
-               const Screening& screening, const anatomy::Atlas& atlas,
+Plan make_plan(const cases::Case& c, const device::Device& device, const Predictor& predictor,
+               const Limits& limits, const Screening& screening, const anatomy::Atlas& atlas,
                const PlannerOptions& options) {
   if (screening.phototype_threshold() != 0 &&
       screening.phototype_threshold() != limits.phototype_reduced_from) {
@@ -264,311 +642,31 @@ Plan make_plan(const cases::Case& c, const Predictor& predictor, const Limits& l
         "Predictions come from the PROVISIONAL atlas predictor (simple rules, docs/models/"
         "planner.md), not yet from the puncture and healing models.");
   }
-
   std::vector<ZoneLimits> zl;
   std::vector<double> targets;
   for (std::size_t i = 0; i < c.zones.size(); ++i) {
-    zl.push_back(zone_limits(c, i, limits, atlas));
+    zl.push_back(zone_limits(c, i, device, limits, atlas));
     targets.push_back(limits.indication(c.zones[i].indication).target_collagen_gain_rel);
   }
-
-  std::vector<std::string> absolute_codes;
-  std::vector<std::string> relative_codes;
-  for (const auto& f : plan.contraindications) {
-    // Consent concerns the needling on the patient's history; product and
-    // phototype findings change the plan or the product instead.
-    if (f.severity == Severity::Relative &&
-        (f.affects != Affects::Needling || f.trigger != Trigger::History))
-      continue;
-    auto& list = f.severity == Severity::Absolute ? absolute_codes : relative_codes;
-    if (std::find(list.begin(), list.end(), f.code) == list.end())
-      list.push_back(f.code);
-  }
-  auto joined = [](const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v)
-      s += (s.empty() ? "" : ", ") + x;
-    return s;
-  };
-
   if (!plan.eligible) {
-    std::vector<std::string> needling;
-    for (const auto& f : plan.contraindications) {
-      if (f.severity == Severity::Absolute && f.affects == Affects::Needling)
-        needling.push_back(f.code);
-    }
-    for (std::size_t i = 0; i < c.zones.size(); ++i) {
-      ZonePlan zp;
-      zp.site = c.zones[i].site;
-      zp.indication = c.zones[i].indication;
-      zp.limits = zl[i];
-      zp.binding_constraint = "contraindication";
-      zp.binding_detail =
-          "not planned: absolute contraindication to needling (" + joined(needling) + ")";
-      zp.warnings.push_back(zp.binding_detail);
-      plan.zones.push_back(std::move(zp));
-    }
-    plan.warnings.push_back("Not eligible for needling: " + joined(needling) +
-                            ". No settings are given.");
+    refuse_plan(c, zl, plan);
     return plan;
   }
+  const auto relative_codes = consent_codes(plan.contraindications, Severity::Relative);
   if (!relative_codes.empty()) {
     plan.warnings.push_back("Relative contraindications (" + joined(relative_codes) +
                             "): a doctor's consent is needed before this plan is used.");
   }
-
-  // --- the course: fewest sessions that reach every reachable target ---
-  const auto intervals = limits.interval_candidates();
-  std::map<std::pair<int, std::size_t>, CourseResult> memo;
-  auto solve_course = [&](int sessions, std::size_t k) -> const CourseResult& {
-    auto it = memo.find({sessions, k});
-    if (it != memo.end())
-      return it->second;
-    CourseResult r;
-    r.course = CourseSetting{sessions, intervals[k]};
-    // Zones are independent: solved in parallel (the Predictor contract says
-    // predict_zone is thread-safe); each zone's result does not depend on
-    // the thread count, and the total is summed in zone order.
-    const std::size_t n = c.zones.size();
-    r.zones.resize(n);
-    std::vector<std::exception_ptr> errors(n);
-#pragma omp parallel for schedule(dynamic)
-    for (std::size_t i = 0; i < n; ++i) {
-      try {
-        r.zones[i] = solve_zone(c, i, predictor, zl[i], r.course, options);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-    for (const auto& e : errors) {
-      if (e)
-        std::rethrow_exception(e);
-    }
-    for (const auto& z : r.zones) {
-      if (z.feasible)
-        r.total_gain += z.prediction.collagen_gain_rel - 1.0;
-    }
-    return memo.emplace(std::make_pair(sessions, k), std::move(r)).first->second;
-  };
-  // The best interval for a number of sessions: the most total gain; on a tie
-  // the one closest to the case's interval, then the shorter.
-  auto best_for = [&](int sessions) -> const CourseResult& {
-    const CourseResult* best = nullptr;
-    for (std::size_t k = 0; k < intervals.size(); ++k) {
-      const CourseResult& r = solve_course(sessions, k);
-      if (best == nullptr || r.total_gain > best->total_gain + 1e-9) {
-        best = &r;
-      } else if (std::abs(r.total_gain - best->total_gain) <= 1e-9 &&
-                 std::abs(r.course.interval_days - c.course.interval_days) <
-                     std::abs(best->course.interval_days - c.course.interval_days)) {
-        best = &r;
-      }
-    }
-    return *best;
-  };
-
-  const CourseResult& at_max = best_for(limits.max_sessions);
-  std::vector<bool> counted(c.zones.size(), false);
-  bool any_counted = false;
-  bool any_gain = false;
-  for (std::size_t i = 0; i < c.zones.size(); ++i) {
-    const auto& z = at_max.zones[i];
-    counted[i] = z.feasible && z.prediction.collagen_gain_rel >= targets[i];
-    any_counted = any_counted || counted[i];
-    any_gain = any_gain || (z.feasible && z.prediction.collagen_gain_rel > 1.0 + 1e-9);
-  }
-  const CourseResult* chosen = &at_max;
-  if (any_counted) {
-    for (int s = limits.min_sessions; s <= limits.max_sessions; ++s) {
-      const CourseResult& r = best_for(s);
-      if (targets_met(r, targets, counted)) {
-        chosen = &r;
-        break;
-      }
-    }
-  } else if (!any_gain) {
-    chosen = &best_for(limits.min_sessions);
-  }
-
-  bool any_planned = false;
-  for (std::size_t i = 0; i < c.zones.size(); ++i) {
-    const cases::Zone& z = c.zones[i];
-    const ZoneSolution& s = chosen->zones[i];
-    ZonePlan zp;
-    zp.site = z.site;
-    zp.indication = z.indication;
-    zp.limits = zl[i];
-    zp.binding_constraint = s.binding;
-    zp.binding_detail = s.detail;
-    const bool home = c.procedure.setting == cases::Setting::Home;
-    if (!s.feasible) {
-      zp.warnings.push_back("not planned: " + s.detail);
-      plan.zones.push_back(std::move(zp));
-      continue;
-    }
-    any_planned = true;
-    zp.setting = s.setting;
-    zp.prediction = s.prediction;
-    const auto& p = s.prediction;
-    if (p.real_depth_um < zl[i].goal_real_depth_um) {
-      std::string w = fmt::format(
-          "predicted real depth {:.0f} um does not reach the goal for {} ({:.0f} um, in the {})",
-          p.real_depth_um, cases::to_string(z.indication), zl[i].goal_real_depth_um, zl[i].goal_layer);
-      if (home)
-        w += "; see a provider: the goal needs more than a home device allows";
-      zp.warnings.push_back(w);
-    }
-    if (home && z.indication != cases::Indication::FineLines &&
-        z.indication != cases::Indication::Texture) {
-      zp.warnings.push_back(
-          fmt::format("{} need treatment below the papillary dermis: see a "
-                      "provider",
-                      cases::to_string(z.indication)));
-    }
-    if (p.collagen_gain_rel < targets[i]) {
-      zp.warnings.push_back(fmt::format(
-          "predicted collagen gain {} is below the planning target {} for {} within {} sessions",
-          pct(p.collagen_gain_rel), pct(targets[i]), cases::to_string(z.indication),
-          chosen->course.sessions));
-    }
-    if (zl[i].setting_cap == Cap::SensitiveSite) {
-      zp.warnings.push_back(
-          fmt::format("sensitive area: setting capped at {:.3g} mm", zl[i].max_setting_mm));
-    }
-    if (zl[i].phototype_reduced) {
-      zp.warnings.push_back(fmt::format(
-          "Fitzpatrick {}: depth caps x{:.2g} (post-inflammatory hyperpigmentation risk)",
-          c.patient.fitzpatrick, limits.phototype_depth_factor));
-    }
-    if (s.setting.depth_mm > limits.evaluated_max_setting_mm) {
-      zp.warnings.push_back(
-          fmt::format("setting above {:.3g} mm: safety above it was not "
-                      "evaluated in the FDA De Novo record of a pen",
-                      limits.evaluated_max_setting_mm));
-    }
-    if (z.depth_mm) {
-      if (*z.depth_mm > zl[i].max_setting_mm + 1e-12) {
-        zp.warnings.push_back(fmt::format("the case's depth {:.3g} mm exceeds the limit here: {}",
-                                          *z.depth_mm, setting_cap_words(zl[i])));
-      } else {
-        const auto pc = predictor.predict_zone(c, i, ZoneSetting{*z.depth_mm, s.setting.passes},
-                                               chosen->course);
-        if (pc.real_depth_um > zl[i].max_real_depth_um + kRealTolUm) {
-          zp.warnings.push_back(fmt::format(
-              "the case's depth {:.3g} mm is predicted to reach {:.0f} um, beyond the {} cap of "
-              "{:.0f} um",
-              *z.depth_mm, pc.real_depth_um, to_string(zl[i].real_depth_cap),
-              zl[i].max_real_depth_um));
-        }
-      }
-    }
-    if (c.device.kind != cases::DeviceKind::Pen && s.binding != "no_predicted_gain" &&
-        std::abs(c.device.needle_length_mm - s.setting.depth_mm) > 1e-9) {
-      zp.warnings.push_back(
-          fmt::format("this needs a {:.3g} mm {}; the case's {} has {:.3g} mm "
-                      "needles",
-                      s.setting.depth_mm, cases::to_string(c.device.kind),
-                      cases::to_string(c.device.kind), c.device.needle_length_mm));
-    }
-    plan.zones.push_back(std::move(zp));
-  }
+  CourseSearch search(c, predictor, limits, zl, options);
+  const CourseResult& chosen = search.choose(targets);
+  const ZoneContext context{c, device, predictor, limits, chosen.course};
+  const bool any_planned = plan_zones(context, zl, targets, chosen, plan);
   if (any_planned)
-    plan.course = chosen->course;
+    plan.course = chosen.course;
+  course_and_device_warnings(c, device, limits, plan);
+  plan_anaesthetic(c, predictor, limits, any_planned, plan);
 
-  // --- course and device warnings ---
-  if (plan.course) {
-    const bool outside = c.course.sessions < limits.min_sessions ||
-                         c.course.sessions > limits.max_sessions ||
-                         c.course.interval_days < limits.min_interval_days ||
-                         c.course.interval_days > limits.max_interval_days;
-    if (outside) {
-      plan.warnings.push_back(fmt::format(
-          "The case's course ({} sessions every {:.3g} days) is outside the limits ({}-{} "
-          "sessions every {:.3g}-{:.3g} days).",
-          c.course.sessions, c.course.interval_days, limits.min_sessions, limits.max_sessions,
-          limits.min_interval_days, limits.max_interval_days));
-    }
-  }
-  const bool home = c.procedure.setting == cases::Setting::Home;
-  if (home && c.device.needle_length_mm > limits.home_max_setting_mm) {
-    plan.warnings.push_back(fmt::format(
-        "The case's device has {:.3g} mm needles: longer than {:.3g} mm is for providers, not "
-        "home use.",
-        c.device.needle_length_mm, limits.home_max_setting_mm));
-  }
-  if (c.device.kind == cases::DeviceKind::Pen && c.device.uses > 0) {
-    plan.warnings.push_back(fmt::format(
-        "Pen cartridges are single-use; this one has {} prior uses: use a new cartridge.",
-        c.device.uses));
-  } else if (c.device.kind != cases::DeviceKind::Pen) {
-    const int replace = limits.roller_replace_after_uses;
-    if (!home && c.device.uses > 0) {
-      plan.warnings.push_back(
-          fmt::format("A clinic {} is single use; this one has {} prior uses: use a new one.",
-                      cases::to_string(c.device.kind), c.device.uses));
-    } else if (home && c.device.uses >= replace) {
-      plan.warnings.push_back(fmt::format(
-          "Replace the {}: {} uses, and a home {} is replaced after {} (12-15 quoted); dull "
-          "needles tear rather than puncture.",
-          cases::to_string(c.device.kind), c.device.uses, cases::to_string(c.device.kind), replace));
-    } else if (home && plan.course && c.device.uses + plan.course->sessions >= replace) {
-      plan.warnings.push_back(fmt::format(
-          "The {} ({} uses so far) reaches {} uses with this course: replace it after session "
-          "{} (dull needles tear rather than puncture).",
-          cases::to_string(c.device.kind), c.device.uses, replace, replace - c.device.uses));
-    }
-  }
-
-  // --- the anaesthetic ---
-  double deepest_um = 0;
-  for (const auto& zp : plan.zones) {
-    if (zp.prediction)
-      deepest_um = std::max(deepest_um, zp.prediction->real_depth_um);
-  }
-  std::vector<std::string> no_anaesthetic;
-  for (const auto& f : plan.contraindications) {
-    if (f.severity == Severity::Absolute && f.affects == Affects::Anaesthetic)
-      no_anaesthetic.push_back(f.code);
-  }
-  const bool needed = any_planned && deepest_um > limits.painless_real_depth_um;
-  if (!no_anaesthetic.empty()) {
-    if (needed || c.procedure.anaesthetic) {
-      plan.warnings.push_back("No topical anaesthetic: contraindicated (" + joined(no_anaesthetic) +
-                              ").");
-    }
-  } else if (needed) {
-    std::string product = limits.default_anaesthetic;
-    if (c.procedure.anaesthetic) {
-      if (predictor.anaesthetic_onset_min(c, c.procedure.anaesthetic->product)) {
-        product = c.procedure.anaesthetic->product;
-      } else {
-        plan.warnings.push_back(
-            fmt::format("The anaesthetic '{}' is unknown to the predictor; planned with '{}'.",
-                        c.procedure.anaesthetic->product, product));
-      }
-    }
-    if (const auto onset = predictor.anaesthetic_onset_min(c, product)) {
-      const double step = limits.round_minutes_to;
-      const double minutes = std::ceil(*onset / step - 1e-9) * step;
-      plan.anaesthetic = AnaestheticPlan{product, minutes};
-      if (c.procedure.anaesthetic && c.procedure.anaesthetic->product == product &&
-          c.procedure.anaesthetic->minutes < minutes) {
-        plan.warnings.push_back(fmt::format(
-            "The case leaves the anaesthetic on for {:.3g} min; its predicted onset needs {:.3g}.",
-            c.procedure.anaesthetic->minutes, minutes));
-      }
-    } else {
-      plan.warnings.push_back(fmt::format(
-          "No onset is known for the default anaesthetic '{}'; none planned.", product));
-    }
-  } else if (any_planned && c.procedure.anaesthetic) {
-    plan.warnings.push_back(fmt::format(
-        "No topical anaesthetic is needed by the plan's rule: the deepest predicted real depth "
-        "({:.0f} um) is within the painless range (<= {:.0f} um); the case's '{}' is optional.",
-        deepest_um, limits.painless_real_depth_um, c.procedure.anaesthetic->product));
-  }
-
-  const auto violations = limit_violations(plan, c, limits, atlas);
+  const auto violations = limit_violations(plan, c, device, limits, atlas);
   if (!violations.empty()) {
     throw NumericalError("the planner produced a setting outside its safety limits (a defect): " +
                          violations.front());
@@ -576,12 +674,13 @@ Plan make_plan(const cases::Case& c, const Predictor& predictor, const Limits& l
   return plan;
 }
 
-Plan make_plan(const cases::Case& c, const Predictor& predictor) {
-  return make_plan(c, predictor, Limits::builtin(), Screening::builtin(),
+Plan make_plan(const cases::Case& c, const device::Device& device, const Predictor& predictor) {
+  return make_plan(c, device, predictor, Limits::builtin(), Screening::builtin(),
                    anatomy::Atlas::builtin());
 }
 
-std::vector<std::string> limit_violations(const Plan& plan, const cases::Case& c, const Limits& limits,
+std::vector<std::string> limit_violations(const Plan& plan, const cases::Case& c,
+                                          const device::Device& device, const Limits& limits,
                                           const anatomy::Atlas& atlas) {
   std::vector<std::string> out;
   if (!plan.eligible) {
@@ -597,7 +696,7 @@ std::vector<std::string> limit_violations(const Plan& plan, const cases::Case& c
     const auto& z = plan.zones[i];
     if (!z.setting)
       continue;
-    const ZoneLimits zl = zone_limits(c, i, limits, atlas);
+    const ZoneLimits zl = zone_limits(c, i, device, limits, atlas);
     const double d = z.setting->depth_mm;
     const auto where = [&](const std::string& what) {
       return fmt::format("zone {} ({}): {}", i, z.site, what);

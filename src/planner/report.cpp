@@ -97,9 +97,9 @@ std::string plan_text(const Plan& plan, const cases::Case& c) {
                          fmt::format("{:+.0f}%", (z.prediction->collagen_gain_rel - 1) * 100),
                          z.binding_constraint);
     } else {
-      out +=
-          fmt::format("{:<14}{:<15}{:>7}{:>7}{:>9}{:>10}{:>10}  {}\n", z.site,
-                      cases::to_string(z.indication), "-", "-", "-", "-", "-", z.binding_constraint);
+      out += fmt::format("{:<14}{:<15}{:>7}{:>7}{:>9}{:>10}{:>10}  {}\n", z.site,
+                         cases::to_string(z.indication), "-", "-", "-", "-", "-",
+                         z.binding_constraint);
     }
     out += fmt::format("    why: {}\n", z.binding_detail);
     for (const auto& w : z.warnings)

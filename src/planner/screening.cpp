@@ -4,6 +4,7 @@
 
 #include "../core/data_toml.hpp"
 #include "mnsim/core/sources.hpp"
+#include "mnsim/core/text.hpp"
 
 namespace mnsim::planner {
 
@@ -147,6 +148,20 @@ bool any(const std::vector<Finding>& findings, Severity severity, Affects affect
   return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
     return f.severity == severity && f.affects == affects;
   });
+}
+
+std::vector<InputIssue> check_history(const Screening& screening,
+                                      const std::vector<std::string>& history) {
+  std::vector<InputIssue> out;
+  const auto codes = screening.history_codes();
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    if (screening.is_history_code(history[i]))
+      continue;
+    out.push_back(InputIssue{"", "patient.history[" + std::to_string(i) + "]",
+                             "\"" + history[i] + "\"",
+                             core::unknown_name("screening code", history[i], codes)});
+  }
+  return out;
 }
 
 }  // namespace mnsim::planner

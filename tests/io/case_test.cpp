@@ -173,6 +173,49 @@ site = "cheek"
   EXPECT_TRUE(has_issue(issues, "device.needle_length_mm", "[0.05, 3] mm"));
 }
 
+// A schema problem (the age) no longer hides the checks against the built-in
+// data (the site): both come in one InputError.
+TEST(CaseReader, SchemaAndCatalogueProblemsTogether) {
+  const auto issues = issues_of(R"(
+[patient]
+age_years = 12
+[[zones]]
+site = "cheeck"
+indication = "texture"
+)");
+  EXPECT_EQ(issues.size(), 2U) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "patient.age_years", "[18, 100]")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "zones[0].site", "did you mean 'cheek'")) << dump(issues);
+}
+
+// Another combination: a wrong type in [course], an unknown screening code,
+// an unknown product and an unknown device model at once; the course rule,
+// whose inputs had a schema problem, says nothing (its horizon took the
+// default, which would make a spurious message).
+TEST(CaseReader, EveryCatalogueProblemWithSchemaProblems) {
+  const auto issues = issues_of(R"(
+[patient]
+history = ["acutane"]
+[device]
+model = "roller-192-05"
+[product]
+id = "vitamin_c"
+[course]
+sessions = 10
+interval_days = 60
+horizon_days = "long"
+[[zones]]
+site = "cheek"
+indication = "texture"
+)");
+  EXPECT_TRUE(has_issue(issues, "course.horizon_days", "expected")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "patient.history[0]", "unknown screening code")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "product.id", "unknown product")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "device.model", "did you mean 'roller-192-0.5'")) << dump(issues);
+  EXPECT_FALSE(has_issue(issues, "course.horizon_days", "at least")) << dump(issues);
+  EXPECT_EQ(issues.size(), 4U) << dump(issues);
+}
+
 TEST(CaseReader, SyntaxErrorGivesLineAndColumn) {
   const auto issues = issues_of("[patient]\nage_years = = 4\n");
   ASSERT_EQ(issues.size(), 1U);

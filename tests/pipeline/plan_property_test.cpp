@@ -7,6 +7,7 @@
 
 #include "mnsim/core/random.hpp"
 #include "mnsim/io/case_reader.hpp"
+#include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/predictor.hpp"
 #include "mnsim/planner/limits.hpp"
 #include "mnsim/planner/planner.hpp"
@@ -36,8 +37,9 @@ TEST(PlanWithStages, NeverLeavesTheLimits) {
       c.device.needle_base_diameter_um = 250;
     }
     const PipelinePredictor predictor(atlas);
-    const planner::Plan plan = planner::make_plan(c, predictor);
-    const auto violations = planner::limit_violations(plan, c, planner::Limits::builtin(), atlas);
+    const planner::Plan plan = planner::make_plan(c, resolved_device(c), predictor);
+    const auto violations =
+        planner::limit_violations(plan, c, resolved_device(c), planner::Limits::builtin(), atlas);
     EXPECT_TRUE(violations.empty()) << "case " << k << ": " << violations.front();
     EXPECT_EQ(plan.predictor, "pipeline");
   }

@@ -40,7 +40,7 @@ TEST(Limits, ZoneLimitsFollowTheDocumentedRules) {
   const Limits& l = Limits::builtin();
   cases::Case c = test::case_with({{"cheek", Indication::StretchMarks}});
   c.patient.fitzpatrick = 2;
-  const ZoneLimits zl = zone_limits(c, 0, l, atlas());
+  const ZoneLimits zl = zone_limits(c, 0, test::device_of(c), l, atlas());
   const auto st = atlas().stack("cheek", {c.patient.age_years, c.patient.sex, 2});
   const double skin_um = (st.epidermis_m() + st.dermis_m()) * 1e6;
   EXPECT_NEAR(zl.skin_um, skin_um, 1e-9);
@@ -50,13 +50,13 @@ TEST(Limits, ZoneLimitsFollowTheDocumentedRules) {
   EXPECT_EQ(zl.setting_cap, Cap::SiteCap);
   // Fine lines stop at the bottom of the papillary dermis.
   c.zones[0].indication = Indication::FineLines;
-  const ZoneLimits fine = zone_limits(c, 0, l, atlas());
+  const ZoneLimits fine = zone_limits(c, 0, test::device_of(c), l, atlas());
   EXPECT_EQ(fine.real_depth_cap, Cap::IndicationLayer);
   EXPECT_NEAR(fine.max_real_depth_um, st.slab(anatomy::Layer::PapillaryDermis).bottom_m() * 1e6,
               1e-6);
   // Wrinkles go deeper than fine lines, stretch marks deepest.
   c.zones[0].indication = Indication::Wrinkles;
-  const ZoneLimits wr = zone_limits(c, 0, l, atlas());
+  const ZoneLimits wr = zone_limits(c, 0, test::device_of(c), l, atlas());
   EXPECT_GT(wr.max_real_depth_um, fine.max_real_depth_um);
   EXPECT_GT(zl.max_real_depth_um, wr.max_real_depth_um);
   EXPECT_GT(wr.goal_real_depth_um, fine.goal_real_depth_um);
@@ -66,9 +66,9 @@ TEST(Limits, DarkerPhototypesArePlannedLessAggressively) {
   const Limits& l = Limits::builtin();
   cases::Case c = test::case_with({{"cheek", Indication::StretchMarks}});
   c.patient.fitzpatrick = 3;
-  const ZoneLimits light = zone_limits(c, 0, l, atlas());
+  const ZoneLimits light = zone_limits(c, 0, test::device_of(c), l, atlas());
   c.patient.fitzpatrick = 5;
-  const ZoneLimits dark = zone_limits(c, 0, l, atlas());
+  const ZoneLimits dark = zone_limits(c, 0, test::device_of(c), l, atlas());
   EXPECT_TRUE(dark.phototype_reduced);
   EXPECT_NEAR(dark.max_setting_mm, light.max_setting_mm * l.phototype_depth_factor, 1e-12);
   EXPECT_LT(dark.max_real_depth_um, light.max_real_depth_um);
@@ -76,9 +76,9 @@ TEST(Limits, DarkerPhototypesArePlannedLessAggressively) {
   test::LinearPredictor p;
   p.fraction = 0.3;
   c.patient.max_downtime_days = 30;
-  const Plan pd = make_plan(c, p);
+  const Plan pd = test::plan(c, p);
   c.patient.fitzpatrick = 3;
-  const Plan pl = make_plan(c, p);
+  const Plan pl = test::plan(c, p);
   EXPECT_LT(pd.zones[0].setting->depth_mm, pl.zones[0].setting->depth_mm);
 }
 
@@ -95,7 +95,8 @@ TEST(Limits, EachSettingCapBindsWhenNothingElseDoes) {
   const Expect expected[] = {
       {"upper_eyelid", cases::Setting::Clinic, "sensitive_site_cap", 0.5},
       {"nose", cases::Setting::Clinic, "sensitive_site_cap", 0.5},
-      {"upper_lip", cases::Setting::Clinic, "sensitive_site_cap", 0.7},  // 0.75 rounded to 0.1 steps
+      {"upper_lip", cases::Setting::Clinic, "sensitive_site_cap",
+       0.7},  // 0.75 rounded to 0.1 steps
       {"neck", cases::Setting::Clinic, "sensitive_site_cap", 0.5},
       {"forehead", cases::Setting::Clinic, "site_cap", 0.7},
       {"cheek", cases::Setting::Clinic, "site_cap", 2.0},
@@ -106,7 +107,7 @@ TEST(Limits, EachSettingCapBindsWhenNothingElseDoes) {
     c.procedure.setting = e.setting;
     c.patient.fitzpatrick = 2;
     c.patient.max_downtime_days = 30;
-    const Plan plan = make_plan(c, p);
+    const Plan plan = test::plan(c, p);
     ASSERT_TRUE(plan.zones[0].setting) << e.site;
     EXPECT_EQ(plan.zones[0].binding_constraint, e.binding) << e.site;
     EXPECT_NEAR(plan.zones[0].setting->depth_mm, e.depth_mm, 1e-9) << e.site;
@@ -121,9 +122,9 @@ TEST(Limits, RealDepthCapsBind) {
   c.patient.fitzpatrick = 2;
   c.patient.max_downtime_days = 30;
   c.device.kind = cases::DeviceKind::Stamp;  // 0.05 mm steps
-  const Plan plan = make_plan(c, p);
-  const ZoneLimits zs = zone_limits(c, 0, Limits::builtin(), atlas());
-  const ZoneLimits zf = zone_limits(c, 1, Limits::builtin(), atlas());
+  const Plan plan = test::plan(c, p);
+  const ZoneLimits zs = zone_limits(c, 0, test::device_of(c), Limits::builtin(), atlas());
+  const ZoneLimits zf = zone_limits(c, 1, test::device_of(c), Limits::builtin(), atlas());
   EXPECT_EQ(plan.zones[0].binding_constraint, "skin_fraction");
   EXPECT_EQ(plan.zones[1].binding_constraint, "indication_layer");
   for (std::size_t i = 0; i < 2; ++i) {
@@ -146,7 +147,7 @@ TEST(Limits, DowntimeBindsAtTheAnalyticOptimum) {
   c.patient.fitzpatrick = 2;
   c.patient.max_downtime_days = 3;
   c.device.kind = cases::DeviceKind::Stamp;
-  const Plan plan = make_plan(c, p);
+  const Plan plan = test::plan(c, p);
   ASSERT_TRUE(plan.zones[0].setting);
   EXPECT_EQ(plan.zones[0].binding_constraint, "downtime");
   EXPECT_EQ(plan.zones[0].setting->passes, 4);
@@ -159,7 +160,7 @@ TEST(Limits, NoSettingWhenEvenTheShallowestExceedsTheDowntime) {
   p.downtime_per_mm = 50;
   cases::Case c = test::case_with({{"cheek", Indication::Texture}});
   c.patient.max_downtime_days = 1;
-  const Plan plan = make_plan(c, p);
+  const Plan plan = test::plan(c, p);
   EXPECT_TRUE(plan.eligible);
   EXPECT_FALSE(plan.zones[0].setting);
   EXPECT_EQ(plan.zones[0].binding_constraint, "downtime");
@@ -167,14 +168,14 @@ TEST(Limits, NoSettingWhenEvenTheShallowestExceedsTheDowntime) {
 }
 
 TEST(HomeMode, NeverAboveTheHomeCapAndSaysSeeAProvider) {
-  const AtlasPredictor predictor(atlas());
+  const AtlasPredictor predictor(atlas(), cases::DeviceKind::Roller);
   cases::Case c =
       test::case_with({{"cheek", Indication::AcneScars}, {"forehead", Indication::Texture}});
   c.procedure.setting = cases::Setting::Home;
   c.device.kind = cases::DeviceKind::Roller;
   c.device.needle_length_mm = 0.25;
   c.patient.max_downtime_days = 30;
-  const Plan plan = make_plan(c, predictor);
+  const Plan plan = test::plan(c, predictor);
   for (const auto& z : plan.zones) {
     ASSERT_TRUE(z.setting);
     EXPECT_LE(z.setting->depth_mm, 0.3);
@@ -183,32 +184,33 @@ TEST(HomeMode, NeverAboveTheHomeCapAndSaysSeeAProvider) {
 }
 
 TEST(HomeMode, LongNeedlesAtHomeAreFlagged) {
-  const AtlasPredictor predictor(atlas());
+  const AtlasPredictor predictor(atlas(), cases::DeviceKind::Roller);
   cases::Case c = test::case_with({{"cheek", Indication::Texture}});
   c.procedure.setting = cases::Setting::Home;
   c.device.kind = cases::DeviceKind::Roller;
   c.device.needle_length_mm = 1.0;
-  const Plan plan = make_plan(c, predictor);
+  const Plan plan = test::plan(c, predictor);
   EXPECT_TRUE(has_warning(plan.warnings, "for providers, not home use"));
 }
 
 TEST(HomeMode, DullNeedleWarningsFromUses) {
-  const AtlasPredictor predictor(atlas());
+  const AtlasPredictor predictor(atlas(), cases::DeviceKind::Roller);
   cases::Case c = test::case_with({{"cheek", Indication::Texture}});
   c.procedure.setting = cases::Setting::Home;
   c.device.kind = cases::DeviceKind::Roller;
   c.device.needle_length_mm = 0.25;
   c.device.uses = 0;
-  EXPECT_FALSE(has_warning(make_plan(c, predictor).warnings, "eplace"));
+  EXPECT_FALSE(has_warning(test::plan(c, predictor).warnings, "eplace"));
   c.device.uses = 11;  // reaches 12 during the course
-  EXPECT_TRUE(has_warning(make_plan(c, predictor).warnings, "replace it after session 1"));
+  EXPECT_TRUE(has_warning(test::plan(c, predictor).warnings, "replace it after session 1"));
   c.device.uses = 12;
-  EXPECT_TRUE(has_warning(make_plan(c, predictor).warnings, "Replace the roller: 12 uses"));
+  EXPECT_TRUE(has_warning(test::plan(c, predictor).warnings, "Replace the roller: 12 uses"));
   // Pens: cartridges are single-use.
   c.procedure.setting = cases::Setting::Clinic;
   c.device.kind = cases::DeviceKind::Pen;
   c.device.uses = 1;
-  EXPECT_TRUE(has_warning(make_plan(c, predictor).warnings, "single-use"));
+  const AtlasPredictor pen_predictor(atlas(), cases::DeviceKind::Pen);
+  EXPECT_TRUE(has_warning(test::plan(c, pen_predictor).warnings, "single-use"));
 }
 
 }  // namespace

@@ -66,8 +66,8 @@ rc::Gen<Generated> gen_case() {
     c.patient.fitzpatrick = *rc::gen::inRange(1, 7);
     c.patient.max_downtime_days = *rc::gen::inRange(0, 301) / 10.0;
     c.procedure.setting = *rc::gen::element(cases::Setting::Clinic, cases::Setting::Home);
-    c.device.kind =
-        *rc::gen::element(cases::DeviceKind::Pen, cases::DeviceKind::Roller, cases::DeviceKind::Stamp);
+    c.device.kind = *rc::gen::element(cases::DeviceKind::Pen, cases::DeviceKind::Roller,
+                                      cases::DeviceKind::Stamp);
     c.device.needle_length_mm = *rc::gen::inRange(5, 301) / 100.0;
     c.device.uses = *rc::gen::inRange(0, 30);
     c.course.interval_days = *rc::gen::inRange(1, 366);
@@ -151,7 +151,7 @@ void check_plan(const Generated& g, const Plan& plan) {
     RC_ASSERT(plan.eligible);
     RC_ASSERT(!any(plan.contraindications, Severity::Absolute, Affects::Anaesthetic));
   }
-  RC_ASSERT(limit_violations(plan, c, l, atlas).empty());
+  RC_ASSERT(limit_violations(plan, c, test::device_of(c), l, atlas).empty());
 }
 
 TEST(PlannerProperty, NeverLeavesTheLimits) {
@@ -162,10 +162,10 @@ TEST(PlannerProperty, NeverLeavesTheLimits) {
   const auto result = rc::detail::checkTestable(
       [] {
         const Generated g = *gen_case();
-        const AtlasPredictor atlas_predictor(anatomy::Atlas::builtin());
+        const AtlasPredictor atlas_predictor(anatomy::Atlas::builtin(), g.c.device.kind);
         const Predictor& p =
             g.use_atlas_predictor ? static_cast<const Predictor&>(atlas_predictor) : g.wild;
-        const Plan plan = make_plan(g.c, p);  // throws if it ever leaves the limits
+        const Plan plan = test::plan(g.c, p);  // throws if it ever leaves the limits
         check_plan(g, plan);
       },
       rc::detail::TestMetadata{}, params);

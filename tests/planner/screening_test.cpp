@@ -98,10 +98,10 @@ TEST(Screening, IsotretinoinWashoutIsStatedAsDisputed) {
 }
 
 TEST(Screening, AbsoluteNeedlingMakesThePatientIneligibleWithoutSettings) {
-  const AtlasPredictor predictor(anatomy::Atlas::builtin());
+  const AtlasPredictor predictor(anatomy::Atlas::builtin(), cases::DeviceKind::Pen);
   for (const char* code : {"active_herpes", "active_infection", "active_acne", "open_lesions",
                            "skin_cancer", "papulopustular_rosacea", "warts"}) {
-    const Plan plan = make_plan(with_history({code}), predictor);
+    const Plan plan = test::plan(with_history({code}), predictor);
     EXPECT_FALSE(plan.eligible) << code;
     EXPECT_FALSE(plan.course) << code;
     EXPECT_FALSE(plan.anaesthetic) << code;
@@ -115,10 +115,10 @@ TEST(Screening, AbsoluteNeedlingMakesThePatientIneligibleWithoutSettings) {
 }
 
 TEST(Screening, RelativeNeedlingKeepsThePlanButAsksForConsent) {
-  const AtlasPredictor predictor(anatomy::Atlas::builtin());
+  const AtlasPredictor predictor(anatomy::Atlas::builtin(), cases::DeviceKind::Pen);
   for (const char* code : {"anticoagulants", "keloids", "isotretinoin_6mo", "bleeding_disorder",
                            "metal_allergy", "scleroderma", "uncontrolled_diabetes"}) {
-    const Plan plan = make_plan(with_history({code}), predictor);
+    const Plan plan = test::plan(with_history({code}), predictor);
     EXPECT_TRUE(plan.eligible) << code;
     EXPECT_TRUE(plan.zones[0].setting) << code;
     const bool consent =
@@ -130,13 +130,13 @@ TEST(Screening, RelativeNeedlingKeepsThePlanButAsksForConsent) {
 }
 
 TEST(Screening, AnaestheticContraindicationRemovesOnlyTheAnaesthetic) {
-  const AtlasPredictor predictor(anatomy::Atlas::builtin());
-  const Plan without = make_plan(with_history({}), predictor);
+  const AtlasPredictor predictor(anatomy::Atlas::builtin(), cases::DeviceKind::Pen);
+  const Plan without = test::plan(with_history({}), predictor);
   ASSERT_TRUE(without.anaesthetic);  // the cheek needs one (deeper than 300 um)
   for (const char* code :
        {"pregnancy", "breastfeeding", "hepatic_disease", "antiarrhythmics", "methaemoglobinaemia",
         "paba_sulphonamide_allergy", "pseudocholinesterase_deficiency"}) {
-    const Plan plan = make_plan(with_history({code}), predictor);
+    const Plan plan = test::plan(with_history({code}), predictor);
     EXPECT_TRUE(plan.eligible) << code;
     EXPECT_FALSE(plan.anaesthetic) << code;
     EXPECT_TRUE(plan.zones[0].setting) << code;

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "mnsim/case/case.hpp"
+#include "mnsim/device/device.hpp"
 #include "mnsim/io/case_reader.hpp"
+#include "mnsim/planner/planner.hpp"
 #include "mnsim/planner/predictor.hpp"
 
 namespace mnsim::planner::test {
@@ -20,6 +22,17 @@ inline cases::Case case_with(const std::vector<std::pair<std::string, cases::Ind
     c.zones.push_back(cases::Zone{site, ind, std::nullopt});
   c.patient.history.clear();
   return c;
+}
+
+// The case's device resolved against the built-in catalogue (what
+// pipeline::resolved_device gives the planner in the program).
+inline device::Device device_of(const cases::Case& c) {
+  return device::resolve(c.device, device::Catalogue::builtin());
+}
+
+// make_plan with the case's resolved device.
+inline Plan plan(const cases::Case& c, const Predictor& p) {
+  return make_plan(c, device_of(c), p);
 }
 
 // real = fraction x setting; downtime = downtime_per_mm x setting x passes;

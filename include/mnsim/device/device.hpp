@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "mnsim/core/error.hpp"
 #include "mnsim/case/case.hpp"
+#include "mnsim/core/error.hpp"
 
 namespace mnsim::device {
 
@@ -98,6 +98,13 @@ Device resolve(const cases::DeviceSpec& spec, const Catalogue& catalogue);
 // the case field (file left empty): a roller whose drum is narrower than its
 // rows, a pen depth outside its range, ...
 std::vector<InputIssue> check(const Device& device, const std::vector<cases::Zone>& zones);
+
+// Every problem with a case's device spec and zone settings, each naming the
+// case field (file left empty): a model unknown to the catalogue (with "did
+// you mean"), else the problems check() finds in the resolved device.
+std::vector<InputIssue> check_spec(const cases::DeviceSpec& spec,
+                                   const std::vector<cases::Zone>& zones,
+                                   const Catalogue& catalogue);
 
 // The depth setting (pens) or needle length (rollers, stamps: a zone's
 // depth_mm selects the needle length used on that zone) for a zone.

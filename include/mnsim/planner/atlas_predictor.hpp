@@ -29,9 +29,10 @@ struct ProvisionalRules {
 
 class AtlasPredictor final : public Predictor {
  public:
-  explicit AtlasPredictor(const anatomy::Atlas& atlas,
-                          const ProvisionalRules& rules = ProvisionalRules::builtin())
-      : atlas_(atlas), rules_(rules) {}
+  // `kind`: the resolved device's kind (it sets the insertion fraction).
+  AtlasPredictor(const anatomy::Atlas& atlas, cases::DeviceKind kind,
+                 const ProvisionalRules& rules = ProvisionalRules::builtin())
+      : atlas_(atlas), kind_(kind), rules_(rules) {}
 
   [[nodiscard]] ZonePrediction predict_zone(const cases::Case& c, std::size_t zone,
                                             const ZoneSetting& setting,
@@ -42,6 +43,7 @@ class AtlasPredictor final : public Predictor {
 
  private:
   const anatomy::Atlas& atlas_;
+  cases::DeviceKind kind_;
   const ProvisionalRules& rules_;
 };
 

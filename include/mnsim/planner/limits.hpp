@@ -9,6 +9,7 @@
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/case/case.hpp"
+#include "mnsim/device/device.hpp"
 
 namespace mnsim::planner {
 
@@ -90,7 +91,7 @@ struct ZoneLimits {
   double max_downtime_days = 0;
 };
 
-ZoneLimits zone_limits(const cases::Case& c, std::size_t zone, const Limits& limits,
-                       const anatomy::Atlas& atlas);
+ZoneLimits zone_limits(const cases::Case& c, std::size_t zone, const device::Device& device,
+                       const Limits& limits, const anatomy::Atlas& atlas);
 
 }  // namespace mnsim::planner

@@ -13,6 +13,7 @@
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/case/case.hpp"
+#include "mnsim/device/device.hpp"
 #include "mnsim/planner/limits.hpp"
 #include "mnsim/planner/predictor.hpp"
 #include "mnsim/planner/screening.hpp"
@@ -51,16 +52,20 @@ struct Plan {
   std::string predictor;              // Predictor::name()
 };
 
-Plan make_plan(const cases::Case& c, const Predictor& predictor, const Limits& limits,
-               const Screening& screening, const anatomy::Atlas& atlas,
+// `device` is the case's device resolved against the catalogue
+// (pipeline::resolved_device): its kind, needle length and uses set the
+// setting range and the device warnings; the planner never reads c.device.
+Plan make_plan(const cases::Case& c, const device::Device& device, const Predictor& predictor,
+               const Limits& limits, const Screening& screening, const anatomy::Atlas& atlas,
                const PlannerOptions& options = {});
 
 // With the built-in limits, screening and atlas.
-Plan make_plan(const cases::Case& c, const Predictor& predictor);
+Plan make_plan(const cases::Case& c, const device::Device& device, const Predictor& predictor);
 
 // Every way the plan leaves the limits (empty for every plan make_plan
 // returns: it throws NumericalError otherwise). Used by the property test.
-std::vector<std::string> limit_violations(const Plan& plan, const cases::Case& c, const Limits& limits,
+std::vector<std::string> limit_violations(const Plan& plan, const cases::Case& c,
+                                          const device::Device& device, const Limits& limits,
                                           const anatomy::Atlas& atlas);
 
 }  // namespace mnsim::planner

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mnsim/case/case.hpp"
+#include "mnsim/core/error.hpp"
 
 namespace mnsim::planner {
 
@@ -67,5 +68,11 @@ class Screening {
 
 // True if any finding has that severity for that target.
 bool any(const std::vector<Finding>& findings, Severity severity, Affects affects);
+
+// Problems with a patient's history codes, each naming the case field
+// "patient.history[i]" (file left empty): a code the screening table does not
+// know, with the closest code ("did you mean") or all of them.
+std::vector<InputIssue> check_history(const Screening& screening,
+                                      const std::vector<std::string>& history);
 
 }  // namespace mnsim::planner

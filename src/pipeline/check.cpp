@@ -1,0 +1,44 @@
+#include "mnsim/pipeline/check.hpp"
+
+#include <fmt/format.h>
+
+#include "mnsim/anatomy/check.hpp"
+#include "mnsim/core/text.hpp"
+#include "mnsim/device/device.hpp"
+#include "mnsim/planner/screening.hpp"
+#include "mnsim/transport/check.hpp"
+
+namespace mnsim::pipeline {
+
+std::vector<InputIssue> check_course(const cases::Course& course) {
+  const double course_days = (course.sessions - 1) * course.interval_days;
+  if (course.horizon_days >= course_days)
+    return {};
+  return {InputIssue{"", "course.horizon_days", core::format_number(course.horizon_days),
+                     fmt::format("must be at least (sessions - 1) x interval_days = {} days",
+                                 core::format_number(course_days))}};
+}
+
+std::vector<InputIssue> check_case(const cases::Case& c) {
+  std::vector<InputIssue> out;
+  auto append = [&out](std::vector<InputIssue> issues) {
+    for (auto& i : issues)
+      out.push_back(std::move(i));
+  };
+  const auto& atlas = anatomy::Atlas::builtin();
+  for (std::size_t i = 0; i < c.zones.size(); ++i) {
+    if (auto issue =
+            anatomy::check_site(atlas, c.zones[i].site, "zones[" + std::to_string(i) + "].site"))
+      out.push_back(std::move(*issue));
+  }
+  append(planner::check_history(planner::Screening::builtin(), c.patient.history));
+  append(check_course(c.course));
+  append(transport::check_products(c.product, c.procedure.anaesthetic,
+                                   transport::ProductCatalogue::builtin()));
+  append(device::check_spec(c.device, c.zones, device::Catalogue::builtin()));
+  for (auto& i : out)
+    i.file = c.source;
+  return out;
+}
+
+}  // namespace mnsim::pipeline
