@@ -45,7 +45,7 @@ void add_bench_command(CLI::App& app, Commands& commands) {
          j["disclaimer"] = std::string(kDisclaimer);
          io::require_finite(j);
          if (o->json) {
-           print(dump(j));
+           print(dump(with_provenance(j)));
            return 0;
          }
          print(fmt::format(
