@@ -42,10 +42,8 @@ LoadedCase load_or_default(const std::string& path) {
 }
 
 nlohmann::json with_provenance(nlohmann::json j, const pipeline::Provenance& p) {
-  nlohmann::json out;
-  pipeline::add_provenance(out, p);
-  out.update(j);
-  return out;
+  pipeline::add_provenance(j, p);  // a null `j` becomes an object
+  return j;
 }
 
 }  // namespace mnsim::cli
