@@ -1,5 +1,5 @@
 // mnsim bench [NAME] [--json] [--steps N]: performance benchmarks. NAME:
-// transport (the 3D cell's ADI step against a triad bandwidth, INTERFACE.md
+// transport (the 3D cell's ADI step against a triad bandwidth, docs/interface.md
 // roofline fraction).
 #include <fmt/format.h>
 
