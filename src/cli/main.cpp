@@ -1,7 +1,10 @@
 // The mnsim command line. Every error is caught here once and turned into a
 // message and an exit status: 0 success, 2 bad input, 1 anything else.
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "command.hpp"
 #include "mnsim/core/error.hpp"
@@ -17,8 +20,30 @@ std::string dump(const nlohmann::json& j) {
   return j.dump(2) + "\n";
 }
 
-cases::Case load_or_default(const std::string& path) {
-  return path.empty() ? io::default_case() : io::load_case(path);
+LoadedCase load_or_default(const std::string& path) {
+  if (path.empty()) {
+    const std::string_view text = io::default_case_text();
+    cases::Case c = io::default_case();
+    auto p = pipeline::provenance_of(c, text);
+    return {std::move(c), std::move(p)};
+  }
+  // The bytes are read once, hashed and parsed; a file that cannot be read is
+  // left to io::load_case, whose message names the problem.
+  std::ifstream in(path, std::ios::binary);
+  std::error_code ec;
+  if (!in || !std::filesystem::is_regular_file(path, ec))
+    return {io::load_case(path), {}};
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  const std::string text = bytes.str();
+  cases::Case c = io::parse_case(text, path);
+  auto p = pipeline::provenance_of(c, text);
+  return {std::move(c), std::move(p)};
+}
+
+nlohmann::json with_provenance(nlohmann::json j, const pipeline::Provenance& p) {
+  pipeline::add_provenance(j, p);  // a null `j` becomes an object
+  return j;
 }
 
 }  // namespace mnsim::cli
