@@ -59,9 +59,7 @@ MechanicsParams MechanicsParams::load(std::string_view path, const anatomy::Atla
   {
     const data::Where w{file + ": [skin]"};
     const auto& t = data::table(root, "skin", {file});
-    p.tension_n_per_m = data::real(t, "tension_n_per_m", w);
-    if (p.tension_n_per_m < 0)
-      w.fail("tension_n_per_m", "must be >= 0");
+    p.tension_prior_n_per_m = data::positive(t, "tension_prior_n_per_m", w);
     p.tension_span_m = data::positive(t, "tension_span_mm", w) * kMm;
   }
   {
@@ -85,6 +83,17 @@ MechanicsParams MechanicsParams::load(std::string_view path, const anatomy::Atla
     p.dimple_stiffness_factor_sd_log = data::real(t, "dimple_stiffness_factor_sd_log", w);
     p.rate_speed_sd_log = data::real(t, "rate_speed_m_s_sd_log", w);
     p.steady_force_ratio_sd_log = data::real(t, "steady_force_ratio_sd_log", w);
+    p.tension_n_per_m = data::positive(t, "tension_n_per_m", w);
+    p.tension_sd_log = data::real(t, "tension_n_per_m_sd_log", w);
+    const auto* corr = t.get("correlation");
+    if (corr == nullptr || !corr->is_array() || corr->as_array()->size() != 16)
+      w.fail("correlation", "expected 16 numbers (4 x 4, row-major)");
+    for (const auto& e : *corr->as_array()) {
+      if (!e.is_number())
+        w.fail("correlation", "expected numbers");
+      p.correlation.push_back(e.is_integer() ? static_cast<double>(e.as_integer()->get())
+                                             : e.as_floating_point()->get());
+    }
   }
   {
     const data::Where w{file + ": [variability]"};

@@ -52,7 +52,8 @@ struct MechanicsParams {
   double rate_speed_m_s = 1.0;           // v_c, FITTED: dimple stiffness x (1 + v/v_c)
   // Living skin: in-plane tension (the other hand stretches it) and the span
   // over which the membrane is held (ASSUMPTIONS, mechanics.toml [skin]).
-  double tension_n_per_m = 30;
+  double tension_n_per_m = 30;        // FITTED (calibrated.toml)
+  double tension_prior_n_per_m = 30;  // the fit's prior centre (mechanics.toml)
   double tension_span_m = 5e-3;
   // Needle speeds at contact (ASSUMPTIONS, mechanics.toml [speeds]).
   double pen_stroke_m = 2e-3;         // pens: v = pi f stroke
@@ -62,6 +63,9 @@ struct MechanicsParams {
   double dimple_stiffness_factor_sd_log = 0;
   double rate_speed_sd_log = 0;
   double steady_force_ratio_sd_log = 0;
+  double tension_sd_log = 0;
+  // Correlation of the log parameters (c_K, v_c, F_c/F_p, T), row-major.
+  std::vector<double> correlation;
   double tip_radius_cv = 0.15;
   double local_modulus_cv = 0.30;
   int modulus_bins = 16;
