@@ -20,8 +20,7 @@ using units::kUm;
 
 bool is_human_quantity(std::string_view q) {
   return q == "array_depth_um" || q == "array_breach_fraction" ||
-         q == "single_needle_puncture_depth_um" || q == "pen_depth_ratio" ||
-         q == "pen_depth_slope";
+         q == "single_needle_puncture_depth_um" || q == "pen_depth_ratio" || q == "pen_depth_slope";
 }
 
 const device::Device& pen_model(const std::string& model, const core::data::Where& w) {
@@ -45,8 +44,8 @@ double pen_depth_m(const HumanDatum& d, double setting_m, const MechanicsParams&
   const auto& dev = *device::Catalogue::builtin().find(d.model);
   const Needle n = Needle::of(dev, setting_m, dev.tip_radius_m);
   const auto stack = atlas.stack(d.site, d.subject);
-  const SkinMechanics skin = skin_mechanics(stack, n.base_radius_m, d.in_vivo,
-                                            needle_speed_m_s(dev, setting_m, p), p);
+  const SkinMechanics skin =
+      skin_mechanics(stack, n.base_radius_m, d.in_vivo, needle_speed_m_s(dev, setting_m, p), p);
   return InsertionModel(n, skin, p).at_travel(setting_m).depth_m;
 }
 
@@ -113,12 +112,11 @@ std::vector<HumanDatum> load_human_data(std::string_view path, const anatomy::At
       if (d.needle.tip_radius_m >= d.needle.base_radius_m)
         w.fail("tip_radius_um", "must be below half the base diameter");
       d.needles = static_cast<int>(data::positive(t, "needles", w));
-      d.force_n = quantity == "single_needle_puncture_depth_um" ? 0.0
-                                                                 : data::positive(t, "force_n", w);
+      d.force_n =
+          quantity == "single_needle_puncture_depth_um" ? 0.0 : data::positive(t, "force_n", w);
       d.speed_m_s = data::positive(t, "speed_mm_s", w) * kMm;
-      d.condition =
-          fmt::format("{} x {:.0f} um needles, {:.3g} m/s, {} {}", d.needles,
-                      d.needle.length_m / kUm, d.speed_m_s, d.site, vivo);
+      d.condition = fmt::format("{} x {:.0f} um needles, {:.3g} m/s, {} {}", d.needles,
+                                d.needle.length_m / kUm, d.speed_m_s, d.site, vivo);
     }
     out.push_back(std::move(d));
   }
@@ -156,9 +154,11 @@ double predict(const HumanDatum& d, const MechanicsParams& p, const anatomy::Atl
   for (int i = 0; i < kQ; ++i) {
     for (int j = 0; j < kQ; ++j) {
       Needle n = d.needle;
-      n.tip_radius_m = std::min(0.9 * n.base_radius_m,
-                                n.tip_radius_m * std::exp(st * probit((j + 0.5) / kQ) - 0.5 * st * st));
-      const SkinMechanics local = skin.scaled(std::exp(sm * probit((i + 0.5) / kQ) - 0.5 * sm * sm));
+      n.tip_radius_m =
+          std::min(0.9 * n.base_radius_m,
+                   n.tip_radius_m * std::exp(st * probit((j + 0.5) / kQ) - 0.5 * st * st));
+      const SkinMechanics local =
+          skin.scaled(std::exp(sm * probit((i + 0.5) / kQ) - 0.5 * sm * sm));
       const double up = InsertionModel(n, local, p).puncture_travel_m();
       breached += 0.5 * std::erfc(-std::log(u / up) / (kSmooth * std::numbers::sqrt2));
     }

@@ -46,8 +46,7 @@ MechanicsParams MechanicsParams::load(std::string_view path, const anatomy::Atla
     p.reference_subject = subject_of(t, "reference_age_years", "reference_sex", w);
     p.reference_depth_m = data::positive(t, "reference_depth_um", w) * kUm;
     // The puncture force is scaled by the surface (SC + epidermis) modulus.
-    p.reference_modulus_pa =
-        surface_modulus_pa(atlas.stack(p.reference_site, p.reference_subject));
+    p.reference_modulus_pa = surface_modulus_pa(atlas.stack(p.reference_site, p.reference_subject));
     p.modulus_exponent = data::real(t, "modulus_exponent", w);
     p.poisson_ratio = data::real(t, "poisson_ratio", w);
     if (!(p.poisson_ratio >= 0 && p.poisson_ratio <= 0.5))
@@ -249,11 +248,10 @@ InsertionModel::InsertionModel(const Needle& needle, const SkinMechanics& skin,
   const double c = p.dimple_stiffness_factor;
   const double tan_a = needle_.tan_alpha();
   rate_factor_ = 1 + std::max(0.0, skin.speed_m_s) / p.rate_speed_m_s;
-  tension_slope_ =
-      skin.tension_n_per_m > 0
-          ? 2 * kPi * skin.tension_n_per_m /
-                std::log(std::max(2.0, p.tension_span_m / needle_.base_radius_m))
-          : 0.0;
+  tension_slope_ = skin.tension_n_per_m > 0
+                       ? 2 * kPi * skin.tension_n_per_m /
+                             std::log(std::max(2.0, p.tension_span_m / needle_.base_radius_m))
+                       : 0.0;
   cone_coeff_ = c * e_star_ * (2 / kPi) * tan_a;              // Sneddon cone
   cylinder_slope_ = c * 2 * e_star_ * needle_.base_radius_m;  // flat punch of the base radius
   // Flank friction: the elastic cone pressure E* tan(alpha) on the flank, NOT
@@ -261,8 +259,7 @@ InsertionModel::InsertionModel(const Needle& needle, const SkinMechanics& skin,
   // whole skin, not the contact pressure on the inserted needle).
   flank_coeff_ = p.friction_coefficient * e_star_ * tan_a * 2 * kPi;
   puncture_force_ = p.puncture_force_n_per_m_diameter * 2 * needle_.tip_radius_m *
-                    std::pow(skin.surface_modulus_pa / p.reference_modulus_pa,
-                             p.modulus_exponent) *
+                    std::pow(skin.surface_modulus_pa / p.reference_modulus_pa, p.modulus_exponent) *
                     needle_.force_factor;
   steady_force_ = p.steady_force_ratio * puncture_force_;
   puncture_travel_ = dimple_depth_m(puncture_force_);

@@ -354,8 +354,8 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
                                                 : 0.0;
   // A puncture is the fracture of the stratum corneum: every channel breaches it.
   z.sc_breached_fraction = z.attempts_total > 0 ? static_cast<double>(z.channels_total) /
-                                                     static_cast<double>(z.attempts_total)
-                                               : 0.0;
+                                                      static_cast<double>(z.attempts_total)
+                                                : 0.0;
   z.punctures_per_cm2 = static_cast<double>(z.channels_total) / (in.zone_area_m2 * 1e4);
   if (z.channels_total > 0) {
     z.opening_major_mean_m = major_sum / static_cast<double>(z.channels_total);
@@ -409,7 +409,8 @@ PatternInput zone_input(const cases::Case& c, std::size_t zone_index, const anat
   return in;
 }
 
-ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas) {
+ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index,
+                          const anatomy::Atlas& atlas) {
   return simulate(zone_input(c, zone_index, atlas), MechanicsParams::builtin());
 }
 

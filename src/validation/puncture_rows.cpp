@@ -7,8 +7,8 @@
 #include "../core/data_toml.hpp"
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
-#include "mnsim/io/case_reader.hpp"
 #include "mnsim/core/units.hpp"
+#include "mnsim/io/case_reader.hpp"
 #include "mnsim/puncture/human_data.hpp"
 #include "mnsim/puncture/mechanics.hpp"
 #include "mnsim/puncture/pattern.hpp"
@@ -60,14 +60,15 @@ std::vector<Row> puncture_rows(const anatomy::Atlas& atlas) {
     if (r.quantity == "roller_depth_um" || r.quantity == "roller_opening_um") {
       const auto at = calibration_at_bottom(p, atlas);
       r.unit = "um";
-      r.predicted = units::to_um(r.quantity == "roller_depth_um" ? at.insertion.depth_m
-                                                                 : at.opening.major_m);
+      r.predicted =
+          units::to_um(r.quantity == "roller_depth_um" ? at.insertion.depth_m : at.opening.major_m);
       r.condition = fmt::format("roller {:.0f} um needles, {} as stand-in skin",
                                 units::to_um(p.calibration.needle_length_m), p.calibration.site);
     } else if (const auto* d = human_datum(r.id)) {
       r.unit = std::string(puncture::unit_of(r.quantity));
       r.predicted = puncture::predict(*d, p, atlas);
-      r.condition = d->condition;    } else if (r.quantity == "puncture_force_mn") {
+      r.condition = d->condition;
+    } else if (r.quantity == "puncture_force_mn") {
       puncture::Needle n;
       n.tip_radius_m = units::from_um(data::positive(t, "tip_radius_um", w));
       const puncture::InsertionModel m(n, p.reference_modulus_pa, p);

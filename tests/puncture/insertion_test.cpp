@@ -36,10 +36,10 @@ SkinMechanics cheek(bool in_vivo, double speed_m_s) {
 }
 
 ZonePattern zone(const std::string& model, const std::string& site) {
-  const auto c = io::parse_case("[device]\nmodel = \"" + model +
-                                    "\"\n[procedure]\npasses = 1\n[[zones]]\nsite = \"" + site +
-                                    "\"\n",
-                                "t.toml");
+  const auto c =
+      io::parse_case("[device]\nmodel = \"" + model +
+                         "\"\n[procedure]\npasses = 1\n[[zones]]\nsite = \"" + site + "\"\n",
+                     "t.toml");
   PatternInput in = zone_input(c, 0, anatomy::Atlas::builtin());
   in.zone_area_m2 = 4 * units::kCm2;
   return simulate(in, params());
@@ -56,7 +56,7 @@ TEST(Insertion, ShortRollerBreachesTheStratumCorneumOnFaceAndArm) {
 }
 
 TEST(Insertion, DepthGrowsWithNeedleLengthAndForce) {
-  const SkinMechanics skin = cheek(true, 1e-3);
+  const SkinMechanics skin = cheek(true, 1 * kMm);  // pressed at 1 mm/s
   double last = -1;
   for (double l = 0.2 * kMm; l <= 1.5 * kMm; l += 0.1 * kMm) {
     const InsertionModel m(roller_needle(l), skin, params());
@@ -84,8 +84,7 @@ TEST(Insertion, SpeedTensionAndLayersStiffenTheDimple) {
   // The membrane term is 2 pi T / ln(span / R_b) per unit dimple (N/m).
   const double k_t = 2 * std::numbers::pi * params().tension_n_per_m /
                      std::log(params().tension_span_m / n.base_radius_m);
-  EXPECT_NEAR(taut.dimple_force_n(50 * kUm) - slow.dimple_force_n(50 * kUm), k_t * 50 * kUm,
-              1e-12);
+  EXPECT_NEAR(taut.dimple_force_n(50 * kUm) - slow.dimple_force_n(50 * kUm), k_t * 50 * kUm, 1e-12);
   EXPECT_LT(fast.puncture_travel_m(), slow.puncture_travel_m());
   EXPECT_LT(taut.puncture_travel_m(), slow.puncture_travel_m());
   // Stiff epidermis over a stiffer dermis: the layered modulus lies between.

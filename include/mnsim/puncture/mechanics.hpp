@@ -56,9 +56,9 @@ struct MechanicsParams {
   double tension_prior_n_per_m = 30;  // the fit's prior centre (mechanics.toml)
   double tension_span_m = 5e-3;
   // Needle speeds at contact (ASSUMPTIONS, mechanics.toml [speeds]).
-  double pen_stroke_m = 2e-3;         // pens: v = pi f stroke
-  double roller_speed_m_s = 30e-3;    // rollers: v = v_roll sin(entry angle)
-  double press_speed_m_s = 1e-3;      // stamps and hand-pressed arrays
+  double pen_stroke_m = 2e-3;       // pens: v = pi f stroke
+  double roller_speed_m_s = 30e-3;  // rollers: v = v_roll sin(entry angle)
+  double press_speed_m_s = 1e-3;    // stamps and hand-pressed arrays
   // Posterior sds (log scale) and correlation of the fitted parameters.
   double dimple_stiffness_factor_sd_log = 0;
   double rate_speed_sd_log = 0;

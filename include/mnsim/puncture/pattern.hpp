@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "mnsim/anatomy/atlas.hpp"
-#include "mnsim/device/device.hpp"
 #include "mnsim/case/case.hpp"
+#include "mnsim/device/device.hpp"
 #include "mnsim/puncture/mechanics.hpp"
 
 namespace mnsim::puncture {
@@ -106,7 +106,8 @@ double zone_area_m2(const std::string& site);
 PatternInput zone_input(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas);
 
 // The entry point for the pipeline: one zone of a case.
-ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas);
+ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index,
+                          const anatomy::Atlas& atlas);
 
 // Roller kinematics of one straight stroke of `length_m`, rolling without slip
 // at radius `rolling_radius_m` from drum phase 0: every needle contact as
