@@ -199,9 +199,7 @@ AnaestheticDelivery deliver_anaesthetic(const ZoneSkin& skin, const ProductSpec&
 ZoneDelivery deliver_medium(const Medium& m, const Options& o) {
   Delivery d;
   d.needled = run_medium(m, nullptr, 0.0, o, &d.warnings);
-  Medium inf = m;
-  inf.perfect_sink = true;
-  d.kp_intact_cm_h = steady_permeability_m_s(inf) * 100.0 * 3600.0;
+  d.kp_intact_cm_h = intact_kp_cm_h(m);
   ZoneDelivery z;
   z.site = "medium";
   z.delivery = std::move(d);

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "mnsim/core/error.hpp"
+#include "mnsim/transport/cyclic_tridiagonal.hpp"
 
 namespace mnsim::transport {
 
@@ -17,47 +18,6 @@ using Sz = std::size_t;
 
 Sz sz(int i) {
   return static_cast<Sz>(i);
-}
-
-// Factors of the cyclic tridiagonal system a_i x_{i-1} + b_i x_i + c_i x_{i+1}
-// = d_i (indices mod n) by Sherman-Morrison on T + u v^T: T with
-// b'_0 = b_0 - gamma, b'_{n-1} = b_{n-1} - a_0 c_{n-1} / gamma, gamma = -b_0;
-// u = (gamma, 0.., c_{n-1}), v = (1, 0.., a_0 / gamma). Stores the Thomas
-// factors of T (m = 1/pivot, am = a m, cp = c m), z = T^-1 u, and the scalars
-// alpha = a_0 / gamma, beta = 1 / (1 + v.z). n == 1: x = d / b.
-void factor_cyclic(int n, const double* a, const double* b, const double* c, double* m, double* am,
-                   double* cp, double* zc, double& alpha, double& beta) {
-  if (n == 1) {
-    m[0] = 1.0 / b[0];
-    am[0] = cp[0] = zc[0] = 0;
-    alpha = beta = 0;
-    return;
-  }
-  const double gamma = -b[0];
-  auto bb = [&](int i) {
-    double v = b[i];
-    if (i == 0)
-      v -= gamma;
-    if (i == n - 1)
-      v -= a[0] * c[n - 1] / gamma;
-    return v;
-  };
-  m[0] = 1.0 / bb(0);
-  am[0] = 0;
-  cp[0] = c[0] * m[0];
-  for (int i = 1; i < n; ++i) {
-    m[i] = 1.0 / (bb(i) - a[i] * cp[i - 1]);
-    am[i] = a[i] * m[i];
-    cp[i] = c[i] * m[i];
-  }
-  // z = T^-1 u.
-  zc[0] = gamma * m[0];
-  for (int i = 1; i < n; ++i)
-    zc[i] = (i == n - 1 ? c[n - 1] * m[i] : 0.0) - am[i] * zc[i - 1];
-  for (int i = n - 2; i >= 0; --i)
-    zc[i] -= cp[i] * zc[i + 1];
-  alpha = a[0] / gamma;
-  beta = 1.0 / (1.0 + zc[0] + alpha * zc[n - 1]);
 }
 
 double harmonic_face(double area, double h1, double dk1, double h2, double dk2) {
@@ -366,7 +326,7 @@ void Cell3d::factor(double w) {
         b[sz(i)] = cap + w * (gw + ge);
       }
       const Sz o = k * sz(n);
-      factor_cyclic(n, a.data(), b.data(), c.data(), &m[o], &am[o], &cp[o], &zc[o], al[k], be[k]);
+      factor_cyclic(n, a.data(), b.data(), c.data(), {&m[o], &am[o], &cp[o], &zc[o]}, al[k], be[k]);
     }
   };
   lines(gx_, xrc_, xkey_.size(), xm_, xam_, xcp_, xzc_, xal_, xbe_);
