@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "mnsim/core/units.hpp"
 #include "mnsim/transport/product.hpp"
 
 namespace mnsim::transport {
@@ -16,7 +17,7 @@ struct AnaestheticModel {
   std::string calibration_site;
   double calibration_application_s = 0;
   double calibration_peak_s = 0;
-  double follow_after_removal_s = 3600;
+  double follow_after_removal_s = units::kHour;
   static AnaestheticModel load(std::string_view path);
   static const AnaestheticModel& builtin();
 };
