@@ -109,7 +109,7 @@ double predict(const Observation& obs, const response::Params& rp, const Params&
     CourseOptions opt;
     opt.horizon_days = std::ceil(obs.at_day);
     opt.steps_per_day = 2;
-    opt.occluded = c.procedure.occluded;
+    opt.closure = puncture::closure_conditions(c, 0);
     const auto course =
         simulate_course(regular_sessions(c.course.sessions, c.course.interval_days, prep.dose),
                         prep.subject, opt, rp, hp);
@@ -119,7 +119,7 @@ double predict(const Observation& obs, const response::Params& rp, const Params&
            1.0;
   }
   response::Options ro;
-  ro.occluded = c.procedure.occluded;
+  ro.closure = puncture::closure_conditions(c, 0);
   if (q == "tewl_recovery_h") {
     ro.horizon_days = 2;
     ro.output_step_h = 0.02;

@@ -68,6 +68,9 @@ constexpr std::array kFields = {
   FieldSpec{"product.concentration_mg_per_ml", K::Real, P::Optional, "", "mg/mL", 0, 1000, true, "", "transport", "Inline product: concentration of the active in the vehicle."},
   FieldSpec{"product.dose_ul_per_cm2", K::Real, P::Optional, "", "uL/cm^2", 0, 100, true, "", "transport", "Inline product: volume applied per area."},
   FieldSpec{"product.diffusivity_water_m2_s", K::Real, P::Optional, "", "m^2/s", 1e-13, 1e-8, false, "", "transport", "Inline product: diffusivity in water (absent: estimated from molecular weight)."},
+  FieldSpec{"product.pka_acid", K::Real, P::Optional, "", "", -5, 20, false, "", "transport", "Inline product: pKa of an acidic group (absent: none); sets the un-ionised share that crosses the stratum corneum."},
+  FieldSpec{"product.pka_base", K::Real, P::Optional, "", "", -5, 20, false, "", "transport", "Inline product: pKa of a basic group's conjugate acid (absent: none)."},
+  FieldSpec{"product.formulation_ph", K::Real, P::Optional, "", "", 0, 14, false, "", "transport", "Inline product: pH of the vehicle (absent: 7); with a pKa, Henderson-Hasselbalch gives the un-ionised share."},
   FieldSpec{"product.applied", K::Choice, P::Default, "\"after\"", "", -kInf, kInf, false, "before|after", "transport", "When the product goes on, relative to needling."},
 
   FieldSpec{"zones[].site", K::String, P::Required, "", "", -kInf, kInf, false, "", "anatomy", "An atlas site id (see `mnsim atlas`)."},

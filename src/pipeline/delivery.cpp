@@ -66,6 +66,9 @@ transport::ProductSpec transport_product(const cases::Product& p, const std::str
   s.concentration_mg_per_ml = p.concentration_mg_per_ml.value_or(0);
   s.dose_ul_per_cm2 = p.dose_ul_per_cm2.value_or(0);
   s.diffusivity_water_m2_s = p.diffusivity_water_m2_s.value_or(0);
+  s.pka_acid = p.pka_acid;
+  s.pka_base = p.pka_base;
+  s.formulation_ph = p.formulation_ph.value_or(7.0);
   return s;
 }
 

@@ -121,7 +121,7 @@ GridPlan plan_grid(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, 
           "dense overlap",
           ch->surface_radius_m * kUmPerM, p.geo.radius_m * kUmPerM));
     }
-    p.reseal_s = law.reseal_time_s(ch->needle_length_m, ch->occluded);
+    p.reseal_s = law.reseal_time_s(ch->closure);
   }
   p.rz = p.channels && opt.fidelity == Fidelity::Axisymmetric;
   p.three_d = p.channels && opt.fidelity == Fidelity::ThreeD;
@@ -336,7 +336,7 @@ Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSp
   d.layout_channels = static_cast<int>(layout.channels.size());
   const bool channels = ch.density_per_m2 > 0 && ch.surface_radius_m > 0;
   if (channels) {
-    d.reseal_time_s = law.reseal_time_s(ch.needle_length_m, ch.occluded);
+    d.reseal_time_s = law.reseal_time_s(ch.closure);
     d.channel.cell_radius_m = 1.0 / std::sqrt(std::numbers::pi * ch.density_per_m2);
     d.channel.radius_m = std::min(ch.surface_radius_m, 0.5 * d.channel.cell_radius_m);
     d.channel.depth_m = ch.depth_m;
@@ -380,6 +380,7 @@ nlohmann::json to_json(const Delivery& d) {
     }
   }
   if (d.reseal_time_s > 0) {
+    j["channels_resealed_h"] = units::to_hours(d.reseal_time_s);
     j["channel"] = {{"radius_um", d.channel.radius_m * kUmPerM},
                     {"depth_um", d.channel.depth_m * kUmPerM},
                     {"cell_radius_um", d.channel.cell_radius_m * kUmPerM},

@@ -14,7 +14,9 @@
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/ode.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/healing/healing.hpp"
+#include "mnsim/puncture/resealing.hpp"
 
 namespace {
 
@@ -29,7 +31,9 @@ double max_rel_error(double rtol) {
   const auto& hp = healing::Params::builtin();
   const healing::Hypotheses hyp;
   const double kb = 24.0 * rp.barrier_rate_per_h(45);
-  const double kp = 24.0 * rp.pore_close_per_h;
+  const double kp =
+      puncture::ResealingLaw::builtin().closure_rate_per_s(puncture::ClosureConditions{}) *
+      units::kDay;
   core::StiffOde ode(
       healing::kStateCount,
       [&](double, std::span<const double> y, std::span<double> dy) {

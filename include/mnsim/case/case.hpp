@@ -99,6 +99,9 @@ struct Product {
   std::optional<double> concentration_mg_per_ml;
   std::optional<double> dose_ul_per_cm2;
   std::optional<double> diffusivity_water_m2_s;
+  std::optional<double> pka_acid;        // ionisable acidic group
+  std::optional<double> pka_base;        // ionisable basic group (conjugate acid)
+  std::optional<double> formulation_ph;  // vehicle pH (absent: 7)
   Applied applied = Applied::After;
 };
 

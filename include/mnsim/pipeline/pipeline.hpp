@@ -48,10 +48,11 @@ RunResult run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& 
 
 // Stages 5-6 for one zone given its session dose: the course of c.course.
 // `steps_per_day` (output resolution) and `rel_tol` (CVODE) default to the
-// reporting accuracy; the planner's predictor uses coarser ones.
+// reporting accuracy; the planner's predictor uses coarser ones. `zone`: the
+// case zone whose site and needle setting set the channel closure.
 healing::Course course_of(const cases::Case& c, const response::InjuryDose& dose,
                           std::optional<double> anaesthetic_depth_um = std::nullopt,
                           const healing::Hypotheses& hypotheses = {}, int steps_per_day = 24,
-                          double rel_tol = 1e-8);
+                          double rel_tol = 1e-8, std::size_t zone = 0);
 
 }  // namespace mnsim::pipeline

@@ -23,11 +23,10 @@ namespace mnsim::transport {
 
 // The channels of one zone, from the puncture stage (pipeline::channel_spec).
 struct ChannelSpec {
-  double density_per_m2 = 0;    // channels per m^2 of skin (0: no channels)
-  double depth_m = 0;           // channel depth below the surface
-  double surface_radius_m = 0;  // channel radius at the surface (taken as a cylinder)
-  double needle_length_m = 0;   // for the resealing law (longer needles reseal slower)
-  bool occluded = false;        // covered after treatment (reseals slower)
+  double density_per_m2 = 0;            // channels per m^2 of skin (0: no channels)
+  double depth_m = 0;                   // channel depth below the surface
+  double surface_radius_m = 0;          // channel radius at the surface (taken as a cylinder)
+  puncture::ClosureConditions closure;  // for the resealing law (puncture::ResealingLaw)
 };
 
 enum class Fidelity { OneD, Axisymmetric, ThreeD };
