@@ -6,11 +6,11 @@
 #include <fmt/format.h>
 
 #include "../core/data_toml.hpp"
+#include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
 #include "mnsim/core/units.hpp"
 #include "mnsim/puncture/resealing.hpp"
-#include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/transport/anaesthetic.hpp"
 #include "mnsim/transport/product.hpp"
 #include "mnsim/validation/validation.hpp"

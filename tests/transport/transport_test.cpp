@@ -109,7 +109,7 @@ TEST(Deliver, HugeGridRefusedBeforeAllocation) {
   o.memory_limit_bytes = 1e8;
   Medium m = membrane();
   m.layers[0].thickness_m = 2e-3;
-  ChannelSpec ch{1e6, 1e-3, 50e-6, {1e-3, false}};
+  ChannelSpec ch{1e6, 1e-3, 50e-6, {1e-3, false, 25, ""}};
   EXPECT_THROW((void)run_medium(m, &ch, 1e-9, o), NumericalError);
 }
 
@@ -123,7 +123,7 @@ TEST(Deliver, NeedlingEnhancesAndOcclusionKeepsChannelsOpenLonger) {
   o.horizon_s = 6 * 3600;
   o.dx_m = 10e-6;
   o.steps = 240;
-  ChannelSpec ch{2e6, 500e-6, 30e-6, {1e-3, false}};
+  ChannelSpec ch{2e6, 500e-6, 30e-6, {1e-3, false, 25, ""}};
   const Delivery open = deliver(m, *p, ch, o);
   ASSERT_TRUE(open.enhancement_ratio.has_value());
   EXPECT_GT(*open.enhancement_ratio, 2.0);
@@ -210,7 +210,7 @@ TEST(Deliver3d, ThreeDFidelityRunsWithARegularOrAGivenLayout) {
   o.dx_m = 10e-6;
   o.steps = 30;
   o.tolerance_3d = 1e-3;
-  ChannelSpec ch{2e7, 150e-6, 20e-6, {1e-3, false}};
+  ChannelSpec ch{2e7, 150e-6, 20e-6, {1e-3, false, 25, ""}};
   const Delivery d = deliver(m, *p, ch, o);
   EXPECT_LT(d.needled.mass_balance_rel_error, 1e-10);
   EXPECT_GT(d.needled.douglas_steps, 0);
@@ -237,7 +237,7 @@ TEST(Deliver3d, HugeGridRefusedBeforeAllocation) {
   Medium m;
   m.layers.push_back({"a", 1e-3, 1e-10, 1.0, 0.0});
   m.donor.concentration = 1e6;
-  ChannelSpec ch{1e6, 5e-4, 50e-6, {1e-3, false}};
+  ChannelSpec ch{1e6, 5e-4, 50e-6, {1e-3, false, 25, ""}};
   try {
     (void)run_medium(m, &ch, 1e-9, o);
     FAIL() << "no NumericalError";
