@@ -81,6 +81,8 @@ std::vector<InputIssue> Options::check() const {
     out.push_back({file, "simulation.dx_um", num(dx_m * kUmPerM), "must be > 0"});
   if (steps < 0)
     out.push_back({file, "steps", std::to_string(steps), "must be >= 0"});
+  if (!(rz_growth >= 1) || !(rz_growth <= 2))
+    out.push_back({file, "rz_growth", num(rz_growth), "must be in [1, 2]"});
   if (!(tolerance_3d > 0) || !(tolerance_3d < 1))
     out.push_back({file, "tolerance_3d", num(tolerance_3d), "must be in (0, 1)"});
   if (numbing_threshold_ug_per_ml < 0)
@@ -139,10 +141,8 @@ void refuse_oversized_grid(const Medium& m, const GridPlan& p, const Options& op
   for (const auto& l : m.layers)
     nz += std::max(1.0, std::ceil(l.thickness_m / opt.dx_m - 1e-9));
   double nr = 1;
-  if (p.rz) {
-    nr = (p.geo.radius_m > 0 ? std::max(1.0, std::ceil(p.geo.radius_m / opt.dx_m - 1e-9)) : 0.0) +
-         std::max(1.0, std::ceil((p.geo.cell_radius_m - p.geo.radius_m) / opt.dx_m - 1e-9));
-  }
+  if (p.rz)
+    nr = static_cast<double>(rz_radial_faces(p.geo, opt.dx_m, opt.rz_growth).size() - 1);
   if (p.three_d) {
     const double side = std::ceil(p.layout.cell_side_m / opt.dx_m - 1e-9);
     nr = side * side;
@@ -256,7 +256,7 @@ Run solve_1d_rz(const Medium& m, const DepthGrid& g, const GridPlan& p, const Ru
   const Builder build = [&](double f) {
     if (!p.channels)
       return build_1d(m, g);
-    return p.rz ? build_rz(m, g, p.geo, opt.dx_m, f) : build_1d(m, g, &p.geo, f);
+    return p.rz ? build_rz(m, g, p.geo, opt.dx_m, f, opt.rz_growth) : build_1d(m, g, &p.geo, f);
   };
   OpenFraction open = nullptr;
   if (p.channels) {

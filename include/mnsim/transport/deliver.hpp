@@ -35,8 +35,11 @@ enum class Fidelity { OneD, Axisymmetric, ThreeD };
 struct Options {
   Fidelity fidelity = Fidelity::Axisymmetric;
   double horizon_s = 86400;  // simulated time
-  double dx_m = 5e-6;        // grid spacing (depth and radius)
-  int steps = 0;             // time steps; 0: automatic, clamp(horizon / 60 s, 200, 4000)
+  double dx_m = 5e-6;        // grid spacing (depth, and radius inside and at the channel)
+  // r-z: radial cells outside the channel grow by this factor per cell from
+  // dx at the channel wall (1: uniform dx; docs/models/transport.md, numerics).
+  double rz_growth = 1.1;
+  int steps = 0;  // time steps; 0: automatic, clamp(horizon / 60 s, 200, 4000)
   double application_s = std::numeric_limits<double>::infinity();  // product wiped off at
   double memory_limit_bytes = 0;  // grids needing more are refused; 0: half the physical memory
   double numbing_threshold_ug_per_ml = 0;  // > 0: numbing depth (tissue concentration threshold)
