@@ -5,9 +5,12 @@
 #include "command.hpp"
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/io/atomic_file.hpp"
+#include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/pipeline/device.hpp"
+#include "mnsim/pipeline/pipeline.hpp"
 #include "mnsim/pipeline/predictor.hpp"
 #include "mnsim/pipeline/report.hpp"
+#include "progress.hpp"
 
 namespace mnsim::cli {
 
@@ -16,6 +19,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
     std::string case_path;
     std::string out_dir;
     bool json = false;
+    bool dry_run = false;
+    bool quiet = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
@@ -23,12 +28,34 @@ void add_run_command(CLI::App& app, Commands& commands) {
   cmd->add_option("case", o->case_path, "Case file (TOML); see `mnsim case fields`");
   cmd->add_option("--out", o->out_dir, "Also write result.json and summary.txt into this folder");
   cmd->add_flag("--json", o->json, "Print the result as JSON");
+  cmd->add_flag("--dry-run", o->dry_run,
+                "Print the transport grid of every run, its estimated memory and time within "
+                "simulation.max_memory_mb, and stop");
+  cmd->add_flag("--quiet,-q", o->quiet, "No progress line on stderr (none when not a terminal)");
   commands.push_back(
       {cmd, [o] {
          const auto loaded = load_or_default(o->case_path);
          const cases::Case& c = loaded.c;
          const auto& atlas = anatomy::Atlas::builtin();
-         const auto result = pipeline::run(c, atlas);
+         if (o->dry_run) {
+           const bool transport = c.medium || c.product || c.procedure.anaesthetic;
+           const auto plans = transport ? pipeline::plan_case(c, pipeline::resolved_device(c),
+                                                              pipeline::zone_skins(c, atlas))
+                                        : std::vector<pipeline::ZonePlan>{};
+           nlohmann::json j;
+           j["plan"] = plan_json(plans);
+           print(o->json ? dump(with_provenance(std::move(j), loaded.provenance))
+                         : plan_text(plans));
+           return 0;
+         }
+         Progress bar(!o->quiet);
+         pipeline::Options popt;
+         if (bar.active()) {
+           popt.progress = [&bar](std::size_t zone, std::size_t zones, const std::string& site,
+                                  double t, double h) { bar.update(zone, zones, site, t, h); };
+         }
+         const auto result = pipeline::run(c, atlas, popt);
+         bar.finish();
          std::optional<planner::Plan> plan;
          if (!c.medium) {
            const pipeline::PipelinePredictor predictor(atlas);

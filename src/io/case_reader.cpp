@@ -463,6 +463,7 @@ Case build(const toml::table& root, const std::string& source, const BadFields& 
     c.simulation.fidelity = choice<Fidelity>(r.string("fidelity"));
     c.simulation.horizon_h = r.real("horizon_h");
     c.simulation.dx_um = r.real("dx_um");
+    c.simulation.max_memory_mb = r.real("max_memory_mb");
   }
   if (root.contains("medium")) {
     Medium m;

@@ -81,6 +81,7 @@ constexpr std::array kFields = {
   FieldSpec{"simulation.fidelity", K::Choice, P::Default, "\"axisymmetric\"", "", -kInf, kInf, false, "1d|axisymmetric|3d", "transport", "Transport solver: 1D layers, r-z cell around one channel, or 3D periodic cell."},
   FieldSpec{"simulation.horizon_h", K::Real, P::Default, "24", "h", 0, 720, true, "", "transport", "Simulated time for transport."},
   FieldSpec{"simulation.dx_um", K::Real, P::Default, "5", "um", 0.1, 100, false, "", "transport", "Grid spacing."},
+  FieldSpec{"simulation.max_memory_mb", K::Real, P::Default, "1500", "MB", 1, 1.0e6, false, "", "transport", "Memory budget of the transport grid (estimated before anything is allocated): a larger plan is coarsened (dx up to 2x, or the 3D window cut to one channel per cell; said in warnings) or, when none fits, refused. `mnsim deliver --dry-run` prints the plan."},
 
   FieldSpec{"medium.layers[].name", K::String, P::Required, "", "", -kInf, kInf, false, "", "transport", "Layer name, used as the key of the results."},
   FieldSpec{"medium.layers[].thickness_um", K::Real, P::Required, "", "um", 0, 1.0e5, true, "", "transport", "Layer thickness."},
