@@ -38,7 +38,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
          const cases::Case& c = loaded.c;
          const auto& atlas = anatomy::Atlas::builtin();
          if (o->dry_run) {
-           const bool transport = c.medium || c.product || c.procedure.anaesthetic;
+           const bool transport =
+               c.medium.has_value() || c.product.has_value() || c.procedure.anaesthetic.has_value();
            const auto plans = transport ? pipeline::plan_case(c, pipeline::resolved_device(c),
                                                               pipeline::zone_skins(c, atlas))
                                         : std::vector<pipeline::ZonePlan>{};

@@ -142,6 +142,11 @@ std::vector<ZonePlan> plan_case(const cases::Case& c, const device::Device& /*de
         {"medium", "medium", transport::plan_medium_run(transport_medium(*c.medium), opt)});
     return out;
   }
+  if (!c.product && !c.procedure.anaesthetic) {
+    throw InputError(InputIssue{c.source, "product", "",
+                                "mnsim deliver needs a [product] (or procedure.anaesthetic) "
+                                "or an explicit [medium]"});
+  }
   MNSIM_ASSERT(zones.size() == c.zones.size(), "one ZoneSkin per zone");
   for (std::size_t zi = 0; zi < c.zones.size(); ++zi) {
     bool product_numbs = false;
