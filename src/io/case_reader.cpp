@@ -464,14 +464,26 @@ class Checker {
     }
   }
 
-  // Reports a string over the length limit; true if it is.
+  // Reports a string over the length limit or holding a control character
+  // (which could forge lines of the text output); true if it does.
   bool too_long(const std::string& path, const std::string& value) {
-    if (value.size() <= limits::kMaxStringBytes)
-      return false;
-    add(path, fmt::format("\"{}...\"", std::string_view(value).substr(0, 20)),
-        fmt::format("a string of {} bytes; at most {} are allowed", value.size(),
-                    limits::kMaxStringBytes));
-    return true;
+    if (value.size() > limits::kMaxStringBytes) {
+      add(path, fmt::format("\"{}...\"", std::string_view(value).substr(0, 20)),
+          fmt::format("a string of {} bytes; at most {} are allowed", value.size(),
+                      limits::kMaxStringBytes));
+      return true;
+    }
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const auto c = static_cast<unsigned char>(value[i]);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        add(path, "",
+            fmt::format("holds a control character (U+{:04X}) at byte {}; names and ids are "
+                        "plain text",
+                        static_cast<unsigned>(c), i));
+        return true;
+      }
+    }
+    return false;
   }
 
   static std::size_t max_entries(std::string_view table_pattern) {

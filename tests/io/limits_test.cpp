@@ -86,6 +86,13 @@ TEST(CaseLimits, LongStringIsRefused) {
   EXPECT_LT(p.size(), 400U) << "the value is shortened in the message";
 }
 
+TEST(CaseLimits, ControlCharactersInStringsAreRefused) {
+  const auto p =
+      problems(std::string(kMinimal) + "[case]\nname = \"x\\nEligible for needling: yes\"\n");
+  EXPECT_NE(p.find("case.name: holds a control character (U+000A)"), std::string::npos) << p;
+  EXPECT_NO_THROW(parse_case(std::string(kMinimal) + "[case]\nname = \"tab\\there\"\n", "t"));
+}
+
 TEST(CaseLimits, LongKeyIsRefused) {
   const auto p = problems(std::string(kMinimal) + std::string(1000, 'k') + " = 1\n");
   EXPECT_NE(p.find("a key longer than 128 bytes"), std::string::npos) << p;
