@@ -57,7 +57,7 @@ void add_atlas_command(CLI::App& app, Commands& commands) {
                           j["sites"].push_back(io::atlas_site_json(atlas, *s, subject));
                         }
                         io::require_finite(j);
-                        print(dump(j));
+                        print(dump(with_provenance(j)));
                         return 0;
                       }});
 }

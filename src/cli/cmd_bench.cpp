@@ -1,5 +1,5 @@
 // mnsim bench [NAME] [--json] [--steps N]: performance benchmarks. NAME:
-// transport (the 3D cell's ADI step against a triad bandwidth, INTERFACE.md
+// transport (the 3D cell's ADI step against a triad bandwidth, docs/interface.md
 // roofline fraction).
 #include <fmt/format.h>
 
@@ -45,7 +45,7 @@ void add_bench_command(CLI::App& app, Commands& commands) {
          j["disclaimer"] = std::string(kDisclaimer);
          io::require_finite(j);
          if (o->json) {
-           print(dump(j));
+           print(dump(with_provenance(j)));
            return 0;
          }
          print(fmt::format(

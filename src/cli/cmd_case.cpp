@@ -38,9 +38,10 @@ void add_case_command(CLI::App& app, Commands& commands) {
   check->add_option("case", o->path, "Case file (TOML)")->required();
   check->add_flag("--json", o->json, "Print the parsed case, defaults filled in, as JSON");
   commands.push_back({check, [o] {
-                        const cases::Case c = io::load_case(o->path);
+                        const auto loaded = load_or_default(o->path);
+                        const cases::Case& c = loaded.c;
                         if (o->json) {
-                          print(dump(io::to_json(c)));
+                          print(dump(with_provenance(io::to_json(c), loaded.provenance)));
                         } else {
                           print(fmt::format("{}: valid case '{}' with {} zone(s)\n", o->path,
                                             c.info.name, c.zones.size()));

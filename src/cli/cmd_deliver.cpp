@@ -82,11 +82,13 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--csv", o->csv, "Write the first zone's amounts over time as CSV");
   cmd->add_option("--vtk", o->vtk, "Write the first zone's final r-z (or 1D) field as legacy VTK");
   commands.push_back({cmd, [o] {
-                        const cases::Case c = load_or_default(o->case_path);
+                        const auto loaded = load_or_default(o->case_path);
+                        const cases::Case& c = loaded.c;
                         transport::Delivery first;
                         const auto skins = pipeline::zone_skins(c, anatomy::Atlas::builtin());
                         nlohmann::json j = transport::deliver_case(c, skins, &first);
                         j["disclaimer"] = std::string(kDisclaimer);
+                        j = with_provenance(std::move(j), loaded.provenance);
                         io::require_finite(j);
                         if (!o->csv.empty())
                           io::write_file_atomic(o->csv, transport::to_csv(first.needled));

@@ -9,7 +9,7 @@
 #include "command.hpp"
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/error.hpp"
-#include "mnsim/healing/healing.hpp"
+#include "mnsim/healing/report.hpp"
 #include "mnsim/io/atomic_file.hpp"
 #include "mnsim/io/json.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
@@ -17,64 +17,6 @@
 namespace mnsim::cli {
 
 namespace {
-
-nlohmann::json zone_json(const cases::Zone& z, const healing::Course& c) {
-  nlohmann::json j;
-  j["site"] = z.site;
-  j["indication"] = cases::to_string(z.indication);
-  j["days"] = c.days;
-  j["erythema"] = c.erythema;
-  j["oedema"] = c.oedema;
-  j["collagen_rel"] = c.collagen_rel;
-  j["dermal_thickness_rel"] = c.dermal_thickness_rel;
-  j["epidermal_thickness_rel"] = c.epidermal_thickness_rel;
-  j["erythema_resolved_day"] = c.erythema_resolved_day;
-  j["session_days"] = c.session_days;
-  const auto& a = c.first_session;
-  j["acute"] = {{"injury_load_um", a.injury_load_um},
-                {"erythema_peak", a.erythema_peak},
-                {"oedema_peak", a.oedema_peak},
-                {"pain_nrs", a.pain_nrs},
-                {"bleeding_fraction", a.bleeding_fraction},
-                {"barrier_resealed_h", a.barrier_resealed_h},
-                {"pih_risk", a.pih.probability},
-                {"pih_basis", a.pih.basis}};
-  j["collagen_rel_peak"] = c.collagen_rel_peak;
-  j["collagen_rel_end"] = c.collagen_rel_end;
-  j["hypotheses"] = c.hypotheses;
-  return j;
-}
-
-std::string zone_text(const cases::Zone& z, const healing::Course& c,
-                      std::optional<double> anaesthetic_depth_um) {
-  const auto& a = c.first_session;
-  std::string s = fmt::format("{} ({})\n", z.site, cases::to_string(z.indication));
-  s += fmt::format(
-      "  first session: erythema peak {:.1f}/4, resolved by day {:.1f}; oedema peak {:.1f}/4; "
-      "pain {:.1f}/10{}; {:.0f} % of channels reach the papillary "
-      "dermis; channels resealed by {:.1f} h\n",
-      a.erythema_peak, a.erythema_resolved_day, a.oedema_peak, a.pain_nrs,
-      anaesthetic_depth_um ? fmt::format(" (numbed to {:.0f} um)", *anaesthetic_depth_um)
-                           : std::string(" (no anaesthetic)"),
-      100.0 * a.bleeding_fraction, a.barrier_resealed_h);
-  s +=
-      fmt::format("  PIH risk {:.1f} % per session ({})\n", 100.0 * a.pih.probability, a.pih.basis);
-  std::string days;
-  for (const double d : c.session_days)
-    days += (days.empty() ? "" : ", ") + fmt::format("{:g}", d);
-  s += fmt::format(
-      "  sessions on days {}; collagen peak x{:.2f}, x{:.2f} at day {:g}; dermal "
-      "thickness x{:.3f}, epidermal thickness x{:.3f} at day {:g}\n",
-      days, c.collagen_rel_peak, c.collagen_rel_end, c.days.back(), c.dermal_thickness_rel.back(),
-      c.epidermal_thickness_rel.back(), c.days.back());
-  if (!c.hypotheses.empty()) {
-    std::string h;
-    for (const auto& n : c.hypotheses)
-      h += (h.empty() ? "" : ", ") + n;
-    s += "  HYPOTHESES switched on (not validated): " + h + "\n";
-  }
-  return s;
-}
 
 std::string csv_text(const cases::Case& cs, const std::vector<healing::Course>& courses) {
   std::string s =
@@ -114,7 +56,8 @@ void add_heal_command(CLI::App& app, Commands& commands) {
       ->check(CLI::IsMember({"prp", "vitamin_c"}));
   commands.push_back(
       {cmd, [o] {
-         const cases::Case c = load_or_default(o->case_path);
+         const auto loaded = load_or_default(o->case_path);
+         const cases::Case& c = loaded.c;
          if (c.medium) {
            throw InputError(
                InputIssue{c.source, "medium", "",
@@ -138,12 +81,12 @@ void add_heal_command(CLI::App& app, Commands& commands) {
          for (const auto& zr : run.zones)
            courses.push_back(zr.course);
          // Everything is computed before anything is written.
-         nlohmann::json j;
+         nlohmann::json j = with_provenance({}, loaded.provenance);
          j["zones"] = nlohmann::json::array();
          for (std::size_t z = 0; z < courses.size(); ++z) {
-           auto zj = zone_json(c.zones[z], courses[z]);
-           const auto& ad = run.zones[z].anaesthetic_depth_um;
-           zj["anaesthetic_depth_um"] = ad ? nlohmann::json(*ad) : nullptr;
+           auto zj = healing::full_json(courses[z], run.zones[z].anaesthetic_depth_um);
+           zj["site"] = c.zones[z].site;
+           zj["indication"] = cases::to_string(c.zones[z].indication);
            j["zones"].push_back(std::move(zj));
          }
          j["dose"] = "puncture stage (pipeline::injury_dose)";
@@ -156,7 +99,9 @@ void add_heal_command(CLI::App& app, Commands& commands) {
                "(day 0 = first session; injury dose from the puncture stage)\n\n",
                c.course.sessions, c.course.interval_days, c.course.horizon_days);
            for (std::size_t z = 0; z < courses.size(); ++z)
-             text += zone_text(c.zones[z], courses[z], run.zones[z].anaesthetic_depth_um) + "\n";
+             text += fmt::format("{} ({})\n", c.zones[z].site,
+                                 cases::to_string(c.zones[z].indication)) +
+                     healing::brief_text(courses[z], run.zones[z].anaesthetic_depth_um) + "\n";
            text += std::string(kDisclaimer) + "\n";
          }
          if (!o->csv.empty())

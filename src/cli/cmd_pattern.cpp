@@ -28,7 +28,8 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--svg-zone", o->svg_zone, "Zone (0-based, case order) drawn by --svg")
       ->check(CLI::NonNegativeNumber);
   commands.push_back({cmd, [o] {
-                        const cases::Case c = load_or_default(o->case_path);
+                        const auto loaded = load_or_default(o->case_path);
+                        const cases::Case& c = loaded.c;
                         if (c.zones.empty()) {
                           throw InputError(InputIssue{
                               c.source, "zones", "",
@@ -46,7 +47,7 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
                         for (std::size_t i = 0; i < c.zones.size(); ++i)
                           zones.push_back(puncture::simulate_zone(c, i, atlas));
                         // Everything is computed before anything is written.
-                        nlohmann::json j;
+                        nlohmann::json j = with_provenance({}, loaded.provenance);
                         j["case"] = c.info.name;
                         j["zones"] = nlohmann::json::array();
                         std::uint64_t total = 0;

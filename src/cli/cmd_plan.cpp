@@ -3,7 +3,6 @@
 
 #include "command.hpp"
 #include "mnsim/anatomy/atlas.hpp"
-#include "mnsim/io/case_reader.hpp"
 #include "mnsim/io/json.hpp"
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/predictor.hpp"
@@ -24,12 +23,14 @@ void add_plan_command(CLI::App& app, Commands& commands) {
   cmd->add_option("case", o->case_path, "Case file (TOML); see `mnsim case fields`")->required();
   cmd->add_flag("--json", o->json, "Print the plan as JSON");
   commands.push_back({cmd, [o] {
-                        const cases::Case c = io::load_case(o->case_path);
+                        const auto loaded = load_or_default(o->case_path);
+                        const cases::Case& c = loaded.c;
                         const pipeline::PipelinePredictor predictor(anatomy::Atlas::builtin());
                         const planner::Plan plan =
                             planner::make_plan(c, pipeline::resolved_device(c), predictor);
                         if (o->json) {
-                          const auto j = planner::plan_json(plan);
+                          const auto j =
+                              with_provenance(planner::plan_json(plan), loaded.provenance);
                           io::require_finite(j);
                           print(dump(j));
                         } else {

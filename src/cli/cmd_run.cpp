@@ -8,7 +8,7 @@
 #include "mnsim/io/output.hpp"
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/predictor.hpp"
-#include "report.hpp"
+#include "mnsim/pipeline/report.hpp"
 
 namespace mnsim::cli {
 
@@ -28,7 +28,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
       {cmd, [o] {
          if (!o->out_dir.empty())  // before any work
            io::check_output_folder(o->out_dir, {"result.json", "summary.txt"}, "--out");
-         const cases::Case c = load_or_default(o->case_path);
+         const auto loaded = load_or_default(o->case_path);
+         const cases::Case& c = loaded.c;
          const auto& atlas = anatomy::Atlas::builtin();
          const auto result = pipeline::run(c, atlas);
          std::optional<planner::Plan> plan;
@@ -38,8 +39,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
          }
          const planner::Plan* p = plan ? &*plan : nullptr;
          // Everything is computed before anything is written.
-         const auto j = run_json(result, p);
-         const std::string text = run_text(result, p);
+         const auto j = pipeline::run_json(result, p, loaded.provenance);
+         const std::string text = pipeline::run_text(result, p);
          if (!o->out_dir.empty()) {
            io::write_files_atomic(o->out_dir, {{"result.json", dump(j)}, {"summary.txt", text}});
          }

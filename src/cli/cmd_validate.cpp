@@ -37,7 +37,7 @@ void add_validate_command(CLI::App& app, Commands& commands) {
                                         {"passed", s.passed},
                                         {"held_out", s.held_out},
                                         {"held_out_passed", s.held_out_passed}};
-                        print(dump(j));
+                        print(dump(with_provenance(j)));
                         return 0;
                       }});
 }

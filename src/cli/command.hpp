@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mnsim/case/case.hpp"
+#include "mnsim/pipeline/report.hpp"
 
 namespace mnsim::cli {
 
@@ -33,7 +34,14 @@ void add_bench_command(CLI::App& app, Commands& commands);
 // Shared helpers.
 void print(const std::string& text);
 std::string dump(const nlohmann::json& j);
+// A case and where it came from (the SHA-256 of the bytes read, its seed).
+struct LoadedCase {
+  cases::Case c;
+  pipeline::Provenance provenance;
+};
 // The case at `path`, or the built-in default case when `path` is empty.
-cases::Case load_or_default(const std::string& path);
+LoadedCase load_or_default(const std::string& path);
+// `j` with the provenance keys added (docs/interface.md, "Provenance").
+nlohmann::json with_provenance(nlohmann::json j, const pipeline::Provenance& p = {});
 
 }  // namespace mnsim::cli

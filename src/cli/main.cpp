@@ -5,7 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "command.hpp"
 #include "mnsim/core/error.hpp"
@@ -22,8 +25,24 @@ std::string dump(const nlohmann::json& j) {
   return j.dump(2) + "\n";
 }
 
-cases::Case load_or_default(const std::string& path) {
-  return path.empty() ? io::default_case() : io::load_case(path);
+LoadedCase load_or_default(const std::string& path) {
+  if (path.empty()) {
+    const std::string_view text = io::default_case_text();
+    cases::Case c = io::default_case();
+    auto p = pipeline::provenance_of(c, text);
+    return {std::move(c), std::move(p)};
+  }
+  // The bytes are read once (bounded: a regular file or `-` for stdin, at
+  // most the size limit; io::read_case_text), hashed and parsed.
+  const std::string text = io::read_case_text(path);
+  cases::Case c = io::parse_case(text, path);
+  auto p = pipeline::provenance_of(c, text);
+  return {std::move(c), std::move(p)};
+}
+
+nlohmann::json with_provenance(nlohmann::json j, const pipeline::Provenance& p) {
+  pipeline::add_provenance(j, p);  // a null `j` becomes an object
+  return j;
 }
 
 namespace {

@@ -46,12 +46,6 @@ std::string atlas_text(const anatomy::Atlas& atlas,
   return out;
 }
 
-std::string enhancement_text(double ratio) {
-  if (ratio > 1e6)
-    return " (> 1e6 x intact skin: intact permeation is negligible)";
-  return fmt::format(" ({:.3g} x intact skin)", ratio);
-}
-
 std::string validation_text(const std::vector<validation::Row>& rows) {
   std::string out = fmt::format("{:<34} {:<20} {:>10} {:>10} {:>9}  {:<4} {}\n", "id", "quantity",
                                 "observed", "predicted", "tol", "pass", "fit?");

@@ -880,10 +880,10 @@ class Fd {
 
 }  // namespace
 
-Case load_case(const std::filesystem::path& path) {
+std::string read_case_text(const std::filesystem::path& path) {
   const std::string name = path.string();
   if (name == "-")
-    return parse_case(read_bounded(STDIN_FILENO, "<stdin>"), "<stdin>");
+    return read_bounded(STDIN_FILENO, "<stdin>");
   // O_NONBLOCK: opening a FIFO with no writer must not wait for one (it is
   // refused below as not a regular file).
   const Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
@@ -912,7 +912,12 @@ Case load_case(const std::filesystem::path& path) {
                                             "(1 MiB)",
                                             st.st_size, limits::kMaxFileBytes)});
   }
-  return parse_case(read_bounded(fd.get(), name), name);
+  return read_bounded(fd.get(), name);
+}
+
+Case load_case(const std::filesystem::path& path) {
+  const std::string name = path.string() == "-" ? "<stdin>" : path.string();
+  return parse_case(read_case_text(path), name);
 }
 
 Case default_case() {

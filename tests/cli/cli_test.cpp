@@ -54,7 +54,7 @@ TEST_F(Cli, RunDefaultCaseJsonTextAndFiles) {
   for (const auto& z : j["zones"]) {
     EXPECT_GT(z["pattern"]["punctures_per_cm2"].get<double>(), 0) << z["site"];
     EXPECT_TRUE(z.contains("delivery")) << z["site"];
-    EXPECT_GE(z["response_and_healing"]["collagen_rel_end"].get<double>(), 1.0) << z["site"];
+    EXPECT_GE(z["healing"]["collagen_rel_end"].get<double>(), 1.0) << z["site"];
   }
   ASSERT_TRUE(j["plan"].is_object());
   EXPECT_EQ(j["plan"]["zones"].size(), 4U);

@@ -1,4 +1,4 @@
-// End-to-end tests of `mnsim pattern`: JSON keys of INTERFACE.md, the SVG,
+// End-to-end tests of `mnsim pattern`: JSON keys of docs/interface.md, the SVG,
 // and bad device input (exit 2 naming the field).
 #include <sys/wait.h>
 

@@ -1,4 +1,4 @@
-// JSON views of cases and stage results (stable keys: INTERFACE.md).
+// JSON views of cases and stage results (stable keys: docs/interface.md).
 #pragma once
 
 #include <nlohmann/json.hpp>

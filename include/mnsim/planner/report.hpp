@@ -1,4 +1,4 @@
-// Planner: the plan as JSON (INTERFACE.md `plan --json`) and as text. Both
+// Planner: the plan as JSON (docs/interface.md `plan --json`) and as text. Both
 // carry mnsim::kDisclaimer.
 #pragma once
 

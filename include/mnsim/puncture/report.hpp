@@ -1,4 +1,4 @@
-// Views of a puncture result: JSON (INTERFACE.md `pattern --json` keys plus
+// Views of a puncture result: JSON (docs/interface.md `pattern --json` keys plus
 // extras), text, and an SVG of the representative 1 cm^2 patch.
 #pragma once
 

@@ -107,7 +107,7 @@ Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSp
                  const PropertyModel& model = PropertyModel::builtin(),
                  const ResealingLaw& law = ResealingLaw::builtin());
 
-// JSON of one zone (INTERFACE.md keys), and the VTK / CSV renderings.
+// JSON of one zone (docs/interface.md keys), and the VTK / CSV renderings.
 nlohmann::json to_json(const Delivery& d);
 std::string to_csv(const Run& r);
 std::string to_vtk(const Run& r, const std::string& title);

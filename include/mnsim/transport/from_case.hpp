@@ -45,7 +45,7 @@ struct ZoneSkin {
   std::optional<ChannelLayout> layout;
 };
 
-// `deliver --json` of a whole case: {"zones": [...]} (INTERFACE.md), one
+// `deliver --json` of a whole case: {"zones": [...]} (docs/interface.md), one
 // entry per c.zones with `zones[i]` its skin and channels (ignored for an
 // explicit [medium]). Also returns the runs for CSV/VTK through `first` (the
 // first zone's delivery).

@@ -85,7 +85,7 @@ struct ResealingLaw {
   [[nodiscard]] double open_fraction(double t_s, double reseal_s) const;
 };
 
-// The layer names of an atlas transport medium (INTERFACE.md keys).
+// The layer names of an atlas transport medium (docs/interface.md keys).
 inline constexpr std::string_view kStratumCorneum = "stratum_corneum";
 inline constexpr std::string_view kViableEpidermis = "viable_epidermis";
 inline constexpr std::string_view kDermis = "dermis";

@@ -1,21 +1,41 @@
-// `mnsim run`: the whole pipeline per zone, then the plan.
+// `mnsim run`'s views: JSON and text of a whole run, composed from each
+// stage result's own view. Keys and units: docs/interface.md.
+#include "mnsim/pipeline/report.hpp"
+
 #include <fmt/format.h>
 
 #include "mnsim/core/disclaimer.hpp"
+#include "mnsim/core/sha256.hpp"
 #include "mnsim/core/text.hpp"
 #include "mnsim/core/units.hpp"
-#include "mnsim/io/json.hpp"
+#include "mnsim/healing/report.hpp"
+#include "mnsim/io/json.hpp"  // to_json(Case), to_json(LayerStack): see docs/architecture.md
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/planner/report.hpp"
 #include "mnsim/puncture/report.hpp"
-#include "report.hpp"
 
-namespace mnsim::cli {
+namespace mnsim::pipeline {
 
 using anatomy::Layer;
 using nlohmann::json;
 
 namespace {
+
+// The case-level delivery result as `deliver --json` (the one line that
+// changes when RunResult::delivery becomes a typed transport result).
+json delivery_json(const RunResult& r) {
+  return *r.delivery;
+}
+
+json device_json(const device::Device& d) {
+  return {{"model", d.model.empty() ? json(nullptr) : json(d.model)},
+          {"name", d.name},
+          {"kind", cases::to_string(d.kind)},
+          {"needle_count", d.needle_count},
+          {"needle_length_mm", units::to_mm(d.needle_length_m)},
+          {"tip_radius_um", units::to_um(d.tip_radius_m)},
+          {"uses", d.uses}};
+}
 
 json medium_json(const cases::Medium& m) {
   json layers = json::array();
@@ -52,65 +72,50 @@ json delivery_summary(const json& z) {
   return out;
 }
 
-json course_json(const healing::Course& k, std::optional<double> anaesthetic_depth_um) {
-  const auto& a = k.first_session;
-  return {
-      {"erythema_peak", a.erythema_peak},
-      {"erythema_resolved_day", k.erythema_resolved_day},
-      {"oedema_peak", a.oedema_peak},
-      {"pain_nrs", a.pain_nrs},
-      {"anaesthetic_depth_um", anaesthetic_depth_um ? json(*anaesthetic_depth_um) : json(nullptr)},
-      {"bleeding_fraction", a.bleeding_fraction},
-      {"barrier_resealed_h", a.barrier_resealed_h},
-      {"pih_risk", a.pih.probability},
-      {"session_days", k.session_days},
-      {"collagen_rel_peak", k.collagen_rel_peak},
-      {"collagen_rel_end", k.collagen_rel_end},
-      {"dermal_thickness_rel_end", k.dermal_thickness_rel.back()},
-      {"epidermal_thickness_rel_end", k.epidermal_thickness_rel.back()}};
-}
-
-// The resolved device (pipeline::resolved_device), as every stage used it.
-json device_json(const device::Device& d) {
-  return {{"model", d.model.empty() ? json(nullptr) : json(d.model)},
-          {"name", d.name},
-          {"kind", cases::to_string(d.kind)},
-          {"needle_count", d.needle_count},
-          {"needle_length_mm", units::to_mm(d.needle_length_m)},
-          {"tip_radius_um", units::to_um(d.tip_radius_m)},
-          {"uses", d.uses}};
-}
-
 }  // namespace
 
-json run_json(const pipeline::RunResult& r, const planner::Plan* plan) {
+Provenance provenance_of(const cases::Case& c, std::string_view case_text) {
+  return {core::sha256_hex(case_text), c.info.seed};
+}
+
+void add_provenance(json& j, const Provenance& p) {
+  j["mnsim_version"] = MNSIM_VERSION;
+  j["schema_version"] = kSchemaVersion;
+  j["case_sha256"] = p.case_sha256 ? json(*p.case_sha256) : json(nullptr);
+  j["seed"] = p.seed ? json(*p.seed) : json(nullptr);
+}
+
+json run_json(const RunResult& r, const planner::Plan* plan, const Provenance& p) {
   json j;
+  add_provenance(j, p);
   j["case"] = io::to_json(r.case_);
-  j["device"] = r.case_.medium ? json(nullptr) : device_json(pipeline::resolved_device(r.case_));
+  const json delivery = r.delivery ? delivery_json(r) : json(nullptr);
+  if (!r.case_.medium)
+    j["device"] = device_json(resolved_device(r.case_));
   j["zones"] = json::array();
   for (std::size_t i = 0; i < r.zones.size(); ++i) {
     const auto& zr = r.zones[i];
     json zj;
     zj["site"] = zr.zone.site;
     zj["indication"] = cases::to_string(zr.zone.indication);
-    zj["depth_mm"] = zr.zone.depth_mm ? json(*zr.zone.depth_mm) : json(nullptr);
+    zj["depth_setting_mm"] = zr.zone.depth_mm ? json(*zr.zone.depth_mm) : json(nullptr);
     zj["anatomy"] = io::to_json(zr.mean_stack);
     zj["anatomy"]["sensitive"] = zr.mean_stack.sensitive;
     zj["anatomy"]["dermis_p10_um"] = zr.dermis_range_um.first;
     zj["anatomy"]["dermis_p90_um"] = zr.dermis_range_um.second;
     zj["anatomy"]["patient_skin"] = io::to_json(zr.skin);
     zj["pattern"] = puncture::zone_json(zr.pattern);
-    if (r.delivery)
-      zj["delivery"] = delivery_summary((*r.delivery)["zones"][i]);
-    zj["response_and_healing"] = course_json(zr.course, zr.anaesthetic_depth_um);
+    if (!delivery.is_null())
+      zj["delivery"] = delivery_summary(delivery["zones"][i]);
+    zj["healing"] = healing::summary_json(zr.course, zr.anaesthetic_depth_um);
     j["zones"].push_back(zj);
   }
   if (r.case_.medium) {
     // An explicit medium replaces the atlas: one entry whose site is "medium".
     json zj = {
         {"site", "medium"}, {"indication", nullptr}, {"medium", medium_json(*r.case_.medium)}};
-    if (r.delivery)
-      zj["delivery"] = delivery_summary((*r.delivery)["zones"][0]);
+    if (!delivery.is_null())
+      zj["delivery"] = delivery_summary(delivery["zones"][0]);
     j["zones"].push_back(zj);
   }
   j["plan"] = plan != nullptr ? planner::plan_json(*plan) : json(nullptr);
@@ -119,7 +124,7 @@ json run_json(const pipeline::RunResult& r, const planner::Plan* plan) {
   return j;
 }
 
-std::string run_text(const pipeline::RunResult& r, const planner::Plan* plan) {
+std::string run_text(const RunResult& r, const planner::Plan* plan) {
   const auto& c = r.case_;
   std::string out;
   out += fmt::format("mnsim run: case '{}' ({}), seed {}\n", c.info.name, c.source, c.info.seed);
@@ -127,11 +132,11 @@ std::string run_text(const pipeline::RunResult& r, const planner::Plan* plan) {
     out += fmt::format("Patient: {} years, {}, Fitzpatrick {}, accepts {} days of downtime\n",
                        core::format_number(c.patient.age_years), cases::to_string(c.patient.sex),
                        c.patient.fitzpatrick, core::format_number(c.patient.max_downtime_days));
-    const device::Device d = pipeline::resolved_device(c);
+    const auto d = resolved_device(c);
     out += fmt::format(
         "Device: {} {}, {} needles, {} mm, tip radius {} um, {} prior uses; {} passes\n",
-        cases::to_string(d.kind), d.model.empty() ? "(custom)" : d.model, d.needle_count,
-        core::format_number(units::to_mm(d.needle_length_m)),
+        cases::to_string(d.kind), d.model.empty() ? std::string("(custom)") : d.model,
+        d.needle_count, core::format_number(units::to_mm(d.needle_length_m)),
         core::format_number(units::to_um(d.tip_radius_m)), d.uses, c.procedure.passes);
     out += fmt::format("Course: {} sessions every {} days\n\n", c.course.sessions,
                        core::format_number(c.course.interval_days));
@@ -144,10 +149,11 @@ std::string run_text(const pipeline::RunResult& r, const planner::Plan* plan) {
       const auto& st = zr.mean_stack;
       out += fmt::format(
           "  {:<14} {:>5.0f} {:>6.0f} {:>6.0f} {:>7.0f} {:>6.0f}-{:<6.0f} {:>8.0f}\n",
-          zr.zone.site + (st.sensitive ? "*" : ""), st.thickness_m(Layer::StratumCorneum) * 1e6,
-          st.epidermis_m() * 1e6, st.thickness_m(Layer::PapillaryDermis) * 1e6, st.dermis_m() * 1e6,
+          zr.zone.site + (st.sensitive ? "*" : ""),
+          units::to_um(st.thickness_m(Layer::StratumCorneum)), units::to_um(st.epidermis_m()),
+          units::to_um(st.thickness_m(Layer::PapillaryDermis)), units::to_um(st.dermis_m()),
           zr.dermis_range_um.first, zr.dermis_range_um.second,
-          st.thickness_m(Layer::Subcutis) * 1e6);
+          units::to_um(st.thickness_m(Layer::Subcutis)));
     }
     out += "  (* sensitive area)\n\n";
     out += "2-3 Punctures (depth reached by the needle tips, um):\n";
@@ -157,15 +163,16 @@ std::string run_text(const pipeline::RunResult& r, const planner::Plan* plan) {
       const auto& p = zr.pattern;
       out += fmt::format(
           "  {:<14} {:>5.2f} mm {:>9.0f} {:>7.0f}-{:<7.0f} {:>9.0f} {:>9.0f}% {:>11.0f}%\n",
-          zr.zone.site, p.length_m * 1e3, p.depth_m.mean * 1e6, p.depth_m.p10 * 1e6,
-          p.depth_m.p90 * 1e6, p.punctures_per_cm2, 100 * p.coverage_fraction,
-          100 * p.unpunctured_fraction);
+          zr.zone.site, units::to_mm(p.length_m), units::to_um(p.depth_m.mean),
+          units::to_um(p.depth_m.p10), units::to_um(p.depth_m.p90), p.punctures_per_cm2,
+          100 * p.coverage_fraction, 100 * p.unpunctured_fraction);
     }
     out += "\n";
   }
-  if (r.delivery) {
+  const json delivery = r.delivery ? delivery_json(r) : json(nullptr);
+  if (!delivery.is_null()) {
     out += "4 Delivery (by the transport horizon):\n";
-    const auto& zones = (*r.delivery)["zones"];
+    const auto& zones = delivery["zones"];
     for (std::size_t i = 0; i < zones.size(); ++i) {
       const auto& z = zones[i];
       const std::string site = z["site"].get<std::string>();
@@ -182,7 +189,7 @@ std::string run_text(const pipeline::RunResult& r, const planner::Plan* plan) {
         const auto& an = z["anaesthetic"];
         auto onset = [](const json& v) {
           return v.is_null() ? std::string("not reached")
-                             : fmt::format("{:.0f} min", v.get<double>() / 60);
+                             : fmt::format("{:.0f} min", v.get<double>() / units::kMin);
         };
         out += fmt::format(
             "  {:<14} {} numbs to the setting's depth after {} needled first, {} on intact skin\n",
@@ -221,8 +228,8 @@ std::string run_text(const pipeline::RunResult& r, const planner::Plan* plan) {
                       core::format_number(l.thickness_um), core::format_number(l.diffusivity_m2_s),
                       core::format_number(l.partition), core::format_number(l.clearance_per_s));
     }
-    if (r.delivery) {
-      const auto& z = (*r.delivery)["zones"][0];
+    if (!delivery.is_null()) {
+      const auto& z = delivery["zones"][0];
       out +=
           fmt::format("  lag time {:.4g} s, steady flux {:.4g} ug/cm2/h\n",
                       z["lag_time_s"].get<double>(), z["steady_flux_ug_per_cm2_h"].get<double>());
@@ -237,4 +244,10 @@ std::string run_text(const pipeline::RunResult& r, const planner::Plan* plan) {
   return out;
 }
 
-}  // namespace mnsim::cli
+std::string enhancement_text(double ratio) {
+  if (ratio > 1e6)
+    return " (> 1e6 x intact skin: intact permeation is negligible)";
+  return fmt::format(" ({:.3g} x intact skin)", ratio);
+}
+
+}  // namespace mnsim::pipeline
