@@ -85,9 +85,12 @@ class Prescan {
       if (c == '#') {
         skip_comment();
       } else if (c == '"' || c == '\'') {
-        const std::size_t len = skip_string();
-        if (key_ctx_)
+        const bool key = key_ctx_;
+        const std::size_t len = skip_string(key);
+        if (key)
           key_segment(len);
+      } else if (static_cast<unsigned char>(c) >= 0x80) {
+        fail(kNonAsciiOutside);
       } else if (c == '\n') {
         ++line_;
         ++i_;
@@ -107,6 +110,9 @@ class Prescan {
     char bracket;  // '[' or '{'
     int depth;     // nesting depth of this array or inline table
   };
+
+  static constexpr const char* kNonAsciiOutside =
+      "a non-ASCII character outside a string or comment (TOML allows them only there)";
 
   std::optional<InputIssue> too_big() const {
     return InputIssue{source_, "", "",
@@ -142,14 +148,29 @@ class Prescan {
   }
 
   // Skips a string starting at i_; returns its length in bytes (as written).
-  std::size_t skip_string() {
+  // toml++ 3.3 classifies a non-ASCII character as whitespace or not through
+  // a table with an unreachable branch (undefined behaviour, found by
+  // tests/fuzz) wherever it looks for whitespace: outside strings, in keys
+  // (it records keys), and after a backslash in a multi-line basic string.
+  // TOML allows non-ASCII characters only in strings and comments, and no
+  // case field has a non-ASCII key, so those three places are refused here.
+  std::size_t skip_string(bool key) {
     const char q = t_[i_];
     const bool triple = t_.substr(i_, 3) == std::string(3, q);
     const std::size_t start = i_;
     i_ += triple ? 3 : 1;
     while (i_ < t_.size()) {
       const char c = t_[i_];
+      if (key && static_cast<unsigned char>(c) >= 0x80)
+        fail("a non-ASCII character in a key (the keys of a case are ASCII)");
       if (c == '\\' && q == '"') {
+        if (triple) {
+          std::size_t j = i_ + 1;
+          while (j < t_.size() && (t_[j] == ' ' || t_[j] == '\t' || t_[j] == '\r' || t_[j] == '\n'))
+            ++j;
+          if (j < t_.size() && static_cast<unsigned char>(t_[j]) >= 0x80)
+            fail("a non-ASCII character after a backslash in a multi-line string");
+        }
         i_ += 2;
         continue;
       }

@@ -15,6 +15,7 @@
 #include "mnsim/pipeline/budget.hpp"
 
 namespace mnsim::io {
+using cases::Case;
 namespace {
 
 constexpr const char* kMinimal = "[[zones]]\nsite = \"cheek\"\n";
@@ -91,6 +92,25 @@ TEST(CaseLimits, ControlCharactersInStringsAreRefused) {
       problems(std::string(kMinimal) + "[case]\nname = \"x\\nEligible for needling: yes\"\n");
   EXPECT_NE(p.find("case.name: holds a control character (U+000A)"), std::string::npos) << p;
   EXPECT_NO_THROW(parse_case(std::string(kMinimal) + "[case]\nname = \"tab\\there\"\n", "t"));
+}
+
+// toml++ 3.3 reaches an unreachable branch (undefined behaviour) when it
+// asks whether a non-ASCII character is whitespace; the reader refuses every
+// place it would ask (tests/fuzz/regressions/toml-*).
+TEST(CaseLimits, NonAsciiWhereTomlLooksForWhitespaceIsRefused) {
+  for (const char* text :
+       {"\"\xc3\xa9\" = 1\n", "a = 1 \xc3\xa9\n", "\xc2\xa1 = 1\n", "x = \"\"\"\\\xc3\xa9\"\"\"\n",
+        "x = \"\"\"\\\n  \xe3\x80\x81\"\"\"\n", "[\"\xe2\xb5\xae\"]\n"}) {
+    const auto p = problems(std::string(kMinimal) + text);
+    EXPECT_NE(p.find("non-ASCII character"), std::string::npos) << text << "\n" << p;
+  }
+  const Case c = parse_case(std::string(kMinimal) +
+                                "[case]\nname = \"Ren\xc3\xa9"
+                                "e \xe3\x80\x81\"  # caf\xc3\xa9\n",
+                            "t.toml");
+  EXPECT_EQ(c.info.name,
+            "Ren\xc3\xa9"
+            "e \xe3\x80\x81");
 }
 
 TEST(CaseLimits, LongKeyIsRefused) {
