@@ -5,6 +5,7 @@
 #include "command.hpp"
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/io/atomic_file.hpp"
+#include "mnsim/io/output.hpp"
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/predictor.hpp"
 #include "mnsim/pipeline/report.hpp"
@@ -25,6 +26,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
   cmd->add_flag("--json", o->json, "Print the result as JSON");
   commands.push_back(
       {cmd, [o] {
+         if (!o->out_dir.empty())  // before any work
+           io::check_output_folder(o->out_dir, {"result.json", "summary.txt"}, "--out");
          const auto loaded = load_or_default(o->case_path);
          const cases::Case& c = loaded.c;
          const auto& atlas = anatomy::Atlas::builtin();

@@ -271,6 +271,17 @@ std::vector<InputIssue> check(const Device& d, const std::vector<cases::Zone>& z
       if (zones[i].depth_mm)
         check_setting(fmt::format("zones[{}].depth_mm", i), *zones[i].depth_mm * kMm);
     }
+  } else if (d.needle_length_m > 0) {
+    // A roller or stamp cannot reach deeper than its needles are long.
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+      if (zones[i].depth_mm && *zones[i].depth_mm * kMm > d.needle_length_m * (1 + 1e-9)) {
+        add(fmt::format("zones[{}].depth_mm", i), *zones[i].depth_mm,
+            fmt::format("is deeper than the needles of {} ({} mm long); a {} reaches at most "
+                        "its needle length",
+                        which, mm(d.needle_length_m),
+                        d.kind == DeviceKind::Roller ? "roller" : "stamp"));
+      }
+    }
   }
   return out;
 }
