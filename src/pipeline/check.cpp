@@ -6,9 +6,9 @@
 #include "mnsim/core/text.hpp"
 #include "mnsim/device/device.hpp"
 #include "mnsim/pipeline/budget.hpp"
+#include "mnsim/pipeline/transport_input.hpp"
 #include "mnsim/planner/screening.hpp"
 #include "mnsim/transport/check.hpp"
-#include "mnsim/transport/from_case.hpp"
 #include "mnsim/transport/medium.hpp"
 
 namespace mnsim::pipeline {
@@ -42,8 +42,8 @@ std::vector<InputIssue> check_case(const cases::Case& c) {
   // What the transport stage checks when it starts (an explicit medium
   // against the grid spacing), so that `mnsim case check` finds it too.
   if (c.medium) {
-    append(transport::check_medium(transport::medium_from_case(*c.medium),
-                                   transport::options_from_case(c).dx_m, c.source));
+    append(
+        transport::check_medium(transport_medium(*c.medium), transport_options(c).dx_m, c.source));
   }
   // The work the case asks for, refused before any is done.
   append(check_budget(c, atlas));
