@@ -6,8 +6,8 @@
 #include "command.hpp"
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/disclaimer.hpp"
+#include "mnsim/core/json.hpp"
 #include "mnsim/io/atomic_file.hpp"
-#include "mnsim/io/json.hpp"
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/transport/from_case.hpp"
 #include "report.hpp"
@@ -89,7 +89,7 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
                         nlohmann::json j = transport::deliver_case(c, skins, &first);
                         j["disclaimer"] = std::string(kDisclaimer);
                         j = with_provenance(std::move(j), loaded.provenance);
-                        io::require_finite(j);
+                        core::require_finite(j);
                         if (!o->csv.empty())
                           io::write_file_atomic(o->csv, transport::to_csv(first.needled));
                         if (!o->vtk.empty())

@@ -6,8 +6,8 @@
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/error.hpp"
+#include "mnsim/core/json.hpp"
 #include "mnsim/io/atomic_file.hpp"
-#include "mnsim/io/json.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/puncture/report.hpp"
 
@@ -57,7 +57,7 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
                         }
                         j["channels_session_total"] = total;
                         j["disclaimer"] = std::string(kDisclaimer);
-                        io::require_finite(j);
+                        core::require_finite(j);
                         std::string svg;
                         if (!o->svg.empty())
                           svg = puncture::patch_svg(zones[static_cast<std::size_t>(o->svg_zone)]);

@@ -5,7 +5,6 @@
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
-#include "mnsim/io/json.hpp"
 
 namespace mnsim::cli {
 

@@ -76,19 +76,20 @@ response::InjuryDose injury_dose(const puncture::ZonePattern& p, const anatomy::
                                skin);
 }
 
-response::InjuryDose session_dose(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
-                                  double area_m2) {
+response::InjuryDose session_dose(const cases::Case& c, std::size_t zone,
+                                  const anatomy::Atlas& atlas, double area_m2) {
   const Punctured pz = puncture_zone(c, zone, atlas, area_m2);
   return injury_dose(pz.pattern, pz.skin);
 }
 
-std::vector<healing::Observation> load_observations_with_doses(const anatomy::Atlas& atlas) {
-  auto obs = healing::load_observations();
-  for (auto& o : obs) {
-    if (o.protocol)
-      o.dose = session_dose(*o.protocol, 0, atlas);
-  }
-  return obs;
+healing::Protocol healing_protocol(const cases::Case& c, const anatomy::Atlas& atlas) {
+  healing::Protocol p;
+  p.subject = {c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
+  p.dose = session_dose(c, 0, atlas);
+  p.occluded = c.procedure.occluded;
+  p.sessions = c.course.sessions;
+  p.interval_days = c.course.interval_days;
+  return p;
 }
 
 std::vector<transport::ZoneSkin> zone_skins(const cases::Case& c, const anatomy::Atlas& atlas) {

@@ -3,8 +3,8 @@
 #pragma once
 
 #include "mnsim/anatomy/atlas.hpp"
-#include "mnsim/healing/observations.hpp"
 #include "mnsim/case/case.hpp"
+#include "mnsim/healing/observations.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/response/response.hpp"
 #include "mnsim/transport/deliver.hpp"
@@ -48,13 +48,13 @@ std::optional<transport::ChannelLayout> channel_layout(const puncture::ZonePatte
 response::InjuryDose injury_dose(const puncture::ZonePattern& p, const anatomy::LayerStack& skin);
 
 // Convenience: puncture zone `zone` and return its dose.
-response::InjuryDose session_dose(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
-                                  double area_m2 = 0);
+response::InjuryDose session_dose(const cases::Case& c, std::size_t zone,
+                                  const anatomy::Atlas& atlas, double area_m2 = 0);
 
-// The response/healing observations (data/validation/healing.toml) with the
-// injury dose of each protocol computed by the puncture stage, as the
-// validation rows and the calibration tool need them.
-std::vector<healing::Observation> load_observations_with_doses(const anatomy::Atlas& atlas);
+// A healing observation's protocol (a case; zone 0 is used) as the healing
+// stage's inputs: the subject, the injury dose of one session computed by the
+// puncture stage, occlusion and the course.
+healing::Protocol healing_protocol(const cases::Case& c, const anatomy::Atlas& atlas);
 
 // Every zone punctured, as the transport stage's input (for `mnsim deliver`).
 std::vector<transport::ZoneSkin> zone_skins(const cases::Case& c, const anatomy::Atlas& atlas);
