@@ -35,7 +35,7 @@ double optional_real(const toml::table& t, std::string_view key, double fallback
 
 // Millimetres for messages, rounded to 0.1 um so that unit conversions do not show.
 std::string mm(double v_m) {
-  return core::format_number(std::round(v_m / kMm * 1e4) / 1e4);
+  return core::format_number(std::round(v_m / kMm * 1e4) / 1e4);  // units-ok: rounding
 }
 
 // Rollers and stamps: needles conical over their whole length (ASSUMPTION,

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "mnsim/core/units.hpp"
+
 namespace mnsim::pipeline {
 
 Punctured puncture_zone(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
@@ -21,7 +23,7 @@ double opening_radius_m(const puncture::ZonePattern& p) {
 
 transport::ChannelSpec channel_spec(const puncture::ZonePattern& p, bool occluded) {
   transport::ChannelSpec s;
-  s.density_per_m2 = p.punctures_per_cm2 * 1e4;
+  s.density_per_m2 = p.punctures_per_cm2 * units::kPerCm2;
   s.depth_m = p.channels_total > 0 ? p.depth_m.mean : 0.0;
   s.surface_radius_m = opening_radius_m(p);
   s.needle_length_m = p.length_m;
@@ -31,7 +33,7 @@ transport::ChannelSpec channel_spec(const puncture::ZonePattern& p, bool occlude
 
 std::optional<transport::ChannelLayout> channel_layout(const puncture::ZonePattern& p, double dx_m,
                                                        int channels_wanted, int max_columns) {
-  const double density = p.punctures_per_cm2 * 1e4;
+  const double density = p.punctures_per_cm2 * units::kPerCm2;
   if (!(density > 0) || p.patch_channels.empty())
     return std::nullopt;
   const double side = std::sqrt(channels_wanted / density);
@@ -69,11 +71,11 @@ response::InjuryDose injury_dose(const puncture::ZonePattern& p, const anatomy::
       const auto copies = static_cast<std::size_t>(
           std::max(1.0, std::round(kSample * static_cast<double>(n) / static_cast<double>(total))));
       depths_um.insert(depths_um.end(), copies,
-                       (static_cast<double>(k) + 0.5) * p.depth_bin_m * 1e6);
+                       units::to_um((static_cast<double>(k) + 0.5) * p.depth_bin_m));
     }
   }
-  return response::injury_dose(depths_um, p.punctures_per_cm2, opening_radius_m(p) * 1e6, p.passes,
-                               skin);
+  return response::injury_dose(depths_um, p.punctures_per_cm2, units::to_um(opening_radius_m(p)),
+                               p.passes, skin);
 }
 
 response::InjuryDose session_dose(const cases::Case& c, std::size_t zone,
@@ -97,7 +99,7 @@ std::vector<transport::ZoneSkin> zone_skins(const cases::Case& c, const anatomy:
   for (std::size_t i = 0; i < c.zones.size(); ++i) {
     Punctured p = puncture_zone(c, i, atlas);
     out.push_back({p.skin, channel_spec(p.pattern, c.procedure.occluded),
-                   channel_layout(p.pattern, c.simulation.dx_um * 1e-6)});
+                   channel_layout(p.pattern, units::from_um(c.simulation.dx_um))});
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include "../core/data_toml.hpp"
 #include "mnsim/core/random.hpp"
 #include "mnsim/core/sources.hpp"
+#include "mnsim/core/units.hpp"
 #include "spatial.hpp"
 
 namespace mnsim::puncture {
@@ -159,7 +160,7 @@ double zone_area_m2(const std::string& site) {
   (void)checked;
   const core::data::Where w{"data/puncture/zone_areas.toml: [areas_cm2]"};
   const auto& areas = core::data::table(root, "areas_cm2", w);
-  return core::data::positive(areas, site, w) * 1e-4;
+  return units::from_cm2(core::data::positive(areas, site, w));
 }
 
 ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
@@ -351,7 +352,7 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
   z.unpunctured_fraction = z.attempts_total > 0 ? 1.0 - static_cast<double>(z.channels_total) /
                                                             static_cast<double>(z.attempts_total)
                                                 : 0.0;
-  z.punctures_per_cm2 = static_cast<double>(z.channels_total) / (in.zone_area_m2 * 1e4);
+  z.punctures_per_cm2 = static_cast<double>(z.channels_total) / units::to_cm2(in.zone_area_m2);
   if (z.channels_total > 0) {
     z.opening_major_mean_m = major_sum / static_cast<double>(z.channels_total);
     z.opening_minor_mean_m = minor_sum / static_cast<double>(z.channels_total);
@@ -392,7 +393,7 @@ PatternInput zone_input(const cases::Case& c, std::size_t zone_index, const anat
   in.length_m = device::zone_length_m(in.device, zone);
   in.pressure_n = c.procedure.pressure_n;
   in.passes = c.procedure.passes;
-  in.glide_speed_m_s = c.procedure.glide_speed_mm_s * 1e-3;
+  in.glide_speed_m_s = units::from_mm(c.procedure.glide_speed_mm_s);
   core::Rng person(c.info.seed, "puncture.person", zone_index);
   const anatomy::Subject subject{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
   in.skin = atlas.sample(zone.site, subject, person);
@@ -404,7 +405,8 @@ PatternInput zone_input(const cases::Case& c, std::size_t zone_index, const anat
   return in;
 }
 
-ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas) {
+ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index,
+                          const anatomy::Atlas& atlas) {
   return simulate(zone_input(c, zone_index, atlas), MechanicsParams::builtin());
 }
 
