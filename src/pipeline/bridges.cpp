@@ -2,13 +2,38 @@
 
 #include <cmath>
 
+#include "mnsim/core/error.hpp"
+#include "mnsim/core/random.hpp"
 #include "mnsim/core/units.hpp"
+#include "mnsim/pipeline/device.hpp"
 
 namespace mnsim::pipeline {
 
+puncture::PatternInput pattern_input(const cases::Case& c, std::size_t zone_index,
+                                     const anatomy::Atlas& atlas) {
+  MNSIM_ASSERT(zone_index < c.zones.size(), "zone index out of range");
+  const auto& zone = c.zones[zone_index];
+  puncture::PatternInput in;
+  in.device = resolved_device(c);
+  in.condition = device::condition(in.device, device::Catalogue::builtin().wear());
+  in.length_m = device::zone_length_m(in.device, zone);
+  in.pressure_n = c.procedure.pressure_n;
+  in.passes = c.procedure.passes;
+  in.glide_speed_m_s = units::from_mm(c.procedure.glide_speed_mm_s);
+  core::Rng person(c.info.seed, "puncture.person", zone_index);
+  const anatomy::Subject subject{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
+  in.skin = atlas.sample(zone.site, subject, person);
+  in.zone_area_m2 = puncture::zone_area_m2(zone.site);
+  in.seed = c.info.seed;
+  in.zone_index = zone_index;
+  in.site = zone.site;
+  in.indication = zone.indication;
+  return in;
+}
+
 Punctured puncture_zone(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
                         double area_m2) {
-  puncture::PatternInput in = puncture::zone_input(c, zone, atlas);
+  puncture::PatternInput in = pattern_input(c, zone, atlas);
   if (area_m2 > 0)
     in.zone_area_m2 = area_m2;
   Punctured out{puncture::simulate(in, puncture::MechanicsParams::builtin()), in.skin};

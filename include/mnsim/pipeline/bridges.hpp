@@ -12,8 +12,15 @@
 
 namespace mnsim::pipeline {
 
+// The puncture stage's input for zone `zone_index` of a case: the resolved
+// device (resolved_device) and its wear condition, the zone's needle length,
+// the person drawn with atlas.sample (seeded from the case seed and the zone
+// index), the site's area (puncture::zone_area_m2).
+puncture::PatternInput pattern_input(const cases::Case& c, std::size_t zone_index,
+                                     const anatomy::Atlas& atlas);
+
 // One zone punctured: the pattern and the skin it was made in (the person
-// drawn for that zone from the case seed, puncture::zone_input).
+// drawn for that zone from the case seed, pattern_input).
 struct Punctured {
   puncture::ZonePattern pattern;
   anatomy::LayerStack skin;
