@@ -128,19 +128,11 @@ const Catalogue& Catalogue::builtin() {
 }
 
 const Device* Catalogue::find(std::string_view id) const {
-  for (const auto& d : devices_) {
-    if (d.model == id)
-      return &d;
-  }
-  return nullptr;
+  return core::data::find_by_id(devices_, &Device::model, id);
 }
 
 std::vector<std::string> Catalogue::ids() const {
-  std::vector<std::string> out;
-  out.reserve(devices_.size());
-  for (const auto& d : devices_)
-    out.push_back(d.model);
-  return out;
+  return core::data::ids_of(devices_, &Device::model);
 }
 
 Device resolve(const cases::DeviceSpec& spec, const Catalogue& catalogue) {
