@@ -27,7 +27,7 @@
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/healing/observations.hpp"
 #include "mnsim/io/atomic_file.hpp"
-#include "mnsim/pipeline/bridges.hpp"
+#include "mnsim/validation/validation.hpp"
 
 namespace {
 
@@ -157,8 +157,7 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    const auto rows =
-        mnsim::pipeline::load_observations_with_doses(mnsim::anatomy::Atlas::builtin());
+    const auto rows = mnsim::validation::healing_observations(mnsim::anatomy::Atlas::builtin());
     Model model{mnsim::response::Params::builtin(), mnsim::healing::Params::builtin()};
     using M = Model;
     std::vector<Group> groups = {

@@ -6,8 +6,8 @@
 #include "command.hpp"
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/disclaimer.hpp"
+#include "mnsim/core/json.hpp"
 #include "mnsim/io/atomic_file.hpp"
-#include "mnsim/io/json.hpp"
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/transport_input.hpp"
@@ -38,7 +38,7 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
          nlohmann::json j = transport::to_json(d);
          j["disclaimer"] = std::string(kDisclaimer);
          j = with_provenance(std::move(j), loaded.provenance);
-         io::require_finite(j);
+         core::require_finite(j);
          // The first zone's product (an empty run without one).
          const transport::Run first = d.first() != nullptr ? d.first()->needled : transport::Run{};
          if (!o->csv.empty())

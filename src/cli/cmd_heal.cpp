@@ -9,9 +9,9 @@
 #include "command.hpp"
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/error.hpp"
+#include "mnsim/core/json.hpp"
 #include "mnsim/healing/report.hpp"
 #include "mnsim/io/atomic_file.hpp"
-#include "mnsim/io/json.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
 
 namespace mnsim::cli {
@@ -91,7 +91,7 @@ void add_heal_command(CLI::App& app, Commands& commands) {
          }
          j["dose"] = "puncture stage (pipeline::injury_dose)";
          j["disclaimer"] = kDisclaimer;
-         io::require_finite(j);
+         core::require_finite(j);
          std::string text;
          if (!o->json) {
            text = fmt::format(

@@ -6,8 +6,9 @@
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/error.hpp"
+#include "mnsim/core/json.hpp"
 #include "mnsim/io/atomic_file.hpp"
-#include "mnsim/io/json.hpp"
+#include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/puncture/report.hpp"
 
@@ -45,7 +46,7 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
                         const auto& atlas = anatomy::Atlas::builtin();
                         std::vector<puncture::ZonePattern> zones;
                         for (std::size_t i = 0; i < c.zones.size(); ++i)
-                          zones.push_back(puncture::simulate_zone(c, i, atlas));
+                          zones.push_back(pipeline::puncture_zone(c, i, atlas).pattern);
                         // Everything is computed before anything is written.
                         nlohmann::json j = with_provenance({}, loaded.provenance);
                         j["case"] = c.info.name;
@@ -57,7 +58,7 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
                         }
                         j["channels_session_total"] = total;
                         j["disclaimer"] = std::string(kDisclaimer);
-                        io::require_finite(j);
+                        core::require_finite(j);
                         std::string svg;
                         if (!o->svg.empty())
                           svg = puncture::patch_svg(zones[static_cast<std::size_t>(o->svg_zone)]);

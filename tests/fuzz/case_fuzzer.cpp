@@ -8,7 +8,7 @@
 
 #include "mnsim/core/error.hpp"
 #include "mnsim/io/case_reader.hpp"
-#include "mnsim/io/json.hpp"
+#include "mnsim/case/json.hpp"
 #include "mnsim/pipeline/check.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // render the case as `mnsim case check --json` does.
     if (!mnsim::pipeline::check_case(c).empty())
       __builtin_trap();  // a case that passed must pass again
-    const std::string json = mnsim::io::to_json(c).dump();
+    const std::string json = mnsim::cases::to_json(c).dump();
     if (json.empty())
       __builtin_trap();
   } catch (const mnsim::InputError&) {

@@ -10,7 +10,7 @@
 
 #include "mnsim/core/error.hpp"
 #include "mnsim/io/case_reader.hpp"
-#include "mnsim/io/json.hpp"
+#include "mnsim/case/json.hpp"
 #include "mnsim/pipeline/check.hpp"
 
 namespace mnsim {
@@ -32,7 +32,7 @@ TEST(FuzzRegressions, EveryInputGivesACaseOrAnInputError) {
     try {
       const cases::Case c = io::parse_case(ss.str(), entry.path().filename().string());
       EXPECT_TRUE(pipeline::check_case(c).empty());
-      EXPECT_FALSE(io::to_json(c).dump().empty());
+      EXPECT_FALSE(cases::to_json(c).dump().empty());
     } catch (const InputError& e) {
       EXPECT_FALSE(e.issues().empty());
     }
