@@ -53,9 +53,10 @@
     var div = add(box, "div", { class: "figure vega" });
     if (caption) add(box, "p", { class: "caption", text: caption });
     spec.$schema = "https://vega.github.io/schema/vega-lite/v6.json";
+    var own = spec.config || {};
     spec.config = Object.assign({ font: "DejaVu Sans", axis: { labelFontSize: 11, titleFontSize: 11 },
-                                  legend: { labelFontSize: 11, titleFontSize: 11 },
-                                  title: { fontSize: 13, anchor: "start" } }, spec.config || {});
+                                  title: { fontSize: 13, anchor: "start" } }, own);
+    spec.config.legend = Object.assign({ labelFontSize: 11, titleFontSize: 11 }, own.legend || {});
     pending.push(vegaEmbed(div, spec, { renderer: "svg", actions: false }).then(function (res) {
       div.setAttribute("data-marks", String(div.querySelectorAll(".role-mark > *").length));
       return res;
@@ -174,7 +175,7 @@
              source: pz ? "planned" : "case" };
   });
   var allSites = Object.keys(SITES).map(function (k) { return { site: words(k), x: SITES[k][0], y: SITES[k][1] }; });
-  function mapPanel(title, xd, yd, w, h, siteLabels) {
+  function mapPanel(title, xd, yd, w, h, siteLabels, bodyOnly) {
     var layers = [
       { data: { values: outline }, mark: { type: "line", color: "#9a8f94", strokeWidth: 1.5, clip: true },
         encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" },
@@ -182,12 +183,13 @@
       { data: { values: allSites }, mark: { type: "point", color: "#b7aeb2", size: 20, filled: true, clip: true },
         encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" },
                     tooltip: { field: "site" } } },
-      { data: { values: zoneRows }, mark: { type: "circle", size: 420, stroke: "#222", strokeWidth: 1, opacity: 0.95, clip: true },
+      { data: { values: zoneRows }, mark: { type: "circle", size: bodyOnly ? 160 : 420, stroke: "#222", strokeWidth: 1, opacity: 0.95, clip: true },
         encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" },
                     color: { field: "setting_mm", type: "quantitative", title: "setting (mm)",
                              scale: { scheme: "viridis", reverse: true, zero: true } },
                     tooltip: [{ field: "site" }, { field: "setting_mm", title: "setting (mm)" }, { field: "source" }] } },
-      { data: { values: zoneRows }, mark: { type: "text", dx: 16, align: "left", fontSize: 12, fontWeight: "bold", clip: true },
+      { data: { values: zoneRows.filter(function (r) { return r.y > yd[0] && r.y < yd[1] && (!bodyOnly || r.y > 55); }) },
+        mark: { type: "text", dx: 14, align: "left", fontSize: 12, fontWeight: "bold", clip: true },
         encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" }, text: { field: "label" } } }
     ];
     if (siteLabels) {
@@ -203,8 +205,8 @@
     });
     return spec;
   }
-  figure(root, { hconcat: [mapPanel("Face", [20, 80], [0, 52], 300, 260, false),
-                           mapPanel("Body (the back is drawn beside the body)", [0, 100], [0, 200], 150, 300, false)],
+  figure(root, { hconcat: [mapPanel("Face", [18, 90], [0, 52], 346, 250, false, false),
+                           mapPanel("Body (the back beside it)", [0, 110], [0, 200], 165, 300, false, true)],
                  config: { view: { stroke: null } } },
          "Each treated zone coloured by its " + (plan ? "planned" : "case's") +
          " depth setting; grey dots: the other sites of the atlas. A schematic, not to scale.");
@@ -233,7 +235,7 @@
     var hist = pat.depth_histogram;
     var total = hist.counts.reduce(function (a, b) { return a + b; }, 0) || 1;
     var bars = hist.counts.map(function (n, i) {
-      return { top: i * hist.bin_um, bottom: (i + 1) * hist.bin_um, share: 100 * n / total };
+      return { top: i * hist.bin_um, bottom: (i + 1) * hist.bin_um, x0: 0, share: 100 * n / total };
     });
     var deepest = Math.max(pat.device.length_mm * 1000, hist.counts.length * hist.bin_um,
                            pz && pz.real_depth_um ? pz.real_depth_um : 0) * 1.2;
@@ -248,7 +250,7 @@
     var xScale = { domain: [0, maxShare], nice: false };
     figure(row1, {
       title: { text: "How deep the needles reach", subtitle: "channels per 10 \u00b5m of depth, over this person's skin layers" },
-      width: 340, height: 300,
+      width: 250, height: 250, config: { legend: { orient: "bottom", columns: 2 } },
       layer: [
         { data: { values: layerRows }, mark: { type: "rect", opacity: 0.9 },
           encoding: { y: { field: "top", type: "quantitative", scale: yScale, title: "depth below the surface (\u00b5m)" },
@@ -261,7 +263,7 @@
                                 { field: "thickness", title: "thickness (\u00b5m)", format: ".0f" }] } },
         { data: { values: bars }, mark: { type: "rect", color: "#3b2a4f", opacity: 0.85 },
           encoding: { y: { field: "top", type: "quantitative", scale: yScale }, y2: { field: "bottom" },
-                      x: { datum: 0, type: "quantitative", scale: xScale }, x2: { field: "share" },
+                      x: { field: "x0", type: "quantitative", scale: xScale }, x2: { field: "share" },
                       tooltip: [{ field: "top", title: "from (\u00b5m)" }, { field: "share", title: "% of channels", format: ".1f" }] } },
         { data: { values: marks }, mark: { type: "rule", strokeDash: [5, 3], color: "#7a2340", strokeWidth: 1.5 },
           encoding: { y: { field: "depth", type: "quantitative", scale: yScale } } },
@@ -291,7 +293,7 @@
       var dz = z.delivery || {};
       figure(row2, {
         title: { text: "Where " + words(d.product) + " goes", subtitle: "amount in each layer after application (\u00b5g/cm\u00b2)" },
-        width: 340, height: 220, data: { values: rows }, mark: { type: "line", strokeWidth: 2 },
+        width: 250, height: 170, config: { legend: { orient: "bottom", columns: 3 } }, data: { values: rows }, mark: { type: "line", strokeWidth: 2 },
         encoding: { x: { field: "t", type: "quantitative", title: "time after application (h)" },
                     y: { field: "amount", type: "quantitative", title: "amount (\u00b5g/cm\u00b2)" },
                     color: { field: "layer", type: "nominal", title: "layer", sort: null,
@@ -309,7 +311,7 @@
       var ticks = [{ t: a.minutes, what: "wiped off (" + num(a.minutes, 0) + " min)" }];
       figure(row2, {
         title: { text: "How deep " + words(a.product) + " numbs", subtitle: "numbed depth over time (\u00b5m)" },
-        width: 300, height: 220,
+        width: 250, height: 170, config: { legend: { orient: "bottom" } },
         layer: [
           { data: { values: arows }, mark: { type: "line", strokeWidth: 2 },
             encoding: { x: { field: "t", type: "quantitative", title: "minutes after application" },
@@ -332,9 +334,11 @@
         arows2.push({ day: t / 24, what: "swelling (oedema)", grade: ac.oedema[i] });
       });
       var res = ac.erythema_resolved_day;
+      var maxGrade = Math.max.apply(null, ac.erythema.concat(ac.oedema));
       var layers3 = [{ data: { values: arows2 }, mark: { type: "line", strokeWidth: 2 },
         encoding: { x: { field: "day", type: "quantitative", title: "days after the first session" },
-                    y: { field: "grade", type: "quantitative", title: "grade (0 none \u2013 4 severe)" },
+                    y: { field: "grade", type: "quantitative", title: "grade (0 none \u2013 4 severe)",
+                         scale: { domain: [0, Math.max(1, maxGrade)] } },
                     color: { field: "what", type: "nominal", title: null, scale: { range: ["#c0392b", "#2e86c1"] } } } }];
       if (res > 0) {
         layers3.push({ data: { values: [{ day: res, what: "redness resolved, day " + num(res, 1) }] },
@@ -345,7 +349,7 @@
       }
       figure(row3, { title: { text: "Redness and swelling after a session",
                               subtitle: "pain during treatment: " + num(ac.pain_nrs, 1) + " of 10 (NRS)" },
-                     width: 340, height: 220, layer: layers3 },
+                     width: 250, height: 170, config: { legend: { orient: "bottom" } }, layer: layers3 },
              res > 0 ? "Redness resolves by day " + num(res, 1) + "." : "Redness stays below the visible grade.");
     }
     // Collagen over the course.
@@ -360,7 +364,7 @@
       var sess = co.session_days.map(function (s, i) { return { day: s, label: "session " + (i + 1) }; });
       figure(row3, {
         title: { text: "Collagen over the course", subtitle: "relative to before treatment; dashed: sessions" },
-        width: 340, height: 220,
+        width: 250, height: 170, config: { legend: { orient: "bottom" } },
         layer: [
           { data: { values: sess }, mark: { type: "rule", strokeDash: [3, 3], color: "#888" },
             encoding: { x: { field: "day", type: "quantitative" }, tooltip: { field: "label" } } },
