@@ -188,6 +188,13 @@ std::string patch_svg(const ZonePattern& z, const SvgOptions& options) {
       fmt::arg("cov", 100 * z.coverage_fraction), fmt::arg("left", left), fmt::arg("top", top),
       fmt::arg("px", px));
   s += body;
+  if (drawn == 0) {
+    s += fmt::format(
+        "<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"middle\" font-size=\"16\" "
+        "stroke=\"none\" fill=\"#222\" fill-opacity=\"1\">No channel: every contact failed to "
+        "puncture (intact skin)</text>\n",
+        left + px / 2, top + px / 2);
+  }
   s += fmt::format(
       "</g>\n<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#444\"/>\n",
       left, top, px, px);

@@ -273,7 +273,11 @@
       ] }, "Needle tips stop short of the setting as the skin deforms; the coloured bands are this simulated person's layers (dermis across people: " +
       num(z.anatomy.dermis_p10_um, 0) + "\u2013" + num(z.anatomy.dermis_p90_um, 0) + " \u00b5m, central 80 %).");
     // The pattern picture.
-    if (series.pattern_svg) {
+    if (pat.channels_total === 0) {
+      add(row1, "div", {}, [el("p", { class: "warn", text: "No channel: every needle contact failed to puncture " +
+        "this skin (" + num(100 * pat.unpunctured_fraction, 0) + " % of contacts). The skin stays intact; a product " +
+        "applied permeates intact skin only." })]);
+    } else if (series.pattern_svg) {
       var box = add(row1, "div", {});
       var pic = add(box, "div", { class: "figure pattern" });
       pic.innerHTML = series.pattern_svg.replace(/id="(patch|depth)"/g, 'id="$1-' + k + '"')
@@ -359,7 +363,7 @@
       co.days.forEach(function (t, i) {
         crow.push({ day: t, what: "total collagen", v: co.collagen_rel[i] });
         crow.push({ day: t, what: "dermal thickness", v: co.dermal_thickness_rel[i] });
-        crow.push({ day: t, what: "elastin", v: 1 + co.elastin_rel[i] });
+        crow.push({ day: t, what: "elastin", v: co.elastin_rel[i] });
       });
       var sess = co.session_days.map(function (s, i) { return { day: s, label: "session " + (i + 1) }; });
       figure(row3, {
