@@ -125,15 +125,24 @@ void print_pdf(const std::filesystem::path& html, const std::filesystem::path& p
 
 }  // namespace
 
-std::string report_html(const pipeline::RunResult& result, const planner::Plan* plan,
-                        const pipeline::Provenance& provenance) {
+namespace {
+
+nlohmann::json report_data(const pipeline::RunResult& result, const planner::Plan* plan,
+                           const pipeline::Provenance& provenance) {
   report::Inputs in;
   in.run = &result;
   in.plan = plan;
   in.provenance = provenance;
   in.validation = validation_stages();
   in.generated_utc = generated_utc();
-  return report::report_html(report::report_data(in));
+  return report::report_data(in);
+}
+
+}  // namespace
+
+std::string report_html(const pipeline::RunResult& result, const planner::Plan* plan,
+                        const pipeline::Provenance& provenance) {
+  return report::report_html(report_data(result, plan, provenance));
 }
 
 void add_report_command(CLI::App& app, Commands& commands) {
@@ -141,6 +150,7 @@ void add_report_command(CLI::App& app, Commands& commands) {
     std::string case_path;
     std::string out_dir = ".";
     bool pdf = false;
+    bool json = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
@@ -148,9 +158,12 @@ void add_report_command(CLI::App& app, Commands& commands) {
       "Run a case and write report.html (and report.pdf): one page to hand over, offline");
   cmd->add_option("case", o->case_path,
                   "Case file (TOML); no CASE: the built-in default case");
-  cmd->add_option("--out", o->out_dir, "Folder to write report.html into (default: .)");
+  auto* out_opt =
+      cmd->add_option("--out", o->out_dir, "Folder to write report.html into (default: .)");
   cmd->add_flag("--pdf", o->pdf, "Also print report.pdf with headless Chromium");
-  commands.push_back({cmd, [o] {
+  cmd->add_flag("--json", o->json,
+                "Print the data the page shows as JSON; write files only with --out");
+  commands.push_back({cmd, [o, out_opt] {
                         if (o->pdf)
                           find_chromium();  // fail before the run, not after
                         const auto loaded = load_or_default(o->case_path);
@@ -162,16 +175,22 @@ void add_report_command(CLI::App& app, Commands& commands) {
                           const pipeline::PipelinePredictor predictor(atlas);
                           plan = planner::make_plan(c, pipeline::resolved_device(c), predictor);
                         }
-                        const std::string html =
-                            report_html(result, plan ? &*plan : nullptr, loaded.provenance);
-                        io::write_files_atomic(o->out_dir, {{"report.html", html}});
+                        const auto data =
+                            report_data(result, plan ? &*plan : nullptr, loaded.provenance);
+                        const bool write = !o->json || out_opt->count() > 0;
+                        if (!write) {
+                          print(dump(data));
+                          return 0;
+                        }
+                        io::write_files_atomic(o->out_dir,
+                                               {{"report.html", report::report_html(data)}});
                         const auto dir = std::filesystem::path(o->out_dir);
                         std::string written = (dir / "report.html").string();
                         if (o->pdf) {
                           print_pdf(dir / "report.html", dir / "report.pdf");
                           written += ", " + (dir / "report.pdf").string();
                         }
-                        print("Written: " + written + "\n");
+                        print(o->json ? dump(data) : "Written: " + written + "\n");
                         return 0;
                       }});
 }

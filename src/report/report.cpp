@@ -209,6 +209,7 @@ json report_data(const Inputs& in) {
     throw DataError("report_data needs a run result");
   const auto& r = *in.run;
   json j;
+  pipeline::add_provenance(j, in.provenance);
   j["run"] = pipeline::run_json(r, in.plan, in.provenance);
   j["generated_utc"] = in.generated_utc;
   json stages = json::array();

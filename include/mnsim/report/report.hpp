@@ -32,7 +32,8 @@ struct Inputs {
   std::string generated_utc;  // e.g. "2025-05-01 12:00 UTC"
 };
 
-// Everything the page shows: {"run": run_json, "generated_utc", "validation",
+// Everything the page shows (`mnsim report --json`; keys: docs/interface.md):
+// the provenance keys, {"run": run_json, "generated_utc", "validation",
 // "limitations", "zones": [per-zone series: acute and course time courses,
 // delivery over time, pattern SVG]}.
 nlohmann::json report_data(const Inputs& in);
