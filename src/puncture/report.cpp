@@ -130,7 +130,7 @@ std::string patch_svg(const ZonePattern& z, const SvgOptions& options) {
   const double crop_um = std::min(options.crop_side_m * kUm, patch_um);
   const double px = options.size_px;
   const double k = px / crop_um;  // pixels per micrometre
-  const double left = 20, top = 64, legend_w = 150, bottom = 56;
+  const double left = 20, top = 70, legend_w = 110, bottom = 44;
   const double width = left + px + legend_w, height = top + px + bottom;
   // Depth colour domain: the patch's shallowest to deepest channel, to 10 um.
   double min_depth_um = std::numeric_limits<double>::infinity(), max_depth_um = 0;
@@ -173,8 +173,9 @@ std::string patch_svg(const ZonePattern& z, const SvgOptions& options) {
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       "<text x=\"{left}\" y=\"20\" font-size=\"15\" font-weight=\"bold\">{site} ({ind}): {dev} "
       "at {len:.2f} mm, {passes} passes</text>\n"
-      "<text x=\"{left}\" y=\"40\">{n} channels in a {crop:.1f} x {crop:.1f} mm corner of the "
-      "{patch:.0f} mm patch; mean depth {mean:.0f} um, coverage {cov:.1f} %</text>\n"
+      "<text x=\"{left}\" y=\"38\">{n} channels in a {crop:.1f} x {crop:.1f} mm corner of the "
+      "{patch:.0f} mm patch</text>\n"
+      "<text x=\"{left}\" y=\"56\">mean depth {mean:.0f} um, coverage {cov:.1f} %</text>\n"
       "<defs><clipPath id=\"patch\"><rect x=\"{left}\" y=\"{top}\" width=\"{px}\" "
       "height=\"{px}\"/></clipPath></defs>\n"
       "<rect x=\"{left}\" y=\"{top}\" width=\"{px}\" height=\"{px}\" fill=\"#f6dcc8\"/>\n"

@@ -120,7 +120,7 @@ json zone_series(const pipeline::ZoneResult& zr, const json* delivery) {
                  {"dermal_thickness_rel", pick(c.dermal_thickness_rel, idx)},
                  {"session_days", c.session_days}};
   z["delivery"] = delivery != nullptr ? delivery_series(*delivery) : json::object();
-  z["pattern_svg"] = puncture::patch_svg(zr.pattern);
+  z["pattern_svg"] = puncture::patch_svg(zr.pattern, {.size_px = 300});
   return z;
 }
 
