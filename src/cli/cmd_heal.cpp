@@ -43,9 +43,9 @@ std::string csv_text(const cases::Case& cs, const std::vector<healing::Course>& 
           "{},{},course_daily,{:g},{:g},{:.9g},{:.9g},,{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},"
           "{:.9g},{}\n",
           z, cs.zones[z].site, c.days[i], c.days[i] * units::kDay / units::kHour, c.erythema[i],
-          c.oedema[i], c.inflammation[i], c.collagen_rel[i], c.collagen1_rel[i],
-          c.collagen3_rel[i], c.elastin_rel[i], c.dermal_thickness_rel[i],
-          c.epidermal_thickness_rel[i], session ? 1 : 0);
+          c.oedema[i], c.inflammation[i], c.collagen_rel[i], c.collagen1_rel[i], c.collagen3_rel[i],
+          c.elastin_rel[i], c.dermal_thickness_rel[i], c.epidermal_thickness_rel[i],
+          session ? 1 : 0);
     }
   }
   return s;
@@ -65,7 +65,9 @@ void add_heal_command(CLI::App& app, Commands& commands) {
       "heal", "Response (hours-days) and remodelling (weeks-months) per zone (no CASE: default)");
   cmd->add_option("case", o->case_path, "Case file (TOML); the [course] table sets the sessions");
   cmd->add_flag("--json", o->json, "Print as JSON");
-  cmd->add_option("--csv", o->csv, "Also write every zone's series (first session hourly, course daily) to this CSV");
+  cmd->add_option(
+      "--csv", o->csv,
+      "Also write every zone's series (first session hourly, course daily) to this CSV");
   cmd->add_option("--hypothesis", o->hypotheses,
                   "Switch on a labelled, unvalidated product hypothesis (repeatable)")
       ->check(CLI::IsMember({"prp", "vitamin_c"}));

@@ -57,8 +57,8 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
                             }
                           }
                           if (!found) {
-                            const bool numeric = o->svg_zone.find_first_not_of("0123456789") ==
-                                                 std::string::npos;
+                            const bool numeric =
+                                o->svg_zone.find_first_not_of("0123456789") == std::string::npos;
                             throw InputError(InputIssue{
                                 "<command line>", "--svg-zone", o->svg_zone,
                                 std::string(numeric ? "takes a site id, not an index; " : "") +
@@ -83,8 +83,8 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
                         io::require_finite(j);
                         std::string svg;
                         if (!o->svg.empty())
-                          svg = puncture::patch_svg(zones[svg_index],
-                                                    {.crop_side_m = units::from_mm(o->svg_crop_mm)});
+                          svg = puncture::patch_svg(
+                              zones[svg_index], {.crop_side_m = units::from_mm(o->svg_crop_mm)});
                         std::string text = "mnsim pattern: " + c.info.name + "\n\n";
                         for (const auto& z : zones)
                           text += puncture::zone_text(z) + "\n";

@@ -156,43 +156,41 @@ void add_report_command(CLI::App& app, Commands& commands) {
   auto* cmd = app.add_subcommand(
       "report",
       "Run a case and write report.html (and report.pdf): one page to hand over, offline");
-  cmd->add_option("case", o->case_path,
-                  "Case file (TOML); no CASE: the built-in default case");
+  cmd->add_option("case", o->case_path, "Case file (TOML); no CASE: the built-in default case");
   auto* out_opt =
       cmd->add_option("--out", o->out_dir, "Folder to write report.html into (default: .)");
   cmd->add_flag("--pdf", o->pdf, "Also print report.pdf with headless Chromium");
   cmd->add_flag("--json", o->json,
                 "Print the data the page shows as JSON; write files only with --out");
-  commands.push_back({cmd, [o, out_opt] {
-                        if (o->pdf)
-                          find_chromium();  // fail before the run, not after
-                        const auto loaded = load_or_default(o->case_path);
-                        const cases::Case& c = loaded.c;
-                        const auto& atlas = anatomy::Atlas::builtin();
-                        const auto result = pipeline::run(c, atlas);
-                        std::optional<planner::Plan> plan;
-                        if (!c.medium) {
-                          const pipeline::PipelinePredictor predictor(atlas);
-                          plan = planner::make_plan(c, pipeline::resolved_device(c), predictor);
-                        }
-                        const auto data =
-                            report_data(result, plan ? &*plan : nullptr, loaded.provenance);
-                        const bool write = !o->json || out_opt->count() > 0;
-                        if (!write) {
-                          print(dump(data));
-                          return 0;
-                        }
-                        io::write_files_atomic(o->out_dir,
-                                               {{"report.html", report::report_html(data)}});
-                        const auto dir = std::filesystem::path(o->out_dir);
-                        std::string written = (dir / "report.html").string();
-                        if (o->pdf) {
-                          print_pdf(dir / "report.html", dir / "report.pdf");
-                          written += ", " + (dir / "report.pdf").string();
-                        }
-                        print(o->json ? dump(data) : "Written: " + written + "\n");
-                        return 0;
-                      }});
+  commands.push_back(
+      {cmd, [o, out_opt] {
+         if (o->pdf)
+           find_chromium();  // fail before the run, not after
+         const auto loaded = load_or_default(o->case_path);
+         const cases::Case& c = loaded.c;
+         const auto& atlas = anatomy::Atlas::builtin();
+         const auto result = pipeline::run(c, atlas);
+         std::optional<planner::Plan> plan;
+         if (!c.medium) {
+           const pipeline::PipelinePredictor predictor(atlas);
+           plan = planner::make_plan(c, pipeline::resolved_device(c), predictor);
+         }
+         const auto data = report_data(result, plan ? &*plan : nullptr, loaded.provenance);
+         const bool write = !o->json || out_opt->count() > 0;
+         if (!write) {
+           print(dump(data));
+           return 0;
+         }
+         io::write_files_atomic(o->out_dir, {{"report.html", report::report_html(data)}});
+         const auto dir = std::filesystem::path(o->out_dir);
+         std::string written = (dir / "report.html").string();
+         if (o->pdf) {
+           print_pdf(dir / "report.html", dir / "report.pdf");
+           written += ", " + (dir / "report.pdf").string();
+         }
+         print(o->json ? dump(data) : "Written: " + written + "\n");
+         return 0;
+       }});
 }
 
 }  // namespace mnsim::cli

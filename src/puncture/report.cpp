@@ -130,7 +130,7 @@ std::string patch_svg(const ZonePattern& z, const SvgOptions& options) {
   const double crop_um = std::min(options.crop_side_m * kUm, patch_um);
   const double px = options.size_px;
   const double k = px / crop_um;  // pixels per micrometre
-  const double left = 20, top = 70, legend_w = 110, bottom = 44;
+  const double left = 20, top = 70, legend_w = 130, bottom = 44;
   const double width = left + px + legend_w, height = top + px + bottom;
   // Depth colour domain: the patch's shallowest to deepest channel, to 10 um.
   double min_depth_um = std::numeric_limits<double>::infinity(), max_depth_um = 0;
@@ -171,8 +171,8 @@ std::string patch_svg(const ZonePattern& z, const SvgOptions& options) {
       "width=\"{w:.0f}\" height=\"{h:.0f}\" font-family=\"sans-serif\" font-size=\"13\">\n"
       "<title>mnsim pattern: {site}, {n} channels in {crop:.1f} x {crop:.1f} mm</title>\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-      "<text x=\"{left}\" y=\"20\" font-size=\"15\" font-weight=\"bold\">{site} ({ind}): {dev} "
-      "at {len:.2f} mm, {passes} passes</text>\n"
+      "<text x=\"{left}\" y=\"20\" font-size=\"14\" font-weight=\"bold\">{site} ({ind}): {dev}, "
+      "{len:.2f} mm, {passes} passes</text>\n"
       "<text x=\"{left}\" y=\"38\">{n} channels in a {crop:.1f} x {crop:.1f} mm corner of the "
       "{patch:.0f} mm patch</text>\n"
       "<text x=\"{left}\" y=\"56\">mean depth {mean:.0f} um, coverage {cov:.1f} %</text>\n"
@@ -181,8 +181,8 @@ std::string patch_svg(const ZonePattern& z, const SvgOptions& options) {
       "<rect x=\"{left}\" y=\"{top}\" width=\"{px}\" height=\"{px}\" fill=\"#f6dcc8\"/>\n"
       "<g clip-path=\"url(#patch)\" fill-opacity=\"0.8\" stroke=\"#222\" "
       "stroke-width=\"0.4\">\n",
-      fmt::arg("w", width), fmt::arg("h", height), fmt::arg("site", z.site),
-      fmt::arg("n", drawn), fmt::arg("crop", units::to_mm(units::from_um(crop_um))),
+      fmt::arg("w", width), fmt::arg("h", height), fmt::arg("site", z.site), fmt::arg("n", drawn),
+      fmt::arg("crop", units::to_mm(units::from_um(crop_um))),
       fmt::arg("ind", cases::to_string(z.indication)), fmt::arg("dev", device),
       fmt::arg("len", units::to_mm(z.length_m)), fmt::arg("passes", z.passes),
       fmt::arg("patch", units::to_mm(z.patch_side_m)), fmt::arg("mean", z.depth_m.mean * kUm),

@@ -126,7 +126,8 @@ json zone_series(const pipeline::ZoneResult& zr, const json* delivery) {
 
 // `page` with each `{{KEY}}` of the template replaced by its value (the
 // values are not scanned again). Every key must occur.
-std::string fill(std::string_view page, const std::vector<std::pair<std::string, std::string>>& kv) {
+std::string fill(std::string_view page,
+                 const std::vector<std::pair<std::string, std::string>>& kv) {
   std::string out;
   std::size_t used = 0;
   std::size_t pos = 0;
@@ -138,7 +139,8 @@ std::string fill(std::string_view page, const std::vector<std::pair<std::string,
     if (close == std::string_view::npos)
       break;
     const std::string_view key = page.substr(open + 2, close - open - 2);
-    const auto it = std::find_if(kv.begin(), kv.end(), [&](const auto& p) { return p.first == key; });
+    const auto it =
+        std::find_if(kv.begin(), kv.end(), [&](const auto& p) { return p.first == key; });
     if (it == kv.end()) {
       out += page.substr(pos, close + 2 - pos);
     } else {
@@ -158,11 +160,20 @@ std::string escape_html(std::string_view s) {
   std::string out;
   for (const char ch : s) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;

@@ -63,8 +63,8 @@ TEST_F(PatternCli, SvgDrawsTheNamedZoneWithLegendScaleBarAndLabel) {
   EXPECT_EQ(text.rfind("<svg", 0), 0U);
   EXPECT_NE(text.find(">cheek (acne_scars)"), std::string::npos);  // the zone/setting label
   EXPECT_NE(text.find("1.5 x 1.5 mm corner"), std::string::npos);  // the default crop
-  EXPECT_NE(text.find("depth (um)"), std::string::npos);            // the colour legend
-  EXPECT_NE(text.find("0 um</text>"), std::string::npos);           // the scale bar
+  EXPECT_NE(text.find("depth (um)"), std::string::npos);           // the colour legend
+  EXPECT_NE(text.find("0 um</text>"), std::string::npos);          // the scale bar
   EXPECT_NE(text.find("clip-path=\"url(#patch)\""), std::string::npos);
   EXPECT_NE(text.find("<ellipse"), std::string::npos);
   EXPECT_LT(text.size(), 500U * 1000U);

@@ -19,7 +19,7 @@ std::string zone_text(const ZonePattern& z);
 
 struct SvgOptions {
   double crop_side_m = 1.5e-3;  // side of the square drawn (a corner of the periodic patch)
-  int size_px = 560;          // side of the drawn square in pixels
+  int size_px = 560;            // side of the drawn square in pixels
 };
 
 // SVG of a corner of the patch: each channel opening to scale (an ellipse

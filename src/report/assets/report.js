@@ -53,6 +53,7 @@
     var div = add(box, "div", { class: "figure vega" });
     if (caption) add(box, "p", { class: "caption", text: caption });
     spec.$schema = "https://vega.github.io/schema/vega-lite/v6.json";
+    spec.background = "transparent";  // a wide chart must not paint over its neighbour
     var own = spec.config || {};
     spec.config = Object.assign({ font: "DejaVu Sans", axis: { labelFontSize: 11, titleFontSize: 11 },
                                   title: { fontSize: 13, anchor: "start" } }, own);
@@ -249,7 +250,7 @@
     var yScale = { domain: [0, deepest], reverse: true, nice: false };
     var xScale = { domain: [0, maxShare], nice: false };
     figure(row1, {
-      title: { text: "How deep the needles reach", subtitle: "channels per 10 \u00b5m of depth, over this person's skin layers" },
+      title: { text: "How deep the needles reach", subtitle: "share of channels per 10 \u00b5m over this person's layers" },
       width: 250, height: 250, config: { legend: { orient: "bottom", columns: 2 } },
       layer: [
         { data: { values: layerRows }, mark: { type: "rect", opacity: 0.9 },
