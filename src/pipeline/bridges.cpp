@@ -76,8 +76,8 @@ response::InjuryDose injury_dose(const puncture::ZonePattern& p, const anatomy::
                                skin);
 }
 
-response::InjuryDose session_dose(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
-                                  double area_m2) {
+response::InjuryDose session_dose(const cases::Case& c, std::size_t zone,
+                                  const anatomy::Atlas& atlas, double area_m2) {
   const Punctured pz = puncture_zone(c, zone, atlas, area_m2);
   return injury_dose(pz.pattern, pz.skin);
 }

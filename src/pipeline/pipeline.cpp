@@ -1,7 +1,9 @@
 #include "mnsim/pipeline/pipeline.hpp"
 
+#include "mnsim/core/units.hpp"
 #include "mnsim/pipeline/bridges.hpp"
-#include "mnsim/transport/from_case.hpp"
+#include "mnsim/pipeline/device.hpp"
+#include "mnsim/pipeline/transport_input.hpp"
 
 namespace mnsim::pipeline {
 
@@ -25,27 +27,6 @@ healing::Course course_of(const cases::Case& c, const response::InjuryDose& dose
       opt);
 }
 
-namespace {
-
-// The intact-skin numbing depth when the cream comes off and needling starts
-// (the zone's "anaesthetic" entry of `deliver --json`).
-std::optional<double> numbed_depth_um(const nlohmann::json& zone, double application_s) {
-  if (!zone.contains("anaesthetic"))
-    return std::nullopt;
-  const auto& an = zone["anaesthetic"];
-  if (!an.contains("numbing_depth_intact_um") || !an.contains("time_s"))
-    return std::nullopt;
-  const auto& t = an["time_s"];
-  const auto& d = an["numbing_depth_intact_um"];
-  for (std::size_t i = 0; i < t.size() && i < d.size(); ++i) {
-    if (t[i].get<double>() >= application_s)
-      return d[i].get<double>();
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
 RunResult run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& options) {
   RunResult r;
   r.case_ = c;
@@ -61,18 +42,20 @@ RunResult run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& 
     zr.pattern = std::move(p.pattern);
     zr.dose = injury_dose(zr.pattern, zr.skin);
     skins.push_back({zr.skin, channel_spec(zr.pattern, c.procedure.occluded),
-                     channel_layout(zr.pattern, c.simulation.dx_um * 1e-6)});
+                     channel_layout(zr.pattern, units::from_um(c.simulation.dx_um))});
     r.zones.push_back(std::move(zr));
   }
   const bool has_product = c.product.has_value() || c.procedure.anaesthetic.has_value();
   if (options.delivery && (has_product || c.medium)) {
-    r.delivery = transport::deliver_case(c, skins);
+    r.delivery = deliver_case(c, resolved_device(c), skins);
   }
   for (std::size_t i = 0; i < r.zones.size(); ++i) {
     auto& zr = r.zones[i];
-    if (r.delivery && c.procedure.anaesthetic) {
+    // The intact-skin numbed depth when the cream comes off and needling starts.
+    const auto& an = r.delivery ? r.delivery->zones[i].anaesthetic : std::nullopt;
+    if (an && c.procedure.anaesthetic) {
       zr.anaesthetic_depth_um =
-          numbed_depth_um((*r.delivery)["zones"][i], c.procedure.anaesthetic->minutes * 60.0);
+          an->numbed_depth_intact_um_at(units::from_minutes(c.procedure.anaesthetic->minutes));
     }
     zr.course = course_of(c, zr.dose, zr.anaesthetic_depth_um, options.hypotheses);
   }

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "mnsim/core/units.hpp"
 #include "mnsim/pipeline/bridges.hpp"
+#include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
-#include "mnsim/transport/from_case.hpp"
+#include "mnsim/pipeline/transport_input.hpp"
 #include "mnsim/transport/product.hpp"
 
 namespace mnsim::pipeline {
@@ -80,17 +82,16 @@ std::optional<double> PipelinePredictor::anaesthetic_onset_min(const cases::Case
   for (const auto& z : cc.zones) {
     skins.push_back({atlas_.stack(z.site, subject_of(cc)), transport::ChannelSpec{}, std::nullopt});
   }
-  const auto j = transport::deliver_case(cc, skins);
+  const auto d = deliver_case(cc, resolved_device(cc), skins);
   double onset_s = 0;
-  for (const auto& z : j["zones"]) {
+  for (const auto& z : d.zones) {
     // No channels: the "needled" run is the intact skin.
-    const auto& an = z["anaesthetic"];
-    const auto& v = an.contains("numbing_onset_s") ? an["numbing_onset_s"] : nlohmann::json();
-    if (v.is_null())
+    const auto onset = z.anaesthetic ? z.anaesthetic->numbing_onset_s : std::nullopt;
+    if (!onset)
       return kMaxApplicationMin;  // not reached within the longest application
-    onset_s = std::max(onset_s, v.get<double>());
+    onset_s = std::max(onset_s, *onset);
   }
-  return std::min(onset_s / 60.0, kMaxApplicationMin);
+  return std::min(units::to_minutes(onset_s), kMaxApplicationMin);
 }
 
 }  // namespace mnsim::pipeline

@@ -21,12 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-// The case-level delivery result as `deliver --json` (the one line that
-// changes when RunResult::delivery becomes a typed transport result).
-json delivery_json(const RunResult& r) {
-  return *r.delivery;
-}
-
 json device_json(const device::Device& d) {
   return {{"model", d.model.empty() ? json(nullptr) : json(d.model)},
           {"name", d.name},
@@ -54,19 +48,28 @@ json medium_json(const cases::Medium& m) {
           {"sink", {{"kind", cases::to_string(m.sink_kind)}}}};
 }
 
-// The scalar summary of a zone's `deliver --json` entry (no time series).
-json delivery_summary(const json& z) {
+// The scalar summary of a zone's delivery (no time series).
+json delivery_summary(const transport::ZoneDelivery& z) {
+  auto nullable = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
   json out;
-  for (const char* k : {"product", "delivered_past_sc_ug_per_cm2", "enhancement_ratio",
-                        "kp_intact_cm_h", "lag_time_s", "steady_flux_ug_per_cm2_h"}) {
-    if (z.contains(k))
-      out[k] = z[k];
+  if (z.product)
+    out["product"] = *z.product;
+  if (z.delivery) {
+    const auto& d = *z.delivery;
+    out["delivered_past_sc_ug_per_cm2"] = d.needled.past_sc_ug_per_cm2.back();
+    out["enhancement_ratio"] = nullable(d.enhancement_ratio);
+    out["kp_intact_cm_h"] = d.kp_intact_cm_h;
+    out["lag_time_s"] = d.needled.lag_time_s;
+    out["steady_flux_ug_per_cm2_h"] = d.needled.steady_flux_ug_per_cm2_h;
   }
-  if (z.contains("anaesthetic")) {
-    const auto& an = z["anaesthetic"];
-    for (const char* k : {"product", "minutes", "numbing_onset_s", "numbing_onset_intact_s"}) {
-      if (an.contains(k))
-        out["anaesthetic"][k] = an[k];
+  if (z.anaesthetic) {
+    const auto& an = *z.anaesthetic;
+    out["anaesthetic"]["product"] = an.product;
+    out["anaesthetic"]["minutes"] = an.minutes;
+    if (!an.numbing_depth_um.empty()) {
+      out["anaesthetic"]["numbing_onset_s"] = nullable(an.numbing_onset_s);
+      if (an.numbing_depth_intact_um)
+        out["anaesthetic"]["numbing_onset_intact_s"] = nullable(an.numbing_onset_intact_s);
     }
   }
   return out;
@@ -89,7 +92,6 @@ json run_json(const RunResult& r, const planner::Plan* plan, const Provenance& p
   json j;
   add_provenance(j, p);
   j["case"] = io::to_json(r.case_);
-  const json delivery = r.delivery ? delivery_json(r) : json(nullptr);
   if (!r.case_.medium)
     j["device"] = device_json(resolved_device(r.case_));
   j["zones"] = json::array();
@@ -105,8 +107,8 @@ json run_json(const RunResult& r, const planner::Plan* plan, const Provenance& p
     zj["anatomy"]["dermis_p90_um"] = zr.dermis_range_um.second;
     zj["anatomy"]["patient_skin"] = io::to_json(zr.skin);
     zj["pattern"] = puncture::zone_json(zr.pattern);
-    if (!delivery.is_null())
-      zj["delivery"] = delivery_summary(delivery["zones"][i]);
+    if (r.delivery)
+      zj["delivery"] = delivery_summary(r.delivery->zones[i]);
     zj["healing"] = healing::summary_json(zr.course, zr.anaesthetic_depth_um);
     j["zones"].push_back(zj);
   }
@@ -114,8 +116,8 @@ json run_json(const RunResult& r, const planner::Plan* plan, const Provenance& p
     // An explicit medium replaces the atlas: one entry whose site is "medium".
     json zj = {
         {"site", "medium"}, {"indication", nullptr}, {"medium", medium_json(*r.case_.medium)}};
-    if (!delivery.is_null())
-      zj["delivery"] = delivery_summary(delivery["zones"][0]);
+    if (r.delivery)
+      zj["delivery"] = delivery_summary(r.delivery->zones[0]);
     j["zones"].push_back(zj);
   }
   j["plan"] = plan != nullptr ? planner::plan_json(*plan) : json(nullptr);
@@ -169,32 +171,25 @@ std::string run_text(const RunResult& r, const planner::Plan* plan) {
     }
     out += "\n";
   }
-  const json delivery = r.delivery ? delivery_json(r) : json(nullptr);
-  if (!delivery.is_null()) {
+  if (r.delivery) {
     out += "4 Delivery (by the transport horizon):\n";
-    const auto& zones = delivery["zones"];
-    for (std::size_t i = 0; i < zones.size(); ++i) {
-      const auto& z = zones[i];
-      const std::string site = z["site"].get<std::string>();
-      if (z.contains("delivered_past_sc_ug_per_cm2")) {
-        out += fmt::format("  {:<14} {}: {:.3g} ug/cm2 past the stratum corneum", site,
-                           z.value("product", std::string("product")),
-                           z["delivered_past_sc_ug_per_cm2"].get<double>());
-        if (z.contains("enhancement_ratio") && !z["enhancement_ratio"].is_null()) {
-          out += enhancement_text(z["enhancement_ratio"].get<double>());
-        }
+    for (const auto& z : r.delivery->zones) {
+      if (z.delivery) {
+        out += fmt::format("  {:<14} {}: {:.3g} ug/cm2 past the stratum corneum", z.site,
+                           z.product.value_or("product"),
+                           z.delivery->needled.past_sc_ug_per_cm2.back());
+        if (z.delivery->enhancement_ratio)
+          out += enhancement_text(*z.delivery->enhancement_ratio);
         out += "\n";
       }
-      if (z.contains("anaesthetic")) {
-        const auto& an = z["anaesthetic"];
-        auto onset = [](const json& v) {
-          return v.is_null() ? std::string("not reached")
-                             : fmt::format("{:.0f} min", v.get<double>() / units::kMin);
+      if (z.anaesthetic) {
+        const auto& an = *z.anaesthetic;
+        auto onset = [](const std::optional<double>& v) {
+          return v ? fmt::format("{:.0f} min", units::to_minutes(*v)) : std::string("not reached");
         };
         out += fmt::format(
             "  {:<14} {} numbs to the setting's depth after {} needled first, {} on intact skin\n",
-            site, an.value("product", std::string()), onset(an.value("numbing_onset_s", json())),
-            onset(an.value("numbing_onset_intact_s", json())));
+            z.site, an.product, onset(an.numbing_onset_s), onset(an.numbing_onset_intact_s));
       }
     }
     out += "\n";
@@ -228,11 +223,10 @@ std::string run_text(const RunResult& r, const planner::Plan* plan) {
                       core::format_number(l.thickness_um), core::format_number(l.diffusivity_m2_s),
                       core::format_number(l.partition), core::format_number(l.clearance_per_s));
     }
-    if (!delivery.is_null()) {
-      const auto& z = delivery["zones"][0];
-      out +=
-          fmt::format("  lag time {:.4g} s, steady flux {:.4g} ug/cm2/h\n",
-                      z["lag_time_s"].get<double>(), z["steady_flux_ug_per_cm2_h"].get<double>());
+    if (r.delivery) {
+      const auto& run = r.delivery->zones[0].delivery->needled;
+      out += fmt::format("  lag time {:.4g} s, steady flux {:.4g} ug/cm2/h\n", run.lag_time_s,
+                         run.steady_flux_ug_per_cm2_h);
     }
     out += "\n";
   }

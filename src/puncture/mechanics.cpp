@@ -6,6 +6,7 @@
 
 #include "../core/data_toml.hpp"
 #include "mnsim/core/sources.hpp"
+#include "mnsim/core/units.hpp"
 
 namespace mnsim::puncture {
 
@@ -13,6 +14,8 @@ namespace {
 
 constexpr double kPi = std::numbers::pi;
 constexpr int kBisections = 64;
+using units::kMm;
+using units::kUm;
 
 anatomy::Subject subject_of(const toml::table& t, std::string_view age_key,
                             std::string_view sex_key, const core::data::Where& w) {
@@ -36,25 +39,60 @@ MechanicsParams MechanicsParams::load(std::string_view path, const anatomy::Atla
     const data::Where w{file + ": [insertion]"};
     const auto& t = data::table(root, "insertion", {file});
     p.puncture_force_n_per_m_diameter =
-        data::positive(t, "puncture_force_n_per_um_tip_diameter", w) * 1e6;
+        data::positive(t, "puncture_force_n_per_um_tip_diameter", w) / kUm;
     p.reference_site = data::string(t, "reference_site", w);
     if (atlas.find(p.reference_site) == nullptr)
       w.fail("reference_site", "not an atlas site");
     p.reference_subject = subject_of(t, "reference_age_years", "reference_sex", w);
-    p.reference_depth_m = data::positive(t, "reference_depth_um", w) * 1e-6;
-    p.reference_modulus_pa = effective_modulus_pa(
-        atlas.stack(p.reference_site, p.reference_subject), p.reference_depth_m);
+    p.reference_depth_m = data::positive(t, "reference_depth_um", w) * kUm;
+    // The puncture force is scaled by the surface (SC + epidermis) modulus.
+    p.reference_modulus_pa = surface_modulus_pa(atlas.stack(p.reference_site, p.reference_subject));
     p.modulus_exponent = data::real(t, "modulus_exponent", w);
-    p.steady_force_ratio = data::positive(t, "steady_force_ratio", w);
-    if (p.steady_force_ratio > 1)
-      w.fail("steady_force_ratio", "must be in (0, 1]");
     p.poisson_ratio = data::real(t, "poisson_ratio", w);
     if (!(p.poisson_ratio >= 0 && p.poisson_ratio <= 0.5))
       w.fail("poisson_ratio", "must be in [0, 0.5]");
     p.friction_coefficient = data::real(t, "friction_coefficient", w);
     if (p.friction_coefficient < 0)
       w.fail("friction_coefficient", "must be >= 0");
+  }
+  {
+    const data::Where w{file + ": [skin]"};
+    const auto& t = data::table(root, "skin", {file});
+    p.tension_prior_n_per_m = data::positive(t, "tension_prior_n_per_m", w);
+    p.tension_span_m = data::positive(t, "tension_span_mm", w) * kMm;
+  }
+  {
+    const data::Where w{file + ": [speeds]"};
+    const auto& t = data::table(root, "speeds", {file});
+    p.pen_stroke_m = data::positive(t, "pen_stroke_mm", w) * kMm;
+    p.roller_speed_m_s = data::positive(t, "roller_speed_mm_s", w) * kMm;
+    p.press_speed_m_s = data::positive(t, "press_speed_mm_s", w) * kMm;
+  }
+  {
+    // The fitted parameters (tools/calibrate_puncture --write).
+    const std::string cal_file = "data/puncture/calibrated.toml";
+    const toml::table cal = data::parse(cal_file);
+    const data::Where w{cal_file + ": [fitted]"};
+    const auto& t = data::table(cal, "fitted", {cal_file});
     p.dimple_stiffness_factor = data::positive(t, "dimple_stiffness_factor", w);
+    p.rate_speed_m_s = data::positive(t, "rate_speed_m_s", w);
+    p.steady_force_ratio = data::positive(t, "steady_force_ratio", w);
+    if (p.steady_force_ratio > 1)
+      w.fail("steady_force_ratio", "must be in (0, 1]");
+    p.dimple_stiffness_factor_sd_log = data::real(t, "dimple_stiffness_factor_sd_log", w);
+    p.rate_speed_sd_log = data::real(t, "rate_speed_m_s_sd_log", w);
+    p.steady_force_ratio_sd_log = data::real(t, "steady_force_ratio_sd_log", w);
+    p.tension_n_per_m = data::positive(t, "tension_n_per_m", w);
+    p.tension_sd_log = data::real(t, "tension_n_per_m_sd_log", w);
+    const auto* corr = t.get("correlation");
+    if (corr == nullptr || !corr->is_array() || corr->as_array()->size() != 16)
+      w.fail("correlation", "expected 16 numbers (4 x 4, row-major)");
+    for (const auto& e : *corr->as_array()) {
+      if (!e.is_number())
+        w.fail("correlation", "expected numbers");
+      p.correlation.push_back(e.is_integer() ? static_cast<double>(e.as_integer()->get())
+                                             : e.as_floating_point()->get());
+    }
   }
   {
     const data::Where w{file + ": [variability]"};
@@ -62,7 +100,7 @@ MechanicsParams MechanicsParams::load(std::string_view path, const anatomy::Atla
     p.tip_radius_cv = data::real(t, "tip_radius_cv", w);
     p.local_modulus_cv = data::real(t, "local_modulus_cv", w);
     p.modulus_bins = static_cast<int>(data::positive(t, "modulus_bins", w));
-    p.placement_jitter_m = data::real(t, "placement_jitter_mm", w) * 1e-3;
+    p.placement_jitter_m = data::real(t, "placement_jitter_mm", w) * kMm;
     if (p.tip_radius_cv < 0 || p.local_modulus_cv < 0 || p.placement_jitter_m < 0)
       w.fail("tip_radius_cv", "spreads must be >= 0");
   }
@@ -79,7 +117,7 @@ MechanicsParams MechanicsParams::load(std::string_view path, const anatomy::Atla
       p.directions_deg.push_back(e.is_integer() ? static_cast<double>(e.as_integer()->get())
                                                 : e.as_floating_point()->get());
     }
-    p.patch_side_m = data::positive(t, "patch_side_mm", w) * 1e-3;
+    p.patch_side_m = data::positive(t, "patch_side_mm", w) * kMm;
     p.coverage_samples = static_cast<int>(data::positive(t, "coverage_samples", w));
   }
   {
@@ -88,14 +126,14 @@ MechanicsParams MechanicsParams::load(std::string_view path, const anatomy::Atla
     auto& c = p.calibration;
     c.source = data::string(t, "source", w);
     core::Bibliography::builtin().require({c.source}, w.text);
-    c.observed_depth_m = data::positive(t, "observed_depth_um", w) * 1e-6;
-    c.needle_length_m = data::positive(t, "needle_length_um", w) * 1e-6;
-    c.needle_base_diameter_m = data::positive(t, "needle_base_diameter_um", w) * 1e-6;
-    c.tip_radius_m = data::positive(t, "tip_radius_um", w) * 1e-6;
+    c.observed_depth_m = data::positive(t, "observed_depth_um", w) * kUm;
+    c.needle_length_m = data::positive(t, "needle_length_um", w) * kUm;
+    c.needle_base_diameter_m = data::positive(t, "needle_base_diameter_um", w) * kUm;
+    c.tip_radius_m = data::positive(t, "tip_radius_um", w) * kUm;
     c.needle_count = static_cast<int>(data::positive(t, "needle_count", w));
     c.needle_rows = static_cast<int>(data::positive(t, "needle_rows", w));
-    c.drum_diameter_m = data::positive(t, "drum_diameter_mm", w) * 1e-3;
-    c.drum_width_m = data::positive(t, "drum_width_mm", w) * 1e-3;
+    c.drum_diameter_m = data::positive(t, "drum_diameter_mm", w) * kMm;
+    c.drum_width_m = data::positive(t, "drum_width_mm", w) * kMm;
     c.pressure_n = data::positive(t, "pressure_n", w);
     c.site = data::string(t, "site", w);
     if (atlas.find(c.site) == nullptr)
@@ -128,6 +166,62 @@ double effective_modulus_pa(const anatomy::LayerStack& stack, double depth_m) {
   return covered > 0 ? sum / covered : stack.layers[0].youngs_modulus_pa;
 }
 
+double layered_modulus_pa(const anatomy::LayerStack& stack, double load_radius_m) {
+  // Compliance-weighted (harmonic) mean with the Boussinesq axial-stress weight.
+  const double a = std::max(load_radius_m, 1 * kUm);
+  double sum_w = 0;
+  double sum_c = 0;
+  for (const auto& slab : stack.layers) {
+    if (slab.layer == anatomy::Layer::Subcutis || slab.thickness_m <= 0)
+      continue;
+    constexpr int kSteps = 32;
+    const double h = slab.thickness_m / kSteps;
+    for (int i = 0; i < kSteps; ++i) {
+      const double z = slab.top_m + (i + 0.5) * h;
+      const double w = 1 - z * z * z / std::pow(a * a + z * z, 1.5);
+      sum_w += w * h;
+      sum_c += w * h / slab.youngs_modulus_pa;
+    }
+  }
+  return sum_c > 0 ? sum_w / sum_c : stack.layers[0].youngs_modulus_pa;
+}
+
+double surface_modulus_pa(const anatomy::LayerStack& stack) {
+  const auto& sc = stack.slab(anatomy::Layer::StratumCorneum);
+  const auto& ve = stack.slab(anatomy::Layer::ViableEpidermis);
+  const double t = sc.thickness_m + ve.thickness_m;
+  if (t <= 0)
+    return sc.youngs_modulus_pa;
+  return (sc.thickness_m * sc.youngs_modulus_pa + ve.thickness_m * ve.youngs_modulus_pa) / t;
+}
+
+SkinMechanics skin_mechanics(const anatomy::LayerStack& stack, double load_radius_m, bool in_vivo,
+                             double speed_m_s, const MechanicsParams& p) {
+  SkinMechanics s;
+  s.dimple_modulus_pa = layered_modulus_pa(stack, load_radius_m);
+  s.surface_modulus_pa = surface_modulus_pa(stack);
+  s.tension_n_per_m = in_vivo ? p.tension_n_per_m : 0.0;
+  s.speed_m_s = speed_m_s;
+  return s;
+}
+
+double needle_speed_m_s(const device::Device& d, double length_m, const MechanicsParams& p) {
+  switch (d.kind) {
+    case cases::DeviceKind::Pen:
+      return kPi * d.stroke_hz * p.pen_stroke_m;  // peak of a sinusoidal stroke
+    case cases::DeviceKind::Roller: {
+      // Vertical speed of a needle tip entering the skin: v_roll sin(theta_entry),
+      // with cos(theta_entry) = 1 - L / (R + L) for full travel L.
+      const double r_tip = 0.5 * d.drum_diameter_m + length_m;
+      const double c = std::clamp(1 - length_m / r_tip, 0.0, 1.0);
+      return p.roller_speed_m_s * std::sqrt(1 - c * c);
+    }
+    case cases::DeviceKind::Stamp:
+      return p.press_speed_m_s;
+  }
+  return p.press_speed_m_s;
+}
+
 double Needle::radius_at(double s_m) const {
   if (s_m <= 0)
     return tip_radius_m;
@@ -146,17 +240,26 @@ Needle Needle::of(const device::Device& d, double length_m, double tip_radius_m)
   return n;
 }
 
-InsertionModel::InsertionModel(const Needle& needle, double modulus_pa, const MechanicsParams& p)
+InsertionModel::InsertionModel(const Needle& needle, const SkinMechanics& skin,
+                               const MechanicsParams& p)
     : needle_(needle) {
   const double nu = p.poisson_ratio;
-  e_star_ = modulus_pa / (1 - nu * nu);
+  e_star_ = skin.dimple_modulus_pa / (1 - nu * nu);
   const double c = p.dimple_stiffness_factor;
   const double tan_a = needle_.tan_alpha();
+  rate_factor_ = 1 + std::max(0.0, skin.speed_m_s) / p.rate_speed_m_s;
+  tension_slope_ = skin.tension_n_per_m > 0
+                       ? 2 * kPi * skin.tension_n_per_m /
+                             std::log(std::max(2.0, p.tension_span_m / needle_.base_radius_m))
+                       : 0.0;
   cone_coeff_ = c * e_star_ * (2 / kPi) * tan_a;              // Sneddon cone
   cylinder_slope_ = c * 2 * e_star_ * needle_.base_radius_m;  // flat punch of the base radius
-  flank_coeff_ = p.friction_coefficient * c * e_star_ * tan_a * 2 * kPi;
+  // Flank friction: the elastic cone pressure E* tan(alpha) on the flank, NOT
+  // scaled by the fitted dimple factor (which describes the tenting of the
+  // whole skin, not the contact pressure on the inserted needle).
+  flank_coeff_ = p.friction_coefficient * e_star_ * tan_a * 2 * kPi;
   puncture_force_ = p.puncture_force_n_per_m_diameter * 2 * needle_.tip_radius_m *
-                    std::pow(modulus_pa / p.reference_modulus_pa, p.modulus_exponent) *
+                    std::pow(skin.surface_modulus_pa / p.reference_modulus_pa, p.modulus_exponent) *
                     needle_.force_factor;
   steady_force_ = p.steady_force_ratio * puncture_force_;
   puncture_travel_ = dimple_depth_m(puncture_force_);
@@ -166,19 +269,23 @@ double InsertionModel::dimple_force_n(double d_m) const {
   if (d_m <= 0)
     return 0;
   const double lc = needle_.cone_length_m;
+  const double g = rate_factor_;
+  const double k = tension_slope_;
   if (d_m <= lc)
-    return cone_coeff_ * d_m * d_m;
-  return cone_coeff_ * lc * lc + cylinder_slope_ * (d_m - lc);
+    return g * (cone_coeff_ * d_m * d_m + k * d_m);
+  return g * (cone_coeff_ * lc * lc + k * lc + (cylinder_slope_ + k) * (d_m - lc));
 }
 
 double InsertionModel::dimple_depth_m(double force_n) const {
   if (force_n <= 0)
     return 0;
   const double lc = needle_.cone_length_m;
-  const double f_cone = cone_coeff_ * lc * lc;
-  if (force_n <= f_cone)
-    return std::sqrt(force_n / cone_coeff_);
-  return lc + (force_n - f_cone) / cylinder_slope_;
+  const double k = tension_slope_;
+  const double f = force_n / rate_factor_;
+  const double f_cone = cone_coeff_ * lc * lc + k * lc;
+  if (f <= f_cone)  // A d^2 + k d = f, the positive root in a cancellation-free form
+    return 2 * f / (k + std::sqrt(k * k + 4 * cone_coeff_ * f));
+  return lc + (f - f_cone) / (cylinder_slope_ + k);
 }
 
 double InsertionModel::resistance_n(double z_m) const {
@@ -341,8 +448,10 @@ CalibrationRoller calibration_roller(const MechanicsParams& p, const anatomy::At
   d.drum_width_m = c.drum_width_m;
   d.tip_cone_length_m = c.needle_length_m;
   const Needle needle = Needle::of(d, c.needle_length_m, c.tip_radius_m);
-  const double e = effective_modulus_pa(atlas.stack(c.site, c.subject), c.needle_length_m);
-  const InsertionModel model(needle, e, p);
+  const SkinMechanics skin =
+      skin_mechanics(atlas.stack(c.site, c.subject), needle.base_radius_m, /*in_vivo=*/true,
+                     needle_speed_m_s(d, c.needle_length_m, p), p);
+  const InsertionModel model(needle, skin, p);
   const DrumContact contact = roller_contact(model, d, c.needle_length_m, c.pressure_n);
   return CalibrationRoller{d, needle, model, contact};
 }
@@ -351,19 +460,6 @@ double calibration_depth_m(const MechanicsParams& p, const anatomy::Atlas& atlas
   const CalibrationRoller r = calibration_roller(p, atlas);
   return 0.5 * (r.model.at_travel(r.contact.bottom_travel_m.first).depth_m +
                 r.model.at_travel(r.contact.bottom_travel_m.second).depth_m);
-}
-
-double fit_dimple_stiffness_factor(const MechanicsParams& p, const anatomy::Atlas& atlas) {
-  MechanicsParams q = p;
-  double lo = std::log(1e-3);
-  double hi = std::log(1e3);
-  for (int i = 0; i < kBisections; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    q.dimple_stiffness_factor = std::exp(mid);
-    // A stiffer skin dimples less: the depth grows with the factor.
-    (calibration_depth_m(q, atlas) < p.calibration.observed_depth_m ? lo : hi) = mid;
-  }
-  return std::exp(0.5 * (lo + hi));
 }
 
 }  // namespace mnsim::puncture

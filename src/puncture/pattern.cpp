@@ -178,10 +178,11 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
   // --- mechanics: one table entry per (needle, local-stiffness bin) -------
   const int n_needles = dev.needle_count;
   const int n_bins = std::max(1, p.modulus_bins);
-  const double modulus = effective_modulus_pa(in.skin, in.length_m);
-  z.effective_modulus_pa = modulus;
   const Needle mean_needle = Needle::of(dev, in.length_m, in.condition.tip_radius_m);
-  const InsertionModel mean_model(mean_needle, modulus, p);
+  const SkinMechanics skin = skin_mechanics(in.skin, mean_needle.base_radius_m, /*in_vivo=*/true,
+                                            needle_speed_m_s(dev, in.length_m, p), p);
+  z.effective_modulus_pa = skin.dimple_modulus_pa;
+  const InsertionModel mean_model(mean_needle, skin, p);
   z.puncture_force_n = mean_model.puncture_force_n();
 
   std::pair<double, double> travel{in.length_m, in.length_m};  // pens: the depth setting
@@ -220,7 +221,7 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
     const bool odd = dev.kind == DeviceKind::Roller && ((i / per_ring) % 2 == 1);
     const double u = odd ? travel.second : travel.first;
     for (int b = 0; b < n_bins; ++b) {
-      const InsertionModel m(needle, modulus * bins[static_cast<std::size_t>(b)], p);
+      const InsertionModel m(needle, skin.scaled(bins[static_cast<std::size_t>(b)]), p);
       const Insertion ins = m.at_travel(u);
       const Opening o = dev.kind == DeviceKind::Roller
                             ? roller_opening(needle, 0.5 * dev.drum_diameter_m,
@@ -351,6 +352,10 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
   z.unpunctured_fraction = z.attempts_total > 0 ? 1.0 - static_cast<double>(z.channels_total) /
                                                             static_cast<double>(z.attempts_total)
                                                 : 0.0;
+  // A puncture is the fracture of the stratum corneum: every channel breaches it.
+  z.sc_breached_fraction = z.attempts_total > 0 ? static_cast<double>(z.channels_total) /
+                                                      static_cast<double>(z.attempts_total)
+                                                : 0.0;
   z.punctures_per_cm2 = static_cast<double>(z.channels_total) / (in.zone_area_m2 * 1e4);
   if (z.channels_total > 0) {
     z.opening_major_mean_m = major_sum / static_cast<double>(z.channels_total);
@@ -404,7 +409,8 @@ PatternInput zone_input(const cases::Case& c, std::size_t zone_index, const anat
   return in;
 }
 
-ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas) {
+ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index,
+                          const anatomy::Atlas& atlas) {
   return simulate(zone_input(c, zone_index, atlas), MechanicsParams::builtin());
 }
 

@@ -36,6 +36,7 @@ nlohmann::json zone_json(const ZonePattern& z) {
   j["surface_opening_um"] = {{"mean", z.opening_major_mean_m * kUm},
                              {"minor_mean", z.opening_minor_mean_m * kUm}};
   j["unpunctured_fraction"] = z.unpunctured_fraction;
+  j["sc_breached_fraction"] = z.sc_breached_fraction;
   j["channels_total"] = z.channels_total;
   j["channels_per_s"] = z.channels_per_s ? json(*z.channels_per_s) : json(nullptr);
   // Extras.

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "mnsim/core/error.hpp"
+#include "mnsim/transport/cyclic_tridiagonal.hpp"
 
 namespace mnsim::transport {
 
@@ -17,47 +18,6 @@ using Sz = std::size_t;
 
 Sz sz(int i) {
   return static_cast<Sz>(i);
-}
-
-// Factors of the cyclic tridiagonal system a_i x_{i-1} + b_i x_i + c_i x_{i+1}
-// = d_i (indices mod n) by Sherman-Morrison on T + u v^T: T with
-// b'_0 = b_0 - gamma, b'_{n-1} = b_{n-1} - a_0 c_{n-1} / gamma, gamma = -b_0;
-// u = (gamma, 0.., c_{n-1}), v = (1, 0.., a_0 / gamma). Stores the Thomas
-// factors of T (m = 1/pivot, am = a m, cp = c m), z = T^-1 u, and the scalars
-// alpha = a_0 / gamma, beta = 1 / (1 + v.z). n == 1: x = d / b.
-void factor_cyclic(int n, const double* a, const double* b, const double* c, double* m, double* am,
-                   double* cp, double* zc, double& alpha, double& beta) {
-  if (n == 1) {
-    m[0] = 1.0 / b[0];
-    am[0] = cp[0] = zc[0] = 0;
-    alpha = beta = 0;
-    return;
-  }
-  const double gamma = -b[0];
-  auto bb = [&](int i) {
-    double v = b[i];
-    if (i == 0)
-      v -= gamma;
-    if (i == n - 1)
-      v -= a[0] * c[n - 1] / gamma;
-    return v;
-  };
-  m[0] = 1.0 / bb(0);
-  am[0] = 0;
-  cp[0] = c[0] * m[0];
-  for (int i = 1; i < n; ++i) {
-    m[i] = 1.0 / (bb(i) - a[i] * cp[i - 1]);
-    am[i] = a[i] * m[i];
-    cp[i] = c[i] * m[i];
-  }
-  // z = T^-1 u.
-  zc[0] = gamma * m[0];
-  for (int i = 1; i < n; ++i)
-    zc[i] = (i == n - 1 ? c[n - 1] * m[i] : 0.0) - am[i] * zc[i - 1];
-  for (int i = n - 2; i >= 0; --i)
-    zc[i] -= cp[i] * zc[i + 1];
-  alpha = a[0] / gamma;
-  beta = 1.0 / (1.0 + zc[0] + alpha * zc[n - 1]);
 }
 
 double harmonic_face(double area, double h1, double dk1, double h2, double dk2) {
@@ -99,6 +59,175 @@ double cell3d_estimate_bytes(int n_side, int nz, int n_layers, int n_channels, i
          std::min(cols, 64.0 + 16.0 * n_channels * n_side) * nz * 8 * 8 + 64.0 * nz;
 }
 
+namespace {
+
+// Rows each channel covers (cell centre above its depth), as in r-z, and the
+// row classes: (layer, number of channel-depth breaks at or above the row).
+std::vector<int> classify_rows(const DepthGrid& g, const ChannelLayout& layout,
+                               Cell3dGeometry& geo) {
+  const int nz = static_cast<int>(g.h_m.size());
+  std::vector<int> crow;
+  for (const auto& ch : layout.channels) {
+    int k = 0;
+    while (k < nz && g.top_m[sz(k)] + 0.5 * g.h_m[sz(k)] < ch.depth_m)
+      ++k;
+    crow.push_back(ch.radius_m > 0 ? k : 0);
+  }
+  std::vector<int> breaks(crow.begin(), crow.end());
+  std::sort(breaks.begin(), breaks.end());
+  breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
+  // Row classes: (layer, number of channel-depth breaks at or above the row).
+  std::map<std::pair<int, int>, int> rc_of;
+  for (int iz = 0; iz < nz; ++iz) {
+    const int k =
+        static_cast<int>(std::upper_bound(breaks.begin(), breaks.end(), iz) - breaks.begin());
+    const auto key = std::make_pair(g.layer[sz(iz)], k);
+    auto it = rc_of.find(key);
+    if (it == rc_of.end()) {
+      it = rc_of.emplace(key, static_cast<int>(geo.rc_row.size())).first;
+      geo.rc_row.push_back(iz);
+    }
+    geo.rc.push_back(it->second);
+  }
+  return crow;
+}
+
+// Area fraction of each column inside each channel (16 x 16 samples,
+// nearest periodic image), per row class.
+void channel_fractions(const ChannelLayout& layout, const std::vector<int>& crow, int n, double hx,
+                       Cell3dGeometry& geo) {
+  const Sz cols = sz(n) * sz(n);
+  const int nrc = static_cast<int>(geo.rc_row.size());
+  const double side = layout.cell_side_m;
+  constexpr int kSub = 16;
+  geo.phi.assign(sz(nrc), std::vector<double>(cols, 0.0));
+  for (std::size_t c = 0; c < layout.channels.size(); ++c) {
+    const auto& ch = layout.channels[c];
+    if (crow[c] == 0)
+      continue;
+    const int k0 = static_cast<int>(std::floor((ch.x_m - ch.radius_m) / hx)) - 1;
+    const int k1 =
+        std::min(k0 + n - 1, static_cast<int>(std::floor((ch.x_m + ch.radius_m) / hx)) + 1);
+    const int j0 = static_cast<int>(std::floor((ch.y_m - ch.radius_m) / hx)) - 1;
+    const int j1 =
+        std::min(j0 + n - 1, static_cast<int>(std::floor((ch.y_m + ch.radius_m) / hx)) + 1);
+    const double r2 = ch.radius_m * ch.radius_m;
+    for (int kj = j0; kj <= j1; ++kj) {
+      const int iy = ((kj % n) + n) % n;
+      for (int ki = k0; ki <= k1; ++ki) {
+        const int ix = ((ki % n) + n) % n;
+        int inside = 0;
+        for (int sj = 0; sj < kSub; ++sj) {
+          double dy = (iy + (sj + 0.5) / kSub) * hx - ch.y_m;
+          dy -= side * std::round(dy / side);
+          for (int si = 0; si < kSub; ++si) {
+            double dx = (ix + (si + 0.5) / kSub) * hx - ch.x_m;
+            dx -= side * std::round(dx / side);
+            inside += dx * dx + dy * dy <= r2 ? 1 : 0;
+          }
+        }
+        if (inside == 0)
+          continue;
+        const double frac = static_cast<double>(inside) / (kSub * kSub);
+        for (int r = 0; r < nrc; ++r) {
+          if (geo.rc_row[sz(r)] < crow[c])
+            geo.phi[sz(r)][sz(iy) * sz(n) + sz(ix)] += frac;
+        }
+      }
+    }
+  }
+  for (auto& p : geo.phi) {
+    for (double& v : p)
+      v = std::min(v, 1.0);
+  }
+}
+
+// Line classes: identical phi profiles share coefficients and factors.
+void classify_lines(int n, Cell3dGeometry& geo) {
+  const Sz cols = sz(n) * sz(n);
+  const int nrc = static_cast<int>(geo.rc_row.size());
+  geo.xid.resize(sz(nrc) * sz(n));
+  geo.yid.resize(sz(nrc) * sz(n));
+  geo.zid.resize(cols);
+  for (int r = 0; r < nrc; ++r) {
+    std::map<std::vector<double>, int> xs, ys;
+    std::vector<std::vector<double>> xk, yk;
+    const auto& p = geo.phi[sz(r)];
+    for (int iy = 0; iy < n; ++iy) {
+      std::vector<double> key(p.begin() + static_cast<long>(iy) * n,
+                              p.begin() + static_cast<long>(iy + 1) * n);
+      geo.xid[sz(r) * sz(n) + sz(iy)] = static_cast<int>(geo.xkey.size()) + intern(xs, xk, key);
+    }
+    for (int ix = 0; ix < n; ++ix) {
+      std::vector<double> key(sz(n));
+      for (int iy = 0; iy < n; ++iy)
+        key[sz(iy)] = p[sz(iy) * sz(n) + sz(ix)];
+      geo.yid[sz(r) * sz(n) + sz(ix)] = static_cast<int>(geo.ykey.size()) + intern(ys, yk, key);
+    }
+    for (auto& k : xk) {
+      geo.xkey.push_back(std::move(k));
+      geo.xrc.push_back(r);
+    }
+    for (auto& k : yk) {
+      geo.ykey.push_back(std::move(k));
+      geo.yrc.push_back(r);
+    }
+  }
+  {
+    std::map<std::vector<double>, int> zs;
+    for (Sz col = 0; col < cols; ++col) {
+      std::vector<double> key(sz(nrc));
+      for (int r = 0; r < nrc; ++r)
+        key[sz(r)] = geo.phi[sz(r)][col];
+      geo.zid[col] = intern(zs, geo.zkey, key);
+    }
+  }
+}
+
+// Runs of ix with one (y class, z class), per (row class, iy).
+void line_runs(int n, Cell3dGeometry& geo) {
+  const int nrc = static_cast<int>(geo.rc_row.size());
+  geo.runs.resize(sz(nrc) * sz(n));
+  geo.yruns.resize(sz(nrc));
+  geo.zruns.resize(sz(n));
+  auto make_runs = [n](auto yof, auto zof) {
+    std::vector<Cell3dRun> out;
+    for (int ix = 0; ix < n; ++ix) {
+      const int y = yof(ix), z = zof(ix);
+      if (!out.empty() && out.back().y == y && out.back().z == z)
+        out.back().x1 = ix + 1;
+      else
+        out.push_back({ix, ix + 1, y, z});
+    }
+    return out;
+  };
+  for (int r = 0; r < nrc; ++r) {
+    const int* yid = &geo.yid[sz(r) * sz(n)];
+    geo.yruns[sz(r)] = make_runs([yid](int ix) { return yid[ix]; }, [](int) { return 0; });
+    for (int iy = 0; iy < n; ++iy) {
+      const int* zid = &geo.zid[sz(iy) * sz(n)];
+      geo.runs[sz(r) * sz(n) + sz(iy)] =
+          make_runs([yid](int ix) { return yid[ix]; }, [zid](int ix) { return zid[ix]; });
+    }
+  }
+  for (int iy = 0; iy < n; ++iy) {
+    const int* zid = &geo.zid[sz(iy) * sz(n)];
+    geo.zruns[sz(iy)] = make_runs([](int) { return 0; }, [zid](int ix) { return zid[ix]; });
+  }
+}
+
+}  // namespace
+
+Cell3dGeometry Cell3dGeometry::build(const DepthGrid& g, const ChannelLayout& layout, int n,
+                                     double hx) {
+  Cell3dGeometry geo;
+  const std::vector<int> crow = classify_rows(g, layout, geo);
+  channel_fractions(layout, crow, n, hx, geo);
+  classify_lines(n, geo);
+  line_runs(n, geo);
+  return geo;
+}
+
 Cell3d::Cell3d(const Medium& m, const DepthGrid& g, const ChannelLayout& layout, double dx_m,
                double open_dk_m2_s)
     : open_dk_(open_dk_m2_s),
@@ -122,140 +251,21 @@ Cell3d::Cell3d(const Medium& m, const DepthGrid& g, const ChannelLayout& layout,
     dkt_.push_back(l.diffusivity_m2_s * l.partition);
     kclear_.push_back(g.h_m[sz(iz)] * l.partition * l.clearance_per_s);
   }
-  // Rows each channel covers (cell centre above its depth), as in r-z.
-  std::vector<int> crow;
-  for (const auto& ch : layout.channels) {
-    int k = 0;
-    while (k < nz_ && g.top_m[sz(k)] + 0.5 * g.h_m[sz(k)] < ch.depth_m)
-      ++k;
-    crow.push_back(ch.radius_m > 0 ? k : 0);
-  }
-  std::vector<int> breaks(crow.begin(), crow.end());
-  std::sort(breaks.begin(), breaks.end());
-  breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
-  // Row classes: (layer, number of channel-depth breaks at or above the row).
-  std::map<std::pair<int, int>, int> rc_of;
-  for (int iz = 0; iz < nz_; ++iz) {
-    const int k =
-        static_cast<int>(std::upper_bound(breaks.begin(), breaks.end(), iz) - breaks.begin());
-    const auto key = std::make_pair(layer_[sz(iz)], k);
-    auto it = rc_of.find(key);
-    if (it == rc_of.end()) {
-      it = rc_of.emplace(key, static_cast<int>(rc_row_.size())).first;
-      rc_row_.push_back(iz);
-    }
-    rc_.push_back(it->second);
-  }
-  const int nrc = static_cast<int>(rc_row_.size());
-  // Area fraction of each column inside each channel (16 x 16 samples,
-  // nearest periodic image).
-  const double side = layout.cell_side_m;
-  constexpr int kSub = 16;
-  phi_.assign(sz(nrc), std::vector<double>(cols, 0.0));
-  for (std::size_t c = 0; c < layout.channels.size(); ++c) {
-    const auto& ch = layout.channels[c];
-    if (crow[c] == 0)
-      continue;
-    const int k0 = static_cast<int>(std::floor((ch.x_m - ch.radius_m) / hx_)) - 1;
-    const int k1 =
-        std::min(k0 + n - 1, static_cast<int>(std::floor((ch.x_m + ch.radius_m) / hx_)) + 1);
-    const int j0 = static_cast<int>(std::floor((ch.y_m - ch.radius_m) / hx_)) - 1;
-    const int j1 =
-        std::min(j0 + n - 1, static_cast<int>(std::floor((ch.y_m + ch.radius_m) / hx_)) + 1);
-    const double r2 = ch.radius_m * ch.radius_m;
-    for (int kj = j0; kj <= j1; ++kj) {
-      const int iy = ((kj % n) + n) % n;
-      for (int ki = k0; ki <= k1; ++ki) {
-        const int ix = ((ki % n) + n) % n;
-        int inside = 0;
-        for (int sj = 0; sj < kSub; ++sj) {
-          double dy = (iy + (sj + 0.5) / kSub) * hx_ - ch.y_m;
-          dy -= side * std::round(dy / side);
-          for (int si = 0; si < kSub; ++si) {
-            double dx = (ix + (si + 0.5) / kSub) * hx_ - ch.x_m;
-            dx -= side * std::round(dx / side);
-            inside += dx * dx + dy * dy <= r2 ? 1 : 0;
-          }
-        }
-        if (inside == 0)
-          continue;
-        const double frac = static_cast<double>(inside) / (kSub * kSub);
-        for (int r = 0; r < nrc; ++r) {
-          if (rc_row_[sz(r)] < crow[c])
-            phi_[sz(r)][sz(iy) * sz(n) + sz(ix)] += frac;
-        }
-      }
-    }
-  }
-  for (auto& p : phi_) {
-    for (double& v : p)
-      v = std::min(v, 1.0);
-  }
-  // Line classes: identical phi profiles share coefficients and factors.
-  xid_.resize(sz(nrc) * sz(n));
-  yid_.resize(sz(nrc) * sz(n));
-  zid_.resize(cols);
-  for (int r = 0; r < nrc; ++r) {
-    std::map<std::vector<double>, int> xs, ys;
-    std::vector<std::vector<double>> xk, yk;
-    const auto& p = phi_[sz(r)];
-    for (int iy = 0; iy < n; ++iy) {
-      std::vector<double> key(p.begin() + static_cast<long>(iy) * n,
-                              p.begin() + static_cast<long>(iy + 1) * n);
-      xid_[sz(r) * sz(n) + sz(iy)] = static_cast<int>(xkey_.size()) + intern(xs, xk, key);
-    }
-    for (int ix = 0; ix < n; ++ix) {
-      std::vector<double> key(sz(n));
-      for (int iy = 0; iy < n; ++iy)
-        key[sz(iy)] = p[sz(iy) * sz(n) + sz(ix)];
-      yid_[sz(r) * sz(n) + sz(ix)] = static_cast<int>(ykey_.size()) + intern(ys, yk, key);
-    }
-    for (auto& k : xk) {
-      xkey_.push_back(std::move(k));
-      xrc_.push_back(r);
-    }
-    for (auto& k : yk) {
-      ykey_.push_back(std::move(k));
-      yrc_.push_back(r);
-    }
-  }
-  {
-    std::map<std::vector<double>, int> zs;
-    for (Sz col = 0; col < cols; ++col) {
-      std::vector<double> key(sz(nrc));
-      for (int r = 0; r < nrc; ++r)
-        key[sz(r)] = phi_[sz(r)][col];
-      zid_[col] = intern(zs, zkey_, key);
-    }
-  }
-  // Runs of ix with one (y class, z class), per (row class, iy).
-  runs_.resize(sz(nrc) * sz(n));
-  yruns_.resize(sz(nrc));
-  zruns_.resize(sz(n));
-  auto make_runs = [n](auto yof, auto zof) {
-    std::vector<Run> out;
-    for (int ix = 0; ix < n; ++ix) {
-      const int y = yof(ix), z = zof(ix);
-      if (!out.empty() && out.back().y == y && out.back().z == z)
-        out.back().x1 = ix + 1;
-      else
-        out.push_back({ix, ix + 1, y, z});
-    }
-    return out;
-  };
-  for (int r = 0; r < nrc; ++r) {
-    const int* yid = &yid_[sz(r) * sz(n)];
-    yruns_[sz(r)] = make_runs([yid](int ix) { return yid[ix]; }, [](int) { return 0; });
-    for (int iy = 0; iy < n; ++iy) {
-      const int* zid = &zid_[sz(iy) * sz(n)];
-      runs_[sz(r) * sz(n) + sz(iy)] =
-          make_runs([yid](int ix) { return yid[ix]; }, [zid](int ix) { return zid[ix]; });
-    }
-  }
-  for (int iy = 0; iy < n; ++iy) {
-    const int* zid = &zid_[sz(iy) * sz(n)];
-    zruns_[sz(iy)] = make_runs([](int) { return 0; }, [zid](int ix) { return zid[ix]; });
-  }
+  Cell3dGeometry geo = Cell3dGeometry::build(g, layout, n, hx_);
+  rc_ = std::move(geo.rc);
+  rc_row_ = std::move(geo.rc_row);
+  phi_ = std::move(geo.phi);
+  xid_ = std::move(geo.xid);
+  yid_ = std::move(geo.yid);
+  zid_ = std::move(geo.zid);
+  xkey_ = std::move(geo.xkey);
+  ykey_ = std::move(geo.ykey);
+  zkey_ = std::move(geo.zkey);
+  xrc_ = std::move(geo.xrc);
+  yrc_ = std::move(geo.yrc);
+  runs_ = std::move(geo.runs);
+  yruns_ = std::move(geo.yruns);
+  zruns_ = std::move(geo.zruns);
   // State and workspace.
   u_.assign(cols * sz(nz_), 0.0);
   d_.assign(cols * sz(nz_), 0.0);
@@ -366,7 +376,7 @@ void Cell3d::factor(double w) {
         b[sz(i)] = cap + w * (gw + ge);
       }
       const Sz o = k * sz(n);
-      factor_cyclic(n, a.data(), b.data(), c.data(), &m[o], &am[o], &cp[o], &zc[o], al[k], be[k]);
+      factor_cyclic(n, a.data(), b.data(), c.data(), {&m[o], &am[o], &cp[o], &zc[o]}, al[k], be[k]);
     }
   };
   lines(gx_, xrc_, xkey_.size(), xm_, xam_, xcp_, xzc_, xal_, xbe_);

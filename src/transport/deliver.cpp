@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "mnsim/core/text.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/transport/simulate.hpp"
 
 namespace mnsim::transport {
@@ -19,6 +20,11 @@ namespace {
 
 constexpr double kUgPerM2ToUgPerCm2 = 1e-4;
 constexpr double kUgPerM3ToUgPerMl = 1e-6;
+// m -> um, m -> cm and bytes -> GB as exact decimal factors (x / units::kUm can differ
+// from x * kUmPerM in the last bit, and the JSON is compared byte for byte).
+constexpr double kUmPerM = 1e6;
+constexpr double kBytesPerGb = 1e9;
+constexpr double kCmPerM = 100.0;
 
 double physical_memory_bytes() {
   const long pages = sysconf(_SC_PHYS_PAGES);
@@ -31,7 +37,7 @@ double physical_memory_bytes() {
 int auto_steps(const Options& o) {
   if (o.steps > 0)
     return o.steps;
-  return std::clamp(static_cast<int>(std::ceil(o.horizon_s / 60.0)), 200, 4000);
+  return std::clamp(static_cast<int>(std::ceil(o.horizon_s / units::kMin)), 200, 4000);
 }
 
 // Lag time and steady flux: the tangent to the cumulative amount out at the
@@ -44,7 +50,7 @@ void lag_and_flux(const Trace& tr, Run& r) {
       k = i;
   }
   const double j = tr.out_rate[k];
-  r.steady_flux_ug_per_cm2_h = j * kUgPerM2ToUgPerCm2 * 3600.0;
+  r.steady_flux_ug_per_cm2_h = j * kUgPerM2ToUgPerCm2 * units::kHour;
   r.lag_time_s = j > 0 ? std::max(0.0, tr.time_s[k] - tr.cumulative_out[k] / j) : 0.0;
 }
 
@@ -57,7 +63,7 @@ void finish_run(const Trace& tr, Run& r) {
     r.amount_ug_per_cm2.push_back(std::move(v));
   }
   for (double x : tr.out_rate)
-    r.flux_out_ug_per_cm2_h.push_back(x * kUgPerM2ToUgPerCm2 * 3600.0);
+    r.flux_out_ug_per_cm2_h.push_back(x * kUgPerM2ToUgPerCm2 * units::kHour);
   for (double x : tr.past_group0)
     r.past_sc_ug_per_cm2.push_back(x * kUgPerM2ToUgPerCm2);
   lag_and_flux(tr, r);
@@ -70,9 +76,9 @@ std::vector<InputIssue> Options::check() const {
   std::vector<InputIssue> out;
   auto num = [](double v) { return core::format_number(v); };
   if (!(horizon_s > 0) || !std::isfinite(horizon_s))
-    out.push_back({file, "simulation.horizon_h", num(horizon_s / 3600), "must be > 0"});
+    out.push_back({file, "simulation.horizon_h", num(units::to_hours(horizon_s)), "must be > 0"});
   if (!(dx_m > 0) || !std::isfinite(dx_m))
-    out.push_back({file, "simulation.dx_um", num(dx_m * 1e6), "must be > 0"});
+    out.push_back({file, "simulation.dx_um", num(dx_m * kUmPerM), "must be > 0"});
   if (steps < 0)
     out.push_back({file, "steps", std::to_string(steps), "must be >= 0"});
   if (!(tolerance_3d > 0) || !(tolerance_3d < 1))
@@ -82,6 +88,209 @@ std::vector<InputIssue> Options::check() const {
         {file, "numbing_threshold_ug_per_ml", num(numbing_threshold_ug_per_ml), "must be >= 0"});
   return out;
 }
+
+namespace {
+
+// What a run will solve: the channel geometry (capped and clamped), the
+// solver, the 3D channel cell, and the resealing time.
+struct GridPlan {
+  bool channels = false;
+  bool rz = false;
+  bool three_d = false;
+  ChannelGeometry geo;
+  ChannelLayout layout;  // 3D only
+  double total_m = 0;    // medium thickness
+  double reseal_s = 0;
+};
+
+GridPlan plan_grid(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
+                   std::vector<std::string>* warnings, const ResealingLaw& law,
+                   const ChannelLayout* given) {
+  GridPlan p;
+  p.channels = ch != nullptr && ch->density_per_m2 > 0 && ch->surface_radius_m > 0;
+  for (const auto& l : m.layers)
+    p.total_m += l.thickness_m;
+  if (p.channels) {
+    p.geo.cell_radius_m = 1.0 / std::sqrt(std::numbers::pi * ch->density_per_m2);
+    p.geo.radius_m = std::min(ch->surface_radius_m, 0.5 * p.geo.cell_radius_m);
+    p.geo.depth_m = std::clamp(ch->depth_m, 0.0, p.total_m);
+    p.geo.open_dk_m2_s = open_dk_m2_s;
+    if (warnings != nullptr && p.geo.radius_m < ch->surface_radius_m) {
+      warnings->push_back(fmt::format(
+          "channel radius {:.3g} um capped at half the cell radius ({:.3g} um): channels this "
+          "dense overlap",
+          ch->surface_radius_m * kUmPerM, p.geo.radius_m * kUmPerM));
+    }
+    p.reseal_s = law.reseal_time_s(ch->needle_length_m, ch->occluded);
+  }
+  p.rz = p.channels && opt.fidelity == Fidelity::Axisymmetric;
+  p.three_d = p.channels && opt.fidelity == Fidelity::ThreeD;
+  if (p.three_d) {
+    p.layout = given != nullptr && !given->channels.empty()
+                   ? *given
+                   : regular_layout(ch->density_per_m2, p.geo.depth_m, p.geo.radius_m);
+  }
+  return p;
+}
+
+// Sizes the grid and refuses it (NumericalError) before anything is allocated.
+void refuse_oversized_grid(const Medium& m, const GridPlan& p, const Options& opt) {
+  double nz = 0;
+  for (const auto& l : m.layers)
+    nz += std::max(1.0, std::ceil(l.thickness_m / opt.dx_m - 1e-9));
+  double nr = 1;
+  if (p.rz) {
+    nr = (p.geo.radius_m > 0 ? std::max(1.0, std::ceil(p.geo.radius_m / opt.dx_m - 1e-9)) : 0.0) +
+         std::max(1.0, std::ceil((p.geo.cell_radius_m - p.geo.radius_m) / opt.dx_m - 1e-9));
+  }
+  if (p.three_d) {
+    const double side = std::ceil(p.layout.cell_side_m / opt.dx_m - 1e-9);
+    nr = side * side;
+  }
+  const double nodes = nz * nr;
+  const double bytes =
+      p.three_d
+          ? cell3d_estimate_bytes(cell3d_columns(p.layout.cell_side_m, opt.dx_m),
+                                  static_cast<int>(nz), static_cast<int>(m.layers.size()),
+                                  static_cast<int>(p.layout.channels.size()), omp_get_max_threads())
+          : estimate_bytes(nodes, p.rz ? 2 : 1, p.rz ? 10 + 4 * std::log2(nodes) : 3);
+  const double limit =
+      opt.memory_limit_bytes > 0 ? opt.memory_limit_bytes : 0.5 * physical_memory_bytes();
+  if (bytes > limit) {
+    throw NumericalError(fmt::format(
+        "transport grid of {:.3g} cells ({} x {} at dx = {} um) would need about {:.3g} GB, more "
+        "than the {:.3g} GB allowed; use a larger simulation.dx_um",
+        nodes, static_cast<long>(nz), static_cast<long>(nr),
+        core::format_number(opt.dx_m * kUmPerM), bytes / kBytesPerGb, limit / kBytesPerGb));
+  }
+}
+
+void warn_coarse(const Medium& m, const Options& opt, const RunOptions& ro,
+                 std::vector<std::string>* warnings) {
+  if (warnings == nullptr)
+    return;
+  for (const auto& l : m.layers) {
+    if (l.thickness_m < 2 * opt.dx_m * (1 - 1e-12)) {
+      warnings->push_back(fmt::format("layer '{}' has fewer than 2 cells at dx = {} um", l.name,
+                                      core::format_number(opt.dx_m * kUmPerM)));
+    }
+  }
+  if (ro.horizon_s / ro.steps > ro.horizon_s / 100)
+    warnings->push_back("fewer than 100 time steps over the horizon");
+}
+
+// The numbing probe: the depth down to which the tissue concentration (per
+// depth row, area-averaged) stays at or above the threshold, below the
+// stratum corneum (no nerves there); and the onset, when it first reaches
+// the target depth. Records one sample into `r`.
+struct NumbingProbe {
+  const DepthGrid& g;
+  double threshold_ug_per_ml;
+  double target_depth_m;
+
+  [[nodiscard]] bool active() const { return threshold_ug_per_ml > 0; }
+  void record(double t, const std::vector<double>& row_conc, Run& r) const {
+    double depth = 0;
+    for (std::size_t i = 0; i < row_conc.size(); ++i) {
+      if (g.layer[i] == 0)
+        continue;  // no nerves in the stratum corneum
+      if (row_conc[i] * kUgPerM3ToUgPerMl < threshold_ug_per_ml)
+        break;
+      depth = g.top_m[i] + g.h_m[i];
+    }
+    r.numbing_depth_um.push_back(depth * kUmPerM);
+    if (!r.numbing_onset_s && target_depth_m > 0 && depth >= target_depth_m)
+      r.numbing_onset_s = t;
+  }
+};
+
+void check_mass_balance(const Run& r) {
+  if (r.mass_balance_rel_error > 1e-8)
+    throw NumericalError(
+        fmt::format("transport: mass balance off by {:.2e} (relative)", r.mass_balance_rel_error));
+}
+
+// The 3D periodic cell (ADI, adaptive steps).
+Run solve_3d(const Medium& m, const DepthGrid& g, const GridPlan& p, const RunOptions& ro,
+             const Options& opt, double open_dk_m2_s, const ResealingLaw& law) {
+  Run r;
+  for (const auto& l : m.layers)
+    r.layers.push_back(l.name);
+  Cell3d cell(m, g, p.layout, opt.dx_m, open_dk_m2_s);
+  const NumbingProbe probe{g, opt.numbing_threshold_ug_per_ml, opt.numbing_target_depth_m};
+  const Observer3d obs = [&](double t, const Cell3d& c) {
+    if (probe.active())
+      probe.record(t, c.row_concentration(), r);
+  };
+  const double reseal = p.reseal_s;
+  const OpenFraction open = [&law, reseal](double t) { return law.open_fraction(t, reseal); };
+  const Trace tr = simulate_3d(cell, m.donor, open, ro, static_cast<int>(m.layers.size()), obs,
+                               opt.tolerance_3d, &r.douglas_steps);
+  finish_run(tr, r);
+  r.steps = ro.steps;
+  r.rebuilds = tr.rebuilds;
+  r.z_faces_m = g.top_m;
+  r.z_faces_m.push_back(p.total_m);
+  for (int i = 0; i <= cell.nx(); ++i) {
+    r.r_faces_m.push_back(i * cell.hx_m());
+    r.y_faces_m.push_back(i * cell.hx_m());
+  }
+  r.field_ug_per_ml.resize(cell.size());
+  for (int iz = 0; iz < cell.nz(); ++iz) {
+    const double k =
+        m.layers[static_cast<std::size_t>(g.layer[static_cast<std::size_t>(iz)])].partition;
+    for (int iy = 0; iy < cell.nx(); ++iy) {
+      for (int ix = 0; ix < cell.nx(); ++ix) {
+        const std::size_t i = cell.index(ix, iy, iz);
+        r.field_ug_per_ml[i] = cell.u()[i] * k * kUgPerM3ToUgPerMl;
+      }
+    }
+  }
+  check_mass_balance(r);
+  return r;
+}
+
+// 1D (channels homogenised, or none) and r-z (one axisymmetric channel cell).
+Run solve_1d_rz(const Medium& m, const DepthGrid& g, const GridPlan& p, const RunOptions& ro,
+                const Options& opt, const ResealingLaw& law) {
+  const Builder build = [&](double f) {
+    if (!p.channels)
+      return build_1d(m, g);
+    return p.rz ? build_rz(m, g, p.geo, opt.dx_m, f) : build_1d(m, g, &p.geo, f);
+  };
+  OpenFraction open = nullptr;
+  if (p.channels) {
+    const double reseal = p.reseal_s;
+    open = [&law, reseal](double t) { return law.open_fraction(t, reseal); };
+  }
+  Run r;
+  for (const auto& l : m.layers)
+    r.layers.push_back(l.name);
+  const NumbingProbe probe{g, opt.numbing_threshold_ug_per_ml, opt.numbing_target_depth_m};
+  Discretisation last;
+  const Observer obs = [&](double t, const Discretisation& d, const ThetaIntegrator& integ) {
+    if (probe.active())
+      probe.record(t, d.row_concentration(integ.u()), r);
+    if (t >= ro.horizon_s * (1 - 1e-12)) {
+      last = d;
+      r.field_ug_per_ml.assign(integ.u().size(), 0.0);
+      for (std::size_t i = 0; i < integ.u().size(); ++i)
+        r.field_ug_per_ml[i] =
+            integ.u()[i] * d.row_partition[static_cast<std::size_t>(d.row[i])] * kUgPerM3ToUgPerMl;
+    }
+  };
+  const Trace tr = simulate(build, m.donor, open, ro, static_cast<int>(m.layers.size()), obs);
+  finish_run(tr, r);
+  r.steps = ro.steps;
+  r.rebuilds = tr.rebuilds;
+  r.z_faces_m = g.top_m;
+  r.z_faces_m.push_back(p.total_m);
+  r.r_faces_m = last.r_faces_m.empty() ? std::vector<double>{0.0, 1.0} : last.r_faces_m;
+  check_mass_balance(r);
+  return r;
+}
+
+}  // namespace
 
 Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
                std::vector<std::string>* warnings, const ResealingLaw& law,
@@ -93,184 +302,23 @@ Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, cons
     if (!issues.empty())
       throw InputError(issues);
   }
-  const bool channels = ch != nullptr && ch->density_per_m2 > 0 && ch->surface_radius_m > 0;
-  double total = 0;
-  for (const auto& l : m.layers)
-    total += l.thickness_m;
-  ChannelGeometry geo;
-  if (channels) {
-    geo.cell_radius_m = 1.0 / std::sqrt(std::numbers::pi * ch->density_per_m2);
-    geo.radius_m = std::min(ch->surface_radius_m, 0.5 * geo.cell_radius_m);
-    geo.depth_m = std::clamp(ch->depth_m, 0.0, total);
-    geo.open_dk_m2_s = open_dk_m2_s;
-    if (warnings != nullptr && geo.radius_m < ch->surface_radius_m) {
-      warnings->push_back(fmt::format(
-          "channel radius {:.3g} um capped at half the cell radius ({:.3g} um): channels this "
-          "dense overlap",
-          ch->surface_radius_m * 1e6, geo.radius_m * 1e6));
-    }
-  }
-  const bool rz = channels && opt.fidelity == Fidelity::Axisymmetric;
-  const bool three_d = channels && opt.fidelity == Fidelity::ThreeD;
-  ChannelLayout layout;
-  if (three_d) {
-    if (given != nullptr && !given->channels.empty()) {
-      layout = *given;
-    } else {
-      layout = regular_layout(ch->density_per_m2, geo.depth_m, geo.radius_m);
-    }
-  }
-  // Size the grid and refuse it before allocating anything.
-  double nz = 0;
-  for (const auto& l : m.layers)
-    nz += std::max(1.0, std::ceil(l.thickness_m / opt.dx_m - 1e-9));
-  double nr = 1;
-  if (rz) {
-    nr = (geo.radius_m > 0 ? std::max(1.0, std::ceil(geo.radius_m / opt.dx_m - 1e-9)) : 0.0) +
-         std::max(1.0, std::ceil((geo.cell_radius_m - geo.radius_m) / opt.dx_m - 1e-9));
-  }
-  if (three_d) {
-    const double side = std::ceil(layout.cell_side_m / opt.dx_m - 1e-9);
-    nr = side * side;
-  }
-  const double nodes = nz * nr;
-  const double bytes =
-      three_d
-          ? cell3d_estimate_bytes(cell3d_columns(layout.cell_side_m, opt.dx_m),
-                                  static_cast<int>(nz), static_cast<int>(m.layers.size()),
-                                  static_cast<int>(layout.channels.size()), omp_get_max_threads())
-          : estimate_bytes(nodes, rz ? 2 : 1, rz ? 10 + 4 * std::log2(nodes) : 3);
-  const double limit =
-      opt.memory_limit_bytes > 0 ? opt.memory_limit_bytes : 0.5 * physical_memory_bytes();
-  if (bytes > limit) {
-    throw NumericalError(fmt::format(
-        "transport grid of {:.3g} cells ({} x {} at dx = {} um) would need about {:.3g} GB, more "
-        "than the {:.3g} GB allowed; use a larger simulation.dx_um",
-        nodes, static_cast<long>(nz), static_cast<long>(nr), core::format_number(opt.dx_m * 1e6),
-        bytes / 1e9, limit / 1e9));
-  }
+  const GridPlan plan = plan_grid(m, ch, open_dk_m2_s, opt, warnings, law, given);
+  refuse_oversized_grid(m, plan, opt);
   const DepthGrid g = make_depth_grid(m, opt.dx_m);
   RunOptions ro;
   ro.horizon_s = opt.horizon_s;
   ro.steps = auto_steps(opt);
   ro.donor_off_s = opt.application_s;
-  if (warnings != nullptr) {
-    for (const auto& l : m.layers) {
-      if (l.thickness_m < 2 * opt.dx_m * (1 - 1e-12)) {
-        warnings->push_back(fmt::format("layer '{}' has fewer than 2 cells at dx = {} um", l.name,
-                                        core::format_number(opt.dx_m * 1e6)));
-      }
-    }
-    if (ro.horizon_s / ro.steps > ro.horizon_s / 100)
-      warnings->push_back("fewer than 100 time steps over the horizon");
-  }
-  const double reseal = channels ? law.reseal_time_s(ch->needle_length_m, ch->occluded) : 0.0;
-  if (three_d) {
-    Run r3;
-    for (const auto& l : m.layers)
-      r3.layers.push_back(l.name);
-    Cell3d cell(m, g, layout, opt.dx_m, open_dk_m2_s);
-    const double thr3 = opt.numbing_threshold_ug_per_ml;
-    Observer3d obs3 = [&](double t, const Cell3d& c) {
-      if (thr3 > 0) {
-        const auto conc = c.row_concentration();
-        double depth = 0;
-        for (std::size_t i = 0; i < conc.size(); ++i) {
-          if (g.layer[i] == 0)
-            continue;
-          if (conc[i] * kUgPerM3ToUgPerMl < thr3)
-            break;
-          depth = g.top_m[i] + g.h_m[i];
-        }
-        r3.numbing_depth_um.push_back(depth * 1e6);
-        if (!r3.numbing_onset_s && opt.numbing_target_depth_m > 0 &&
-            depth >= opt.numbing_target_depth_m)
-          r3.numbing_onset_s = t;
-      }
-    };
-    const OpenFraction open3 = [&law, reseal](double t) { return law.open_fraction(t, reseal); };
-    const Trace tr = simulate_3d(cell, m.donor, open3, ro, static_cast<int>(m.layers.size()), obs3,
-                                 opt.tolerance_3d, &r3.douglas_steps);
-    finish_run(tr, r3);
-    r3.steps = ro.steps;
-    r3.rebuilds = tr.rebuilds;
-    r3.z_faces_m = g.top_m;
-    r3.z_faces_m.push_back(total);
-    for (int i = 0; i <= cell.nx(); ++i) {
-      r3.r_faces_m.push_back(i * cell.hx_m());
-      r3.y_faces_m.push_back(i * cell.hx_m());
-    }
-    r3.field_ug_per_ml.resize(cell.size());
-    for (int iz = 0; iz < cell.nz(); ++iz) {
-      const double k =
-          m.layers[static_cast<std::size_t>(g.layer[static_cast<std::size_t>(iz)])].partition;
-      for (int iy = 0; iy < cell.nx(); ++iy) {
-        for (int ix = 0; ix < cell.nx(); ++ix) {
-          const std::size_t i = cell.index(ix, iy, iz);
-          r3.field_ug_per_ml[i] = cell.u()[i] * k * kUgPerM3ToUgPerMl;
-        }
-      }
-    }
-    if (r3.mass_balance_rel_error > 1e-8)
-      throw NumericalError(fmt::format("transport: mass balance off by {:.2e} (relative)",
-                                       r3.mass_balance_rel_error));
-    return r3;
-  }
-  Builder build = [&](double f) {
-    if (!channels)
-      return build_1d(m, g);
-    return rz ? build_rz(m, g, geo, opt.dx_m, f) : build_1d(m, g, &geo, f);
-  };
-  OpenFraction open = nullptr;
-  if (channels) {
-    open = [&law, reseal](double t) { return law.open_fraction(t, reseal); };
-  }
-  Run r;
-  for (const auto& l : m.layers)
-    r.layers.push_back(l.name);
-  const double thr = opt.numbing_threshold_ug_per_ml;
-  Observer obs = nullptr;
-  if (thr > 0) {
-    obs = [&](double t, const Discretisation& d, const ThetaIntegrator& integ) {
-      const auto c = d.row_concentration(integ.u());
-      double depth = 0;
-      for (std::size_t i = 0; i < c.size(); ++i) {
-        if (g.layer[i] == 0)
-          continue;  // no nerves in the stratum corneum
-        if (c[i] * kUgPerM3ToUgPerMl < thr)
-          break;
-        depth = g.top_m[i] + g.h_m[i];
-      }
-      r.numbing_depth_um.push_back(depth * 1e6);
-      if (!r.numbing_onset_s && opt.numbing_target_depth_m > 0 &&
-          depth >= opt.numbing_target_depth_m)
-        r.numbing_onset_s = t;
-    };
-  }
-  const int n_groups = static_cast<int>(m.layers.size());
-  Discretisation last;
-  Observer final_obs = [&](double t, const Discretisation& d, const ThetaIntegrator& integ) {
-    if (obs)
-      obs(t, d, integ);
-    if (t >= ro.horizon_s * (1 - 1e-12)) {
-      last = d;
-      r.field_ug_per_ml.assign(integ.u().size(), 0.0);
-      for (std::size_t i = 0; i < integ.u().size(); ++i)
-        r.field_ug_per_ml[i] =
-            integ.u()[i] * d.row_partition[static_cast<std::size_t>(d.row[i])] * kUgPerM3ToUgPerMl;
-    }
-  };
-  const Trace tr = simulate(build, m.donor, open, ro, n_groups, final_obs);
-  finish_run(tr, r);
-  r.steps = ro.steps;
-  r.rebuilds = tr.rebuilds;
-  r.z_faces_m = g.top_m;
-  r.z_faces_m.push_back(total);
-  r.r_faces_m = last.r_faces_m.empty() ? std::vector<double>{0.0, 1.0} : last.r_faces_m;
-  if (r.mass_balance_rel_error > 1e-8)
-    throw NumericalError(
-        fmt::format("transport: mass balance off by {:.2e} (relative)", r.mass_balance_rel_error));
-  return r;
+  warn_coarse(m, opt, ro, warnings);
+  if (plan.three_d)
+    return solve_3d(m, g, plan, ro, opt, open_dk_m2_s, law);
+  return solve_1d_rz(m, g, plan, ro, opt, law);
+}
+
+double intact_kp_cm_h(const Medium& m) {
+  Medium inf = m;
+  inf.perfect_sink = true;
+  return steady_permeability_m_s(inf) * kCmPerM * units::kHour;
 }
 
 Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSpec& ch,
@@ -301,9 +349,7 @@ Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSp
     if (b > 0)
       d.enhancement_ratio = a / b;
   }
-  Medium inf = skin;
-  inf.perfect_sink = true;
-  d.kp_intact_cm_h = steady_permeability_m_s(inf) * 100.0 * 3600.0;
+  d.kp_intact_cm_h = intact_kp_cm_h(skin);
   return d;
 }
 
@@ -334,12 +380,12 @@ nlohmann::json to_json(const Delivery& d) {
     }
   }
   if (d.reseal_time_s > 0) {
-    j["channel"] = {{"radius_um", d.channel.radius_m * 1e6},
-                    {"depth_um", d.channel.depth_m * 1e6},
-                    {"cell_radius_um", d.channel.cell_radius_m * 1e6},
+    j["channel"] = {{"radius_um", d.channel.radius_m * kUmPerM},
+                    {"depth_um", d.channel.depth_m * kUmPerM},
+                    {"cell_radius_um", d.channel.cell_radius_m * kUmPerM},
                     {"reseal_time_s", d.reseal_time_s}};
     if (d.layout_channels > 0) {
-      j["channel"]["layout_side_um"] = d.layout_side_m * 1e6;
+      j["channel"]["layout_side_um"] = d.layout_side_m * kUmPerM;
       j["channel"]["layout_channels"] = d.layout_channels;
     }
   }
@@ -384,13 +430,13 @@ std::string to_vtk(const Run& r, const std::string& title) {
     os << "DIMENSIONS " << nx << ' ' << r.y_faces_m.size() << ' ' << ny << "\n";
     os << "X_COORDINATES " << nx << " double\n";
     for (double x : r.r_faces_m)
-      os << fmt::format("{:.9g} ", x * 1e6);
+      os << fmt::format("{:.9g} ", x * kUmPerM);
     os << "\nY_COORDINATES " << r.y_faces_m.size() << " double\n";
     for (double y : r.y_faces_m)
-      os << fmt::format("{:.9g} ", y * 1e6);
+      os << fmt::format("{:.9g} ", y * kUmPerM);
     os << "\nZ_COORDINATES " << ny << " double\n";
     for (double z : r.z_faces_m)
-      os << fmt::format("{:.9g} ", -z * 1e6);
+      os << fmt::format("{:.9g} ", -z * kUmPerM);
     os << "\nCELL_DATA " << r.field_ug_per_ml.size()
        << "\nSCALARS concentration_ug_per_ml double 1\nLOOKUP_TABLE default\n";
     for (double c : r.field_ug_per_ml)
@@ -400,10 +446,10 @@ std::string to_vtk(const Run& r, const std::string& title) {
   os << "DIMENSIONS " << nx << ' ' << ny << " 1\n";
   os << "X_COORDINATES " << nx << " double\n";
   for (double x : r.r_faces_m)
-    os << fmt::format("{:.9g} ", x * 1e6);
+    os << fmt::format("{:.9g} ", x * kUmPerM);
   os << "\nY_COORDINATES " << ny << " double\n";
   for (double z : r.z_faces_m)
-    os << fmt::format("{:.9g} ", -z * 1e6);
+    os << fmt::format("{:.9g} ", -z * kUmPerM);
   os << "\nZ_COORDINATES 1 double\n0\n";
   os << "CELL_DATA " << r.field_ug_per_ml.size() << "\nSCALARS concentration_ug_per_ml double 1\n"
      << "LOOKUP_TABLE default\n";

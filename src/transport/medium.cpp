@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "mnsim/core/text.hpp"
+#include "mnsim/core/units.hpp"
 
 namespace mnsim::transport {
 
@@ -20,7 +21,7 @@ std::vector<InputIssue> check_medium(const Medium& m, double dx_m, const std::st
     const auto& l = m.layers[i];
     const std::string p = fmt::format("{}.layers[{}].", prefix, i);
     if (!(l.thickness_m > 0) || !std::isfinite(l.thickness_m))
-      out.push_back({file, p + "thickness_um", num(l.thickness_m * 1e6), "must be > 0"});
+      out.push_back({file, p + "thickness_um", num(units::to_um(l.thickness_m)), "must be > 0"});
     if (!(l.diffusivity_m2_s > 0) || !std::isfinite(l.diffusivity_m2_s))
       out.push_back({file, p + "diffusivity_m2_s", num(l.diffusivity_m2_s), "must be > 0"});
     if (!(l.partition > 0) || !std::isfinite(l.partition))
@@ -28,16 +29,17 @@ std::vector<InputIssue> check_medium(const Medium& m, double dx_m, const std::st
     if (!(l.clearance_per_s >= 0) || !std::isfinite(l.clearance_per_s))
       out.push_back({file, p + "clearance_per_s", num(l.clearance_per_s), "must be >= 0"});
     if (l.thickness_m > 0 && dx_m > l.thickness_m * (1 + 1e-12)) {
-      out.push_back({file, "simulation.dx_um", num(dx_m * 1e6),
-                     fmt::format("is larger than layer '{}' ({} um thick); use dx_um <= {}", l.name,
-                                 num(l.thickness_m * 1e6), num(l.thickness_m * 1e6))});
+      out.push_back(
+          {file, "simulation.dx_um", num(units::to_um(dx_m)),
+           fmt::format("is larger than layer '{}' ({} um thick); use dx_um <= {}", l.name,
+                       num(units::to_um(l.thickness_m)), num(units::to_um(l.thickness_m)))});
     }
   }
   if (!(dx_m > 0))
-    out.push_back({file, "simulation.dx_um", num(dx_m * 1e6), "must be > 0"});
+    out.push_back({file, "simulation.dx_um", num(units::to_um(dx_m)), "must be > 0"});
   if (!(m.donor.concentration > 0))
-    out.push_back(
-        {file, "donor.concentration_ug_per_ml", num(m.donor.concentration * 1e-6), "must be > 0"});
+    out.push_back({file, "donor.concentration_ug_per_ml", num(m.donor.concentration * units::kMl),
+                   "must be > 0"});
   if (m.donor.finite && !(m.donor.capacity > 0))
     out.push_back({file, "donor.volume_ul_per_cm2", num(m.donor.capacity * 1e5), "must be > 0"});
   return out;

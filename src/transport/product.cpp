@@ -5,6 +5,7 @@
 
 #include "../core/data_toml.hpp"
 #include "mnsim/core/sources.hpp"
+#include "mnsim/core/units.hpp"
 
 namespace mnsim::transport {
 
@@ -82,7 +83,7 @@ PropertyModel PropertyModel::load(std::string_view path) {
   m.refit_c = data::real(rf, "c", w);
   bib.require({data::string(rf, "source", w)}, w.text);
   m.log10_kp_floor_cm_h = data::real(sc, "log10_kp_floor_cm_h", w);
-  m.sc_reference_thickness_m = data::positive(sc, "reference_thickness_um", w) * 1e-6;
+  m.sc_reference_thickness_m = data::positive(sc, "reference_thickness_um", w) * units::kUm;
   const auto& kp = data::table(sc, "partition", w);
   m.ksc_p0 = data::real(kp, "p0", w);
   m.ksc_p1 = data::real(kp, "p1", w);
@@ -136,9 +137,9 @@ ResealingLaw ResealingLaw::load(std::string_view path) {
   const data::Where w{std::string(path)};
   const auto& bib = core::Bibliography::builtin();
   ResealingLaw r;
-  r.unoccluded_reseal_s = data::positive(root, "unoccluded_reseal_h", w) * 3600.0;
+  r.unoccluded_reseal_s = data::positive(root, "unoccluded_reseal_h", w) * units::kHour;
   bib.require({data::string(root, "unoccluded_source", w)}, w.text);
-  r.reference_length_m = data::positive(root, "reference_length_um", w) * 1e-6;
+  r.reference_length_m = data::positive(root, "reference_length_um", w) * units::kUm;
   r.length_exponent = data::real(root, "length_exponent", w);
   bib.require({data::string(root, "length_source", w)}, w.text);
   r.occlusion_factor = data::positive(root, "occlusion_factor", w);
@@ -154,7 +155,7 @@ const ResealingLaw& ResealingLaw::builtin() {
 }
 
 double ResealingLaw::reseal_time_s(double needle_length_m, bool occluded) const {
-  const double l = std::max(needle_length_m, 1e-6);
+  const double l = std::max(needle_length_m, 1 * units::kUm);
   return unoccluded_reseal_s * std::pow(l / reference_length_m, length_exponent) *
          (occluded ? occlusion_factor : 1.0);
 }
@@ -169,7 +170,7 @@ Medium skin_medium(const anatomy::LayerStack& stack, const anatomy::Atlas& atlas
                    bool infinite_dose) {
   using anatomy::Layer;
   Medium m;
-  const double kp_m_s = model.kp_sc_cm_h(p.mw_da, p.log_kow) * 1e-2 / 3600.0;
+  const double kp_m_s = model.kp_sc_cm_h(p.mw_da, p.log_kow) * units::kCm / units::kHour;
   const double ksc = model.k_sc(p.log_kow);
   const double dsc = kp_m_s * model.sc_reference_thickness_m / ksc;
   const double dvt = model.d_free_m2_s(p.mw_da);

@@ -2,19 +2,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "mnsim/core/error.hpp"
 
 namespace mnsim::transport {
 
-Trace simulate(const Builder& build, const Donor& donor, const OpenFraction& open,
-               const RunOptions& opt, int n_groups, const Observer& observe) {
+Trace run_time_loop(Integrator& integ, const Donor& donor, const OpenFraction& open,
+                    const RunOptions& opt, int n_groups,
+                    const std::function<void(double t_s)>& sampled, long* steps_taken) {
   if (!(opt.horizon_s > 0) || opt.steps < 1)
     throw NumericalError("transport: horizon and step count must be positive");
   const double dt = opt.horizon_s / opt.steps;
   double f_built = open ? open(0.5 * dt) : 0.0;
-  Discretisation disc = build(f_built);
-  ThetaIntegrator integ(disc.net, donor);
+  integ.set_open_fraction(f_built);
   Trace tr;
   tr.amount.assign(static_cast<std::size_t>(n_groups), {});
   const int every =
@@ -33,12 +34,13 @@ Trace simulate(const Builder& build, const Donor& donor, const OpenFraction& ope
     tr.cumulative_out.push_back(out);
     tr.past_group0.push_back(past + out);
     tr.donor_amount.push_back(integ.donor_amount());
-    if (observe)
-      observe(t, disc, integ);
+    if (sampled)
+      sampled(t);
   };
   const double m0 = integ.tissue_amount() + integ.donor_amount();
   sample(0.0);
   bool damp = true;
+  long taken = 0;
   // The step index at which the donor goes (rounded to a step boundary).
   const long off_step = std::isfinite(opt.donor_off_s) ? std::lround(opt.donor_off_s / dt)
                                                        : static_cast<long>(opt.steps) + 1;
@@ -51,17 +53,18 @@ Trace simulate(const Builder& build, const Donor& donor, const OpenFraction& ope
       const double f = open((static_cast<double>(n) + 0.5) * dt);
       if (std::abs(f - f_built) > opt.refresh_fraction) {
         f_built = f;
-        disc = build(f_built);
-        integ.set_network(disc.net);
+        integ.set_open_fraction(f_built);
         ++tr.rebuilds;
       }
     }
-    integ.cn_step(dt, damp, opt.damped_substeps);
+    taken += integ.step(dt, damp);
     damp = false;
     const long done = n + 1;
     if (done % every == 0 || done == opt.steps)
       sample(static_cast<double>(done) * dt);
   }
+  if (steps_taken != nullptr)
+    *steps_taken = taken;
   tr.balance = integ.balance();
   const double m1 = integ.tissue_amount() + integ.donor_amount();
   const double residual = m1 - m0 - tr.balance.supplied + tr.balance.to_sink + tr.balance.cleared;
@@ -73,6 +76,55 @@ Trace simulate(const Builder& build, const Donor& donor, const OpenFraction& ope
       throw NumericalError("transport: negative concentration (time step too large for the data)");
   }
   return tr;
+}
+
+namespace {
+
+// 1D and r-z: Crank-Nicolson on a network rebuilt for each open fraction.
+class NetworkIntegrator final : public Integrator {
+ public:
+  NetworkIntegrator(const Builder& build, const Donor& donor, int damped_substeps)
+      : build_(build), donor_(donor), damped_substeps_(damped_substeps) {}
+  void set_open_fraction(double f) override {
+    disc_ = build_(f);
+    if (integ_)
+      integ_->set_network(disc_.net);
+    else
+      integ_.emplace(disc_.net, donor_);
+  }
+  void remove_donor() override { integ_->remove_donor(); }
+  long step(double dt, bool damped) override {
+    integ_->cn_step(dt, damped, damped_substeps_);
+    return damped ? damped_substeps_ : 1;
+  }
+  [[nodiscard]] std::vector<double> amounts(int n_groups) const override {
+    return integ_->amounts(n_groups);
+  }
+  [[nodiscard]] const Balance& balance() const override { return integ_->balance(); }
+  [[nodiscard]] double out_rate() const override { return integ_->out_rate(); }
+  [[nodiscard]] double tissue_amount() const override { return integ_->tissue_amount(); }
+  [[nodiscard]] double donor_amount() const override { return integ_->donor_amount(); }
+  [[nodiscard]] const std::vector<double>& u() const override { return integ_->u(); }
+  [[nodiscard]] const Discretisation& discretisation() const { return disc_; }
+  [[nodiscard]] const ThetaIntegrator& theta() const { return *integ_; }
+
+ private:
+  const Builder& build_;
+  Donor donor_;
+  int damped_substeps_;
+  Discretisation disc_;
+  std::optional<ThetaIntegrator> integ_;
+};
+
+}  // namespace
+
+Trace simulate(const Builder& build, const Donor& donor, const OpenFraction& open,
+               const RunOptions& opt, int n_groups, const Observer& observe) {
+  NetworkIntegrator integ(build, donor, opt.damped_substeps);
+  std::function<void(double)> sampled = nullptr;
+  if (observe)
+    sampled = [&](double t) { observe(t, integ.discretisation(), integ.theta()); };
+  return run_time_loop(integ, donor, open, opt, n_groups, sampled);
 }
 
 }  // namespace mnsim::transport

@@ -73,80 +73,54 @@ long Cell3d::advance(double span, bool damped, double rel_tol, double scale, dou
   return taken;
 }
 
+namespace {
+
+// The 3D cell: Douglas ADI steps, adaptive (step doubling) when rel_tol > 0.
+class CellIntegrator final : public Integrator {
+ public:
+  CellIntegrator(Cell3d& cell, double rel_tol, double conc_scale, int damped_substeps)
+      : cell_(cell),
+        rel_tol_(rel_tol),
+        conc_scale_(conc_scale),
+        damped_substeps_(damped_substeps) {}
+  void set_open_fraction(double f) override { cell_.set_open_fraction(f); }
+  void remove_donor() override {
+    cell_.remove_donor();
+    h_ = 0;  // restart the step control
+  }
+  long step(double dt, bool damped) override {
+    if (rel_tol_ > 0)
+      return cell_.advance(dt, damped, rel_tol_, conc_scale_, h_);
+    cell_.cn_step(dt, damped, damped_substeps_);
+    return damped ? damped_substeps_ : 1;
+  }
+  [[nodiscard]] std::vector<double> amounts(int n_groups) const override {
+    return cell_.amounts(n_groups);
+  }
+  [[nodiscard]] const Balance& balance() const override { return cell_.balance(); }
+  [[nodiscard]] double out_rate() const override { return cell_.out_rate(); }
+  [[nodiscard]] double tissue_amount() const override { return cell_.tissue_amount(); }
+  [[nodiscard]] double donor_amount() const override { return cell_.donor_amount(); }
+  [[nodiscard]] const std::vector<double>& u() const override { return cell_.u(); }
+
+ private:
+  Cell3d& cell_;
+  double rel_tol_;
+  double conc_scale_;
+  int damped_substeps_;
+  double h_ = 0;  // the adaptive step carried between steps
+};
+
+}  // namespace
+
 Trace simulate_3d(Cell3d& cell, const Donor& donor, const OpenFraction& open, const RunOptions& opt,
                   int n_groups, const Observer3d& observe, double rel_tol, long* douglas_steps) {
-  if (!(opt.horizon_s > 0) || opt.steps < 1)
-    throw NumericalError("transport: horizon and step count must be positive");
-  const double dt = opt.horizon_s / opt.steps;
-  double f_built = open ? open(0.5 * dt) : 0.0;
-  cell.set_open_fraction(f_built);
-  Trace tr;
-  tr.amount.assign(sz(n_groups), {});
-  const int every =
-      std::max(1, (opt.steps + opt.max_samples - 2) / std::max(1, opt.max_samples - 1));
-  auto sample = [&](double t) {
-    tr.time_s.push_back(t);
-    const auto a = cell.amounts(n_groups);
-    double past = 0;
-    for (int g = 0; g < n_groups; ++g) {
-      tr.amount[sz(g)].push_back(a[sz(g)]);
-      if (g > 0)
-        past += a[sz(g)];
-    }
-    const double out = cell.balance().to_sink + cell.balance().cleared;
-    tr.out_rate.push_back(cell.out_rate());
-    tr.cumulative_out.push_back(out);
-    tr.past_group0.push_back(past + out);
-    tr.donor_amount.push_back(cell.donor_amount());
-    if (observe)
-      observe(t, cell);
-  };
-  const double m0 = cell.tissue_amount() + cell.donor_amount();
-  sample(0.0);
-  bool damp = true;
-  double h = 0;
-  long taken = 0;
-  const double conc_scale = std::max(std::abs(donor.concentration), 1e-300);
-  const long off_step = std::isfinite(opt.donor_off_s) ? std::lround(opt.donor_off_s / dt)
-                                                       : static_cast<long>(opt.steps) + 1;
-  for (long k = 0; k < opt.steps; ++k) {
-    if (k == off_step) {
-      cell.remove_donor();
-      damp = true;
-      h = 0;
-    }
-    if (open) {
-      const double f = open((static_cast<double>(k) + 0.5) * dt);
-      if (std::abs(f - f_built) > opt.refresh_fraction) {
-        f_built = f;
-        cell.set_open_fraction(f_built);
-        ++tr.rebuilds;
-      }
-    }
-    if (rel_tol > 0) {
-      taken += cell.advance(dt, damp, rel_tol, conc_scale, h);
-    } else {
-      cell.cn_step(dt, damp, opt.damped_substeps);
-      taken += damp ? opt.damped_substeps : 1;
-    }
-    damp = false;
-    const long done = k + 1;
-    if (done % every == 0 || done == opt.steps)
-      sample(static_cast<double>(done) * dt);
-  }
-  if (douglas_steps != nullptr)
-    *douglas_steps = taken;
-  tr.balance = cell.balance();
-  const double m1 = cell.tissue_amount() + cell.donor_amount();
-  const double residual = m1 - m0 - tr.balance.supplied + tr.balance.to_sink + tr.balance.cleared;
-  const double scale = std::max({std::abs(m0), std::abs(m1), std::abs(tr.balance.supplied),
-                                 std::abs(tr.balance.to_sink), 1e-300});
-  tr.mass_balance_rel_error = std::abs(residual) / scale;
-  for (double v : cell.u()) {
-    if (v < -1e-9 * std::max(1.0, donor.concentration))
-      throw NumericalError("transport: negative concentration (time step too large for the data)");
-  }
-  return tr;
+  CellIntegrator integ(cell, rel_tol, std::max(std::abs(donor.concentration), 1e-300),
+                       opt.damped_substeps);
+  std::function<void(double)> sampled = nullptr;
+  if (observe)
+    sampled = [&](double t) { observe(t, cell); };
+  return run_time_loop(integ, donor, open, opt, n_groups, sampled, douglas_steps);
 }
 
 }  // namespace mnsim::transport

@@ -7,7 +7,9 @@
 #include "../core/data_toml.hpp"
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/io/case_reader.hpp"
+#include "mnsim/puncture/human_data.hpp"
 #include "mnsim/puncture/mechanics.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/validation/validation.hpp"
@@ -18,16 +20,6 @@ namespace mnsim::validation {
 namespace {
 
 using puncture::MechanicsParams;
-
-anatomy::Subject subject_of(const toml::table& t, const core::data::Where& w) {
-  anatomy::Subject s;
-  s.age_years = core::data::positive(t, "age_years", w);
-  const std::string sex = core::data::string(t, "sex", w);
-  if (sex != "female" && sex != "male")
-    w.fail("sex", "must be female or male");
-  s.sex = sex == "male" ? anatomy::Sex::Male : anatomy::Sex::Female;
-  return s;
-}
 
 // The kalluri2011 roller of the calibration, at the bottom of the drum.
 struct RollerAtBottom {
@@ -41,6 +33,13 @@ RollerAtBottom calibration_at_bottom(const MechanicsParams& p, const anatomy::At
   r.opening = puncture::roller_opening(c.needle, 0.5 * c.device.drum_diameter_m,
                                        c.contact.axle_height_m.first, r.insertion);
   return r;
+}
+
+const puncture::HumanDatum* human_datum(const std::string& id) {
+  for (const auto& d : puncture::builtin_human_data())
+    if (d.id == id)
+      return &d;
+  return nullptr;
 }
 
 }  // namespace
@@ -62,34 +61,21 @@ std::vector<Row> puncture_rows(const anatomy::Atlas& atlas) {
       const auto at = calibration_at_bottom(p, atlas);
       r.unit = "um";
       r.predicted =
-          1e6 * (r.quantity == "roller_depth_um" ? at.insertion.depth_m : at.opening.major_m);
+          units::to_um(r.quantity == "roller_depth_um" ? at.insertion.depth_m : at.opening.major_m);
       r.condition = fmt::format("roller {:.0f} um needles, {} as stand-in skin",
-                                p.calibration.needle_length_m * 1e6, p.calibration.site);
-    } else if (r.quantity == "array_depth_um") {
-      puncture::Needle n;
-      n.length_m = n.cone_length_m = data::positive(t, "needle_length_um", w) * 1e-6;
-      n.base_radius_m = 0.5e-6 * data::positive(t, "needle_base_diameter_um", w);
-      n.tip_radius_m = data::positive(t, "tip_radius_um", w) * 1e-6;
-      const int needles = static_cast<int>(data::positive(t, "needles", w));
-      const double force = data::positive(t, "force_n", w);
-      const std::string site = data::string(t, "site", w);
-      if (atlas.find(site) == nullptr)
-        w.fail("site", "not an atlas site");
-      const auto stack = atlas.stack(site, subject_of(t, w));
-      const puncture::InsertionModel m(n, puncture::effective_modulus_pa(stack, n.length_m), p);
-      const double u = puncture::stamp_travel_m(m, needles, force, n.length_m);
-      r.unit = "um";
-      r.predicted = 1e6 * m.at_travel(u).depth_m;
-      r.condition = fmt::format("{} needles of {:.0f} um, {} N, {}", needles, n.length_m * 1e6,
-                                core::format_number(force), site);
+                                units::to_um(p.calibration.needle_length_m), p.calibration.site);
+    } else if (const auto* d = human_datum(r.id)) {
+      r.unit = std::string(puncture::unit_of(r.quantity));
+      r.predicted = puncture::predict(*d, p, atlas);
+      r.condition = d->condition;
     } else if (r.quantity == "puncture_force_mn") {
       puncture::Needle n;
-      n.tip_radius_m = data::positive(t, "tip_radius_um", w) * 1e-6;
+      n.tip_radius_m = units::from_um(data::positive(t, "tip_radius_um", w));
       const puncture::InsertionModel m(n, p.reference_modulus_pa, p);
       r.unit = "mN";
-      r.predicted = 1e3 * m.puncture_force_n();
+      r.predicted = m.puncture_force_n() / units::kMN;
       r.condition = fmt::format("tip radius {} um, reference skin",
-                                core::format_number(n.tip_radius_m * 1e6));
+                                core::format_number(units::to_um(n.tip_radius_m)));
     } else if (r.quantity == "pen_channels_per_s") {
       const std::string model = data::string(t, "model", w);
       const double depth = data::positive(t, "depth_mm", w);

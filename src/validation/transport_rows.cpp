@@ -7,7 +7,7 @@
 #include "../core/data_toml.hpp"
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
-#include "mnsim/transport/from_case.hpp"
+#include "mnsim/transport/anaesthetic.hpp"
 #include "mnsim/validation/validation.hpp"
 #include "row_reader.hpp"
 

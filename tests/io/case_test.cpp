@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -275,7 +277,8 @@ TEST(CaseReader, MissingFileIsInputError) {
 }
 
 TEST(CaseReader, LoadsFromDisk) {
-  const auto path = std::filesystem::temp_directory_path() / "mnsim_case_test.toml";
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("mnsim_case_test_" + std::to_string(::getpid()) + ".toml");
   { std::ofstream(path) << kMinimal; }
   const Case c = load_case(path);
   EXPECT_EQ(c.source, path.string());

@@ -12,14 +12,6 @@ const MechanicsParams& params() {
   return MechanicsParams::builtin();
 }
 
-TEST(Mechanics, StoredDimpleFactorIsTheFitToTheCalibrationDatum) {
-  const auto& atlas = anatomy::Atlas::builtin();
-  const double refit = fit_dimple_stiffness_factor(params(), atlas);
-  EXPECT_NEAR(refit / params().dimple_stiffness_factor, 1.0, 2e-3)
-      << "re-fitted " << refit << "; update data/puncture/mechanics.toml";
-  EXPECT_NEAR(calibration_depth_m(params(), atlas), params().calibration.observed_depth_m, 1e-6);
-}
-
 TEST(Mechanics, PunctureForceFollowsTipDiameter) {
   Needle n;
   n.tip_radius_m = 2.5e-6;  // 5 um tip diameter

@@ -6,8 +6,9 @@
 
 #include "mnsim/core/error.hpp"
 #include "mnsim/io/case_reader.hpp"
+#include "mnsim/transport/anaesthetic.hpp"
+#include "mnsim/transport/case_delivery.hpp"
 #include "mnsim/transport/deliver.hpp"
-#include "mnsim/transport/from_case.hpp"
 #include "mnsim/transport/product.hpp"
 
 namespace mnsim::transport {
@@ -163,12 +164,6 @@ TEST(Anaesthetic, StoredThresholdReproducesTheCalibrationFigure) {
 }
 
 TEST(Anaesthetic, NeedlingNumbsFaster) {
-  cases::Case c = io::default_case();
-  c.zones.resize(1);
-  c.zones[0].site = "forehead";
-  c.zones[0].depth_mm = 0.5;
-  c.simulation.fidelity = cases::Fidelity::OneD;
-  c.procedure.anaesthetic = cases::Anaesthetic{"emla_5pct", 60};
   // Pen-like channels 300 um deep, 1e6 per m^2 (100 per cm^2), 60 um radius.
   ChannelSpec ch;
   ch.density_per_m2 = 1e6;
@@ -176,11 +171,18 @@ TEST(Anaesthetic, NeedlingNumbsFaster) {
   ch.surface_radius_m = 60e-6;
   ch.needle_length_m = 0.5e-3;
   const auto stack = anatomy::Atlas::builtin().stack("forehead", {45, anatomy::Sex::Female, 3});
-  const auto j = deliver_case(c, {ZoneSkin{stack, ch, std::nullopt}});
-  const auto& an = j["zones"][0]["anaesthetic"];
-  ASSERT_FALSE(an["numbing_onset_s"].is_null());
-  ASSERT_FALSE(an["numbing_onset_intact_s"].is_null());
-  EXPECT_LT(an["numbing_onset_s"].get<double>(), an["numbing_onset_intact_s"].get<double>());
+  Options o;
+  o.fidelity = Fidelity::OneD;
+  const auto* emla = ProductCatalogue::builtin().find("emla_5pct");
+  const AnaestheticDelivery an =
+      deliver_anaesthetic(ZoneSkin{stack, ch, std::nullopt}, *emla, 60, o, 0.5e-3);
+  ASSERT_TRUE(an.numbing_onset_s.has_value());
+  ASSERT_TRUE(an.numbing_onset_intact_s.has_value());
+  EXPECT_LT(*an.numbing_onset_s, *an.numbing_onset_intact_s);
+  // The numbed depth when needling starts is read from the intact run.
+  const auto at = an.numbed_depth_intact_um_at(60 * 60.0);
+  ASSERT_TRUE(at.has_value());
+  EXPECT_GT(*at, 0.0);
 }
 
 TEST(CaseProducts, UnknownProductIdSuggestsTheClosest) {

@@ -3,12 +3,12 @@
 #pragma once
 
 #include "mnsim/anatomy/atlas.hpp"
-#include "mnsim/healing/observations.hpp"
 #include "mnsim/case/case.hpp"
+#include "mnsim/healing/observations.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/response/response.hpp"
+#include "mnsim/transport/case_delivery.hpp"
 #include "mnsim/transport/deliver.hpp"
-#include "mnsim/transport/from_case.hpp"
 
 namespace mnsim::pipeline {
 
@@ -48,8 +48,8 @@ std::optional<transport::ChannelLayout> channel_layout(const puncture::ZonePatte
 response::InjuryDose injury_dose(const puncture::ZonePattern& p, const anatomy::LayerStack& skin);
 
 // Convenience: puncture zone `zone` and return its dose.
-response::InjuryDose session_dose(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
-                                  double area_m2 = 0);
+response::InjuryDose session_dose(const cases::Case& c, std::size_t zone,
+                                  const anatomy::Atlas& atlas, double area_m2 = 0);
 
 // The response/healing observations (data/validation/healing.toml) with the
 // injury dose of each protocol computed by the puncture stage, as the

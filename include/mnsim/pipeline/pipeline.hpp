@@ -9,13 +9,12 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "mnsim/anatomy/atlas.hpp"
-#include "mnsim/healing/healing.hpp"
 #include "mnsim/case/case.hpp"
+#include "mnsim/healing/healing.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/response/response.hpp"
+#include "mnsim/transport/case_delivery.hpp"
 
 namespace mnsim::pipeline {
 
@@ -38,8 +37,8 @@ struct ZoneResult {
 
 struct RunResult {
   cases::Case case_;
-  std::vector<ZoneResult> zones;           // in case order
-  std::optional<nlohmann::json> delivery;  // stage 4, `deliver --json` (needs a product)
+  std::vector<ZoneResult> zones;                    // in case order
+  std::optional<transport::CaseDelivery> delivery;  // stage 4 (needs a product or medium)
 };
 
 // The anatomy subject of a case's patient.

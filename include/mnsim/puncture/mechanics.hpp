@@ -1,12 +1,15 @@
 // Stage 3, puncture: insertion mechanics of one needle and of needle arrays.
 //
 // A needle (cone of half-angle alpha ending in a cylinder) pressed into skin
-// first dimples ("tents") it like a rigid cone on an elastic half-space
-// (Sneddon), punctures when its force reaches the puncture force
-// F_p = k_d * 2 R_tip * (E/E_ref)^a, then advances against the crack-propagation
-// force plus flank friction while the skin around it stays dimpled. The depth
-// reached is the tip travel below the undeformed surface minus that dimple.
-// Model, parameters and calibration: docs/models/puncture.md.
+// first dimples ("tents") it: a rigid cone on a layered elastic half-space
+// (Sneddon, with the Boussinesq-weighted layer modulus) plus the in-plane
+// tension of living skin, both stiffened by the needle speed (1 + v/v_c). It
+// punctures the stratum corneum when its force reaches the puncture force
+// F_p = k_d * 2 R_tip * (E_surface/E_ref)^a, then advances against the
+// crack-propagation force plus flank friction while the skin around it stays
+// dimpled. The depth reached is the tip travel minus that dimple.
+// Model, parameters and calibration: docs/models/puncture.md,
+// docs/calibration/puncture.md.
 #pragma once
 
 #include <string>
@@ -18,7 +21,7 @@
 
 namespace mnsim::puncture {
 
-// The kalluri2011 configuration the dimple stiffness factor is fitted to.
+// The kalluri2011 roller configuration (hairless rat; a held-out validation row).
 struct Calibration {
   std::string source;
   double observed_depth_m = 0;
@@ -45,7 +48,24 @@ struct MechanicsParams {
   double steady_force_ratio = 1.0;
   double poisson_ratio = 0.5;
   double friction_coefficient = 0.4;
-  double dimple_stiffness_factor = 0.2;  // FITTED (kalluri2011)
+  double dimple_stiffness_factor = 1.0;  // c_K, FITTED (data/puncture/calibrated.toml)
+  double rate_speed_m_s = 1.0;           // v_c, FITTED: dimple stiffness x (1 + v/v_c)
+  // Living skin: in-plane tension (the other hand stretches it) and the span
+  // over which the membrane is held (ASSUMPTIONS, mechanics.toml [skin]).
+  double tension_n_per_m = 30;        // FITTED (calibrated.toml)
+  double tension_prior_n_per_m = 30;  // the fit's prior centre (mechanics.toml)
+  double tension_span_m = 5e-3;
+  // Needle speeds at contact (ASSUMPTIONS, mechanics.toml [speeds]).
+  double pen_stroke_m = 2e-3;       // pens: v = pi f stroke
+  double roller_speed_m_s = 30e-3;  // rollers: v = v_roll sin(entry angle)
+  double press_speed_m_s = 1e-3;    // stamps and hand-pressed arrays
+  // Posterior sds (log scale) and correlation of the fitted parameters.
+  double dimple_stiffness_factor_sd_log = 0;
+  double rate_speed_sd_log = 0;
+  double steady_force_ratio_sd_log = 0;
+  double tension_sd_log = 0;
+  // Correlation of the log parameters (c_K, v_c, F_c/F_p, T), row-major.
+  std::vector<double> correlation;
   double tip_radius_cv = 0.15;
   double local_modulus_cv = 0.30;
   int modulus_bins = 16;
@@ -63,6 +83,33 @@ struct MechanicsParams {
 
 // Depth-weighted mean Young's modulus of a stack over [0, depth_m].
 double effective_modulus_pa(const anatomy::LayerStack& stack, double depth_m);
+
+// The skin under one needle, from the layer stack and the conditions.
+struct SkinMechanics {
+  double dimple_modulus_pa = 5e6;     // layered half-space seen by the dimple
+  double surface_modulus_pa = 1.5e6;  // stratum corneum + viable epidermis (puncture)
+  double tension_n_per_m = 0;         // in-plane tension (living skin; 0 ex vivo)
+  double speed_m_s = 0;               // needle speed at contact (0: quasi-static)
+  // Local stiffness variation: both moduli scaled by f.
+  [[nodiscard]] SkinMechanics scaled(double f) const {
+    SkinMechanics s = *this;
+    s.dimple_modulus_pa *= f;
+    s.surface_modulus_pa *= f;
+    return s;
+  }
+};
+// Modulus seen by a dimple of load radius a: the Boussinesq axial-stress
+// weight w(z) = 1 - z^3/(a^2+z^2)^(3/2) averages the layer compliances from
+// the surface to the bottom of the dermis (the dermis spreads the load over
+// the fat, which is not counted: ASSUMPTION).
+double layered_modulus_pa(const anatomy::LayerStack& stack, double load_radius_m);
+// Mean modulus of the stratum corneum and viable epidermis.
+double surface_modulus_pa(const anatomy::LayerStack& stack);
+SkinMechanics skin_mechanics(const anatomy::LayerStack& stack, double load_radius_m, bool in_vivo,
+                             double speed_m_s, const MechanicsParams& p);
+// Needle speed at contact for a device (pens: stroke frequency; rollers:
+// rolling speed; stamps: pressing speed), see MechanicsParams.
+double needle_speed_m_s(const device::Device& d, double length_m, const MechanicsParams& p);
 
 // One needle's geometry and condition.
 struct Needle {
@@ -87,10 +134,13 @@ struct Insertion {
   double dimple_m = 0;  // surface depression at the needle
 };
 
-// The insertion law of one needle in skin of effective modulus E.
+// The insertion law of one needle in the given skin.
 class InsertionModel {
  public:
-  InsertionModel(const Needle& needle, double modulus_pa, const MechanicsParams& p);
+  InsertionModel(const Needle& needle, const SkinMechanics& skin, const MechanicsParams& p);
+  // Quasi-static, no tension, one modulus for dimpling and puncture.
+  InsertionModel(const Needle& needle, double modulus_pa, const MechanicsParams& p)
+      : InsertionModel(needle, SkinMechanics{modulus_pa, modulus_pa, 0, 0}, p) {}
 
   [[nodiscard]] const Needle& needle() const { return needle_; }
   [[nodiscard]] double puncture_force_n() const { return puncture_force_; }
@@ -108,7 +158,9 @@ class InsertionModel {
  private:
   Needle needle_;
   double e_star_ = 0;
-  double cone_coeff_ = 0;      // A in F = A d^2
+  double rate_factor_ = 1;     // 1 + v/v_c
+  double tension_slope_ = 0;   // membrane stiffness 2 pi T / ln(span / R_b)
+  double cone_coeff_ = 0;      // A in F = g (A d^2 + k_T d)
   double cylinder_slope_ = 0;  // dF/dd once the dimple passes the cone
   double flank_coeff_ = 0;     // friction per unit flank area
   double puncture_force_ = 0;
@@ -142,10 +194,7 @@ Opening roller_opening(const Needle& needle, double drum_radius_m, double axle_h
                        const Insertion& at_bottom);
 Opening straight_opening(const Needle& needle, const Insertion& ins);
 
-// Re-fits the dimple stiffness factor to the calibration datum (bisection);
-// the value in mechanics.toml must equal it (tests/puncture).
-double fit_dimple_stiffness_factor(const MechanicsParams& p, const anatomy::Atlas& atlas);
-// The calibration configuration (p.calibration) set up: the roller, its mean
+// The kalluri2011 configuration (p.calibration) set up: the roller, its mean
 // needle in the calibration skin, and the drum's contact under the hand force.
 struct CalibrationRoller {
   device::Device device;
@@ -154,8 +203,8 @@ struct CalibrationRoller {
   DrumContact contact;
 };
 CalibrationRoller calibration_roller(const MechanicsParams& p, const anatomy::Atlas& atlas);
-// The model's depth for the calibration configuration with the given factor
-// (mean of the even and odd rings at the bottom of the drum).
+// The model's depth for the kalluri2011 configuration (mean of the even and
+// odd rings at the bottom of the drum).
 double calibration_depth_m(const MechanicsParams& p, const anatomy::Atlas& atlas);
 
 }  // namespace mnsim::puncture

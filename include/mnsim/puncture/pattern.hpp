@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "mnsim/anatomy/atlas.hpp"
-#include "mnsim/device/device.hpp"
 #include "mnsim/case/case.hpp"
+#include "mnsim/device/device.hpp"
 #include "mnsim/puncture/mechanics.hpp"
 
 namespace mnsim::puncture {
@@ -51,6 +51,7 @@ struct ZonePattern {
   std::uint64_t attempts_total = 0;  // needle contacts with the skin
   std::uint64_t channels_total = 0;  // contacts that punctured
   double unpunctured_fraction = 0;
+  double sc_breached_fraction = 0;  // contacts that breach the stratum corneum
   double punctures_per_cm2 = 0;
   double coverage_fraction = 0;     // skin area inside channel openings (patch)
   Distribution depth_m;             // over channels
@@ -62,7 +63,7 @@ struct ZonePattern {
   std::uint64_t presses_total = 0;       // stamps
 
   // Mechanics summary (mean new-or-worn needle in this person's skin).
-  double effective_modulus_pa = 0;
+  double effective_modulus_pa = 0;  // layered modulus seen by the dimple
   double tip_radius_m = 0;
   double bent_fraction = 0;
   double puncture_force_n = 0;
@@ -105,7 +106,8 @@ double zone_area_m2(const std::string& site);
 PatternInput zone_input(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas);
 
 // The entry point for the pipeline: one zone of a case.
-ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas);
+ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index,
+                          const anatomy::Atlas& atlas);
 
 // Roller kinematics of one straight stroke of `length_m`, rolling without slip
 // at radius `rolling_radius_m` from drum phase 0: every needle contact as

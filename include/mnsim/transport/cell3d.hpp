@@ -54,6 +54,30 @@ int cell3d_columns(double cell_side_m, double dx_m);
 // tables bound), for refusing a grid before allocating it.
 double cell3d_estimate_bytes(int n_side, int nz, int n_layers, int n_channels, int threads);
 
+// A run of x columns [x0, x1) sharing one y line class and one z column class.
+struct Cell3dRun {
+  int x0, x1, y, z;
+};
+
+// Where the channels are in the cell, classified so that identical lines share
+// coefficients and factors: row classes (same layer, same channels covering),
+// the channels' area fraction per row class and column, the x / y line and
+// z column classes, and the runs of x columns of one class.
+struct Cell3dGeometry {
+  std::vector<int> rc;                   // per row: its row class
+  std::vector<int> rc_row;               // a representative row of each class
+  std::vector<std::vector<double>> phi;  // [rc][column]: area fraction in channels
+  std::vector<int> xid, yid, zid;        // x lines [rc][iy], y lines [rc][ix], z columns
+  std::vector<std::vector<double>> xkey, ykey, zkey;  // phi profile of each class
+  std::vector<int> xrc, yrc;                          // row class of each line class
+  std::vector<std::vector<Cell3dRun>> runs;           // [rc][iy]: same (y class, z class)
+  std::vector<std::vector<Cell3dRun>> yruns;          // [rc]: same y class
+  std::vector<std::vector<Cell3dRun>> zruns;          // [iy]: same z class
+
+  // For an n x n column cell of spacing hx over the depth grid g.
+  static Cell3dGeometry build(const DepthGrid& g, const ChannelLayout& layout, int n, double hx);
+};
+
 class Cell3d {
  public:
   // `open_dk_m2_s`: D*K of an open (formulation-filled) channel.
@@ -135,9 +159,7 @@ class Cell3d {
   std::vector<std::vector<double>> xkey_, ykey_, zkey_;  // phi profiles per class
   std::vector<int> xrc_, yrc_;                           // row class of each line class
   // Runs of ix with the same (y class, z class) per [rc][iy]; and of z class per iy.
-  struct Run {
-    int x0, x1, y, z;
-  };
+  using Run = Cell3dRun;
   std::vector<std::vector<Run>> runs_;
   std::vector<std::vector<Run>> yruns_;  // [rc]: runs of the same y class
   std::vector<std::vector<Run>> zruns_;  // [iy]

@@ -95,6 +95,9 @@ Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, cons
                const ResealingLaw& law = ResealingLaw::builtin(),
                const ChannelLayout* layout = nullptr);
 
+// The steady permeability kp [cm/h] of a medium on intact skin (perfect sink).
+double intact_kp_cm_h(const Medium& m);
+
 // The full stage for one zone: needled (with `ch`) and intact runs, kp and
 // the enhancement ratio.
 Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSpec& ch,

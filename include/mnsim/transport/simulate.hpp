@@ -40,6 +40,36 @@ using OpenFraction = std::function<double(double t_s)>;
 // Called at every kept sample with the time and the integrator.
 using Observer = std::function<void(double t_s, const Discretisation&, const ThetaIntegrator&)>;
 
+// The time loop's view of a spatial integrator (MFEM's operator/integrator
+// split): the loop owns time = step * dt, the channel closing, the donor
+// removal, the step control at those discontinuities and the output
+// sampling; an integrator owns its state and advances it by one step.
+class Integrator {
+ public:
+  virtual ~Integrator() = default;
+  // The channels' open fraction changed (first call: the initial state).
+  virtual void set_open_fraction(double f) = 0;
+  virtual void remove_donor() = 0;
+  // Advances by dt (`damped`: first step after a discontinuity); returns the
+  // number of elementary steps taken.
+  virtual long step(double dt, bool damped) = 0;
+  [[nodiscard]] virtual std::vector<double> amounts(int n_groups) const = 0;
+  [[nodiscard]] virtual const Balance& balance() const = 0;
+  [[nodiscard]] virtual double out_rate() const = 0;
+  [[nodiscard]] virtual double tissue_amount() const = 0;
+  [[nodiscard]] virtual double donor_amount() const = 0;
+  [[nodiscard]] virtual const std::vector<double>& u() const = 0;
+};
+
+// The one time loop: `opt.steps` steps of horizon / steps, the integrator
+// told when the open fraction moved by refresh_fraction and when the donor
+// goes, `sampled(t)` called at every kept sample. `steps_taken` (optional)
+// gets the sum of Integrator::step.
+Trace run_time_loop(Integrator& integ, const Donor& donor, const OpenFraction& open,
+                    const RunOptions& opt, int n_groups,
+                    const std::function<void(double t_s)>& sampled = nullptr,
+                    long* steps_taken = nullptr);
+
 Trace simulate(const Builder& build, const Donor& donor, const OpenFraction& open,
                const RunOptions& opt, int n_groups, const Observer& observe = nullptr);
 
