@@ -10,6 +10,7 @@
 #include "mnsim/core/units.hpp"
 #include "mnsim/io/json.hpp"
 #include "mnsim/puncture/report.hpp"
+#include "mnsim/transport/case_delivery.hpp"
 
 namespace mnsim::report {
 
@@ -62,7 +63,7 @@ json pick(const std::vector<double>& values, const std::vector<std::size_t>& idx
 }
 
 // The delivery over time of one zone, from the case-level delivery result
-// (RunResult::delivery, the `deliver --json` layout).
+// in the `deliver --json` layout (transport::to_json).
 json delivery_series(const json& z) {
   json out = json::object();
   if (z.contains("time_s") && z.contains("amount_ug_per_cm2")) {
@@ -245,10 +246,12 @@ json report_data(const Inputs& in) {
   j["limitations"] = limitations();
   j["disclaimer"] = std::string(kDisclaimer);
   j["zones"] = json::array();
+  // The delivery over time in the `deliver --json` layout.
+  const json delivery = r.delivery ? transport::to_json(*r.delivery) : json(nullptr);
   for (std::size_t i = 0; i < r.zones.size(); ++i) {
     const json* d = nullptr;
-    if (r.delivery && r.delivery->contains("zones") && i < (*r.delivery)["zones"].size())
-      d = &(*r.delivery)["zones"][i];
+    if (!delivery.is_null() && i < delivery["zones"].size())
+      d = &delivery["zones"][i];
     j["zones"].push_back(zone_series(r.zones[i], d));
   }
   io::require_finite(j);
