@@ -22,7 +22,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
   auto* cmd = app.add_subcommand(
       "run", "Run the whole pipeline on a case, then plan (no CASE: the built-in default case)");
   cmd->add_option("case", o->case_path, "Case file (TOML); see `mnsim case fields`");
-  cmd->add_option("--out", o->out_dir, "Also write result.json and summary.txt into this folder");
+  cmd->add_option("--out", o->out_dir,
+                  "Also write result.json, summary.txt and report.html into this folder");
   cmd->add_flag("--json", o->json, "Print the result as JSON");
   commands.push_back(
       {cmd, [o] {
@@ -42,11 +43,14 @@ void add_run_command(CLI::App& app, Commands& commands) {
          const auto j = pipeline::run_json(result, p, loaded.provenance);
          const std::string text = pipeline::run_text(result, p);
          if (!o->out_dir.empty()) {
-           io::write_files_atomic(o->out_dir, {{"result.json", dump(j)}, {"summary.txt", text}});
+           io::write_files_atomic(o->out_dir,
+                                  {{"result.json", dump(j)},
+                                   {"summary.txt", text},
+                                   {"report.html", report_html(result, p, loaded.provenance)}});
          }
          print(o->json ? dump(j) : text);
          if (!o->out_dir.empty() && !o->json) {
-           print("Written: " + o->out_dir + "/result.json, summary.txt\n");
+           print("Written: " + o->out_dir + "/result.json, summary.txt, report.html\n");
          }
          return 0;
        }});

@@ -125,6 +125,7 @@ int main(int argc, char** argv) {
   cli::add_pattern_command(app, commands);
   cli::add_plan_command(app, commands);
   cli::add_bench_command(app, commands);
+  cli::add_report_command(app, commands);
 
   try {
     app.parse(argc, argv);
