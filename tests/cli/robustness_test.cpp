@@ -187,7 +187,8 @@ TEST_F(Robustness, RepeatedOutLeavesOneFolderAndNoTemporaries) {
     ASSERT_EQ(mnsim("run " + q(dir_ / "c.toml") + " --out " + q(out)).status, 0);
   auto left = leftovers(dir_);
   std::sort(left.begin(), left.end());
-  EXPECT_EQ(left, (std::vector<std::string>{"c.toml", "out", "out/result.json", "out/summary.txt"}))
+  EXPECT_EQ(left, (std::vector<std::string>{"c.toml", "out", "out/report.html", "out/result.json",
+                                            "out/summary.txt"}))
       << ::testing::PrintToString(left);
 }
 
