@@ -22,7 +22,7 @@
 #include "command.hpp"
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/error.hpp"
-#include "mnsim/io/json.hpp"
+#include "mnsim/core/json.hpp"
 #include "mnsim/transport/bench.hpp"
 
 namespace mnsim::cli {
@@ -228,7 +228,7 @@ void add_bench_command(CLI::App& app, Commands& commands) {
          j["llc_bytes"] = r.llc_bytes;
          j["working_set_bytes"] = r.working_set_bytes;
          j["disclaimer"] = std::string(kDisclaimer);
-         io::require_finite(j);
+         core::require_finite(j);
          if (o->json) {
            print(dump(with_provenance(j)));
            return 0;

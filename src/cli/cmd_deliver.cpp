@@ -1,6 +1,5 @@
 // mnsim deliver CASE [--json] [--csv FILE] [--vtk FILE] [--dry-run] [--quiet]:
 // the transport stage.
-#include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
@@ -8,9 +7,10 @@
 #include "command.hpp"
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/disclaimer.hpp"
+#include "mnsim/core/json.hpp"
 #include "mnsim/core/units.hpp"
 #include "mnsim/io/atomic_file.hpp"
-#include "mnsim/io/json.hpp"
+#include "mnsim/io/output.hpp"
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/transport_input.hpp"
@@ -22,18 +22,6 @@ namespace mnsim::cli {
 namespace {
 
 constexpr double kBytesPerMb = 1e6;  // the budget's MB are decimal
-
-// An output file's folder must exist before the work starts (so a bad path
-// fails at once, naming the option, not after minutes of computing).
-void check_output_path(const std::string& path, const std::string& option) {
-  if (path.empty())
-    return;
-  const auto dir = std::filesystem::path(path).parent_path();
-  if (!dir.empty() && !std::filesystem::is_directory(dir)) {
-    throw InputError(InputIssue{"<command line>", option, path,
-                                "its folder '" + dir.string() + "' does not exist"});
-  }
-}
 
 }  // namespace
 
@@ -92,8 +80,11 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
   cmd->add_flag("--quiet,-q", o->quiet, "No progress line on stderr (none when not a terminal)");
   commands.push_back(
       {cmd, [o] {
-         check_output_path(o->csv, "--csv");
-         check_output_path(o->vtk, "--vtk");
+         // Output paths checked before any work.
+         if (!o->csv.empty())
+           io::check_output_file(o->csv, "--csv");
+         if (!o->vtk.empty())
+           io::check_output_file(o->vtk, "--vtk");
          const auto loaded = load_or_default(o->case_path);
          const cases::Case& c = loaded.c;
          const auto skins = pipeline::zone_skins(c, anatomy::Atlas::builtin());
@@ -120,7 +111,7 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
          nlohmann::json j = transport::to_json(d);
          j["disclaimer"] = std::string(kDisclaimer);
          j = with_provenance(std::move(j), loaded.provenance);
-         io::require_finite(j);
+         core::require_finite(j);
          // The first zone's product (an empty run without one).
          const transport::Run first = d.first() != nullptr ? d.first()->needled : transport::Run{};
          if (!o->csv.empty())

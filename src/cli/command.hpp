@@ -34,6 +34,7 @@ nlohmann::json plan_json(const std::vector<pipeline::ZonePlan>& plans);
 void add_pattern_command(CLI::App& app, Commands& commands);
 void add_plan_command(CLI::App& app, Commands& commands);
 void add_bench_command(CLI::App& app, Commands& commands);
+void add_report_command(CLI::App& app, Commands& commands);
 
 // Shared helpers.
 void print(const std::string& text);
@@ -45,6 +46,9 @@ struct LoadedCase {
 };
 // The case at `path`, or the built-in default case when `path` is empty.
 LoadedCase load_or_default(const std::string& path);
+// report.html of a run (cmd_report.cpp; `mnsim report`, `mnsim run --out`).
+std::string report_html(const pipeline::RunResult& result, const planner::Plan* plan,
+                        const pipeline::Provenance& provenance);
 // `j` with the provenance keys added (docs/interface.md, "Provenance").
 nlohmann::json with_provenance(nlohmann::json j, const pipeline::Provenance& p = {});
 

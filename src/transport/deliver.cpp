@@ -193,7 +193,7 @@ RunPlan choose_plan(const Medium& m, GridPlan& p, const ChannelSpec* ch, const O
   for (const auto& l : m.layers)
     thinnest = std::min(thinnest, l.thickness_m);
   std::vector<double> dxs{opt.dx_m};
-  for (double f = 1.25; f <= 2.0 + 1e-9; f *= 1.25) {
+  for (double f = 1.25; f <= kMaxDxCoarsening + 1e-9; f *= 1.25) {
     if (opt.dx_m * f <= thinnest * (1 + 1e-12))
       dxs.push_back(opt.dx_m * f);
   }

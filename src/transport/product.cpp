@@ -121,7 +121,7 @@ double PropertyModel::k_sc(double log_kow) const {
 }
 
 double PropertyModel::d_free_m2_s(double mw_da) const {
-  return std::pow(10.0, dfree_d0 + dfree_d1 * std::log10(mw_da)) * 1e-4;
+  return std::pow(10.0, dfree_d0 + dfree_d1 * std::log10(mw_da)) * units::kCm2;  // cm^2/s -> m^2/s
 }
 
 double PropertyModel::dermal_clearance_per_s(double mw_da) const {

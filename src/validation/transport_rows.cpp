@@ -7,6 +7,7 @@
 #include "../core/data_toml.hpp"
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/transport/anaesthetic.hpp"
 #include "mnsim/validation/validation.hpp"
 #include "row_reader.hpp"
@@ -47,18 +48,18 @@ std::vector<Row> transport_rows() {
       r.condition = fmt::format("{}, intact skin, {} min application, {}", pid,
                                 core::format_number(app_min), site);
     } else if (r.quantity == "reseal_ratio") {
-      const double l = data::positive(t, "length_um", w) * 1e-6;
-      const double l0 = data::positive(t, "reference_length_um", w) * 1e-6;
+      const double l = units::from_um(data::positive(t, "length_um", w));
+      const double l0 = units::from_um(data::positive(t, "reference_length_um", w));
       r.unit = std::string("ratio");
       r.predicted = law.reseal_time_s(l, false) / law.reseal_time_s(l0, false);
-      r.condition = fmt::format("needle {} vs {} um", core::format_number(l * 1e6),
-                                core::format_number(l0 * 1e6));
+      r.condition = fmt::format("needle {} vs {} um", core::format_number(units::to_um(l)),
+                                core::format_number(units::to_um(l0)));
     } else if (r.quantity == "reseal_h") {
-      const double l = data::positive(t, "length_um", w) * 1e-6;
+      const double l = units::from_um(data::positive(t, "length_um", w));
       const bool occ = data::boolean(t, "occluded", w);
       r.unit = std::string("h");
-      r.predicted = law.reseal_time_s(l, occ) / 3600;
-      r.condition = fmt::format("needle {} um, {}", core::format_number(l * 1e6),
+      r.predicted = units::to_hours(law.reseal_time_s(l, occ));
+      r.condition = fmt::format("needle {} um, {}", core::format_number(units::to_um(l)),
                                 occ ? "occluded" : "unoccluded");
     } else {
       w.fail("quantity", fmt::format("unknown quantity '{}'", r.quantity));

@@ -36,6 +36,8 @@ enum class Fidelity { OneD, Axisymmetric, ThreeD };
 // The default transport memory budget [bytes]: fits a laptop with the rest of
 // the process (peak under 2 GB for any case within it).
 inline constexpr double kDefaultBudgetBytes = 1.5e9;
+// The most the planner coarsens dx to fit the budget (a factor on the asked dx).
+inline constexpr double kMaxDxCoarsening = 2.0;
 
 struct Options {
   Fidelity fidelity = Fidelity::Axisymmetric;
