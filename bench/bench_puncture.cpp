@@ -6,6 +6,7 @@
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/io/case_reader.hpp"
+#include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/puncture/pattern.hpp"
 
 namespace {
@@ -20,7 +21,7 @@ void BM_FullFacePenSession(benchmark::State& state) {
   std::uint64_t contacts = 0;
   for (auto _ : state) {
     for (std::size_t i = 0; i < c.zones.size(); ++i) {
-      const auto z = puncture::simulate_zone(c, i, atlas);
+      const auto z = pipeline::puncture_zone(c, i, atlas).pattern;
       contacts += z.attempts_total;
       benchmark::DoNotOptimize(z.channels_total);
     }
@@ -37,7 +38,7 @@ void BM_RollerCheek(benchmark::State& state) {
       "[device]\nmodel = \"roller-192-1.5\"\n[[zones]]\nsite = \"cheek\"\n", "bench");
   const auto& atlas = anatomy::Atlas::builtin();
   for (auto _ : state) {
-    const auto z = puncture::simulate_zone(c, 0, atlas);
+    const auto z = pipeline::puncture_zone(c, 0, atlas).pattern;
     benchmark::DoNotOptimize(z.channels_total);
   }
 }

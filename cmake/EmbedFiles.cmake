@@ -18,3 +18,23 @@ function(mnsim_embed_files output)
     COMMENT "Embedding data/ and cases/ into the binary"
     VERBATIM)
 endfunction()
+
+# mnsim_embed_files_as(OUTPUT ROOT NAMESPACE FUNCTION KEY_PREFIX file...): the same
+# for files under ROOT (paths relative to it), as NAMESPACE::FUNCTION() (a
+# `const std::vector<mnsim::core::EmbeddedFile>&`), each path prefixed with
+# KEY_PREFIX.
+function(mnsim_embed_files_as output root namespace function key_prefix)
+  set(abs_files "")
+  foreach(f IN LISTS ARGN)
+    list(APPEND abs_files ${root}/${f})
+  endforeach()
+  string(REPLACE ";" "|" files_arg "${ARGN}")
+  add_custom_command(
+    OUTPUT ${output}
+    COMMAND ${CMAKE_COMMAND} -DROOT=${root} "-DFILES=${files_arg}" -DOUTPUT=${output}
+            -DNAMESPACE=${namespace} -DFUNCTION=${function} -DKEY_PREFIX=${key_prefix}
+            -P ${MNSIM_EMBED_SCRIPT}
+    DEPENDS ${abs_files} ${MNSIM_EMBED_SCRIPT}
+    COMMENT "Embedding ${key_prefix}* into the binary"
+    VERBATIM)
+endfunction()

@@ -14,6 +14,8 @@
 // Residuals are (predicted - observed) / sigma with sigma from the table, so
 // the covariance is the parameter covariance implied by those sigmas (not
 // rescaled by the residual variance). Model: docs/models/{response,healing}.md.
+#include "tool_args.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -27,7 +29,7 @@
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/healing/observations.hpp"
 #include "mnsim/io/atomic_file.hpp"
-#include "mnsim/pipeline/bridges.hpp"
+#include "mnsim/validation/validation.hpp"
 
 namespace {
 
@@ -143,22 +145,13 @@ std::string table_text(const std::vector<Group>& groups, const std::string& file
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool write = false;
-  std::string root = MNSIM_SOURCE_DIR;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--write") {
-      write = true;
-    } else if (a == "--root" && i + 1 < argc) {
-      root = argv[++i];
-    } else {
-      std::cerr << "usage: calibrate_healing [--write] [--root DIR]\n";
-      return 2;
-    }
-  }
+  const auto args = mnsim::tools::parse_tool_args(argc, argv, "calibrate_healing");
+  if (!args)
+    return 2;
+  const bool write = args->write;
+  const std::string& root = args->root;
   try {
-    const auto rows =
-        mnsim::pipeline::load_observations_with_doses(mnsim::anatomy::Atlas::builtin());
+    const auto rows = mnsim::validation::healing_observations(mnsim::anatomy::Atlas::builtin());
     Model model{mnsim::response::Params::builtin(), mnsim::healing::Params::builtin()};
     using M = Model;
     std::vector<Group> groups = {

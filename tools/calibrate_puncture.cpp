@@ -12,6 +12,8 @@
 // Residuals are (predicted - observed) / tolerance, so the covariance is the
 // one implied by the rows' tolerances (read as one sd). Model:
 // docs/models/puncture.md.
+#include "tool_args.hpp"
+
 #include <cmath>
 #include <iostream>
 #include <string>
@@ -85,19 +87,11 @@ class Residual {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool write = false;
-  std::string root = MNSIM_SOURCE_DIR;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--write") {
-      write = true;
-    } else if (a == "--root" && i + 1 < argc) {
-      root = argv[++i];
-    } else {
-      std::cerr << "usage: calibrate_puncture [--write] [--root DIR]\n";
-      return 2;
-    }
-  }
+  const auto args = mnsim::tools::parse_tool_args(argc, argv, "calibrate_puncture");
+  if (!args)
+    return 2;
+  const bool write = args->write;
+  const std::string& root = args->root;
   try {
     const auto& atlas = mnsim::anatomy::Atlas::builtin();
     MechanicsParams p = MechanicsParams::builtin();

@@ -7,6 +7,7 @@
 #include "../core/data_toml.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/sources.hpp"
+#include "mnsim/core/units.hpp"
 
 namespace mnsim::anatomy {
 
@@ -240,8 +241,8 @@ LayerStack Atlas::assemble(const SiteRecord& rec, Sex sex, double sc_um, double 
                            std::string(layer_id(kAllLayers[i])) + " has non-positive thickness");
     }
     const auto& p = properties_[i];
-    st.layers[i] = LayerSlab{kAllLayers[i], top, thickness_um[i] * 1e-6, p.youngs_modulus_pa,
-                             p.water_fraction};
+    st.layers[i] = LayerSlab{kAllLayers[i], top, units::from_um(thickness_um[i]),
+                             p.youngs_modulus_pa, p.water_fraction};
     top += st.layers[i].thickness_m;
   }
   return st;
@@ -262,7 +263,7 @@ LayerStack Atlas::stack(std::string_view site, const Subject& subject) const {
 std::pair<double, double> Atlas::dermis_range_um(std::string_view site, const Subject& subject,
                                                  double coverage) const {
   const SiteRecord& rec = at(site);
-  const double mean = stack(site, subject).dermis_m() * 1e6;
+  const double mean = units::to_um(stack(site, subject).dermis_m());
   const double cv = rec.dermis_sd_um.of(subject.sex) / rec.dermis_um.of(subject.sex);
   const double sigma = std::sqrt(std::log1p(cv * cv));
   const double mu = std::log(mean) - 0.5 * sigma * sigma;
@@ -287,8 +288,8 @@ LayerStack Atlas::sample(std::string_view site, const Subject& subject, core::Rn
   // and the whole dermis scale together.
   const double f_epi = rng.lognormal_mean_cv(1.0, rec.epidermis_cv);
   const double f_der = rng.lognormal_mean_cv(1.0, der_cv);
-  return assemble(rec, sex, f_epi * mean.thickness_m(Layer::StratumCorneum) * 1e6,
-                  f_epi * mean.epidermis_m() * 1e6, f_der * mean.dermis_m() * 1e6);
+  return assemble(rec, sex, units::to_um(f_epi * mean.thickness_m(Layer::StratumCorneum)),
+                  units::to_um(f_epi * mean.epidermis_m()), units::to_um(f_der * mean.dermis_m()));
 }
 
 }  // namespace mnsim::anatomy

@@ -3,9 +3,10 @@
 
 #include "command.hpp"
 #include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/anatomy/report.hpp"
 #include "mnsim/core/error.hpp"
+#include "mnsim/core/json.hpp"
 #include "mnsim/core/text.hpp"
-#include "mnsim/io/json.hpp"
 #include "report.hpp"
 
 namespace mnsim::cli {
@@ -54,9 +55,9 @@ void add_atlas_command(CLI::App& app, Commands& commands) {
                         j["sex"] = o->sex;
                         j["sites"] = nlohmann::json::array();
                         for (const auto* s : sites) {
-                          j["sites"].push_back(io::atlas_site_json(atlas, *s, subject));
+                          j["sites"].push_back(anatomy::site_json(atlas, *s, subject));
                         }
-                        io::require_finite(j);
+                        core::require_finite(j);
                         print(dump(with_provenance(j)));
                         return 0;
                       }});

@@ -4,9 +4,9 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "mnsim/case/json.hpp"
 #include "mnsim/io/case_reader.hpp"
 #include "mnsim/io/fields.hpp"
-#include "mnsim/io/json.hpp"
 
 namespace mnsim::cli {
 
@@ -41,7 +41,7 @@ void add_case_command(CLI::App& app, Commands& commands) {
                         const auto loaded = load_or_default(o->path);
                         const cases::Case& c = loaded.c;
                         if (o->json) {
-                          print(dump(with_provenance(io::to_json(c), loaded.provenance)));
+                          print(dump(with_provenance(cases::to_json(c), loaded.provenance)));
                         } else {
                           print(fmt::format("{}: valid case '{}' with {} zone(s)\n", o->path,
                                             c.info.name, c.zones.size()));

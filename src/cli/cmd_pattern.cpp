@@ -1,13 +1,18 @@
-// mnsim pattern CASE [--json] [--svg FILE] [--svg-zone N]: devices and punctures
-// (stages 2-3): how deep the needles go and where the channels land, per zone.
+// mnsim pattern CASE [--json] [--svg FILE] [--svg-zone SITE] [--svg-crop-mm MM]: devices
+// and punctures (stages 2-3): how deep the needles go and where the channels
+// land, per zone. --svg-zone takes the zone's site id (the first zone when
+// absent); a number is refused with a message naming the case's sites (a site
+// id is never a number, and 0-based indices were easy to get wrong).
 #include <memory>
 
 #include "command.hpp"
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/error.hpp"
+#include "mnsim/core/json.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/io/atomic_file.hpp"
-#include "mnsim/io/json.hpp"
+#include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/puncture/report.hpp"
 
@@ -18,15 +23,20 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
     std::string case_path;
     bool json = false;
     std::string svg;
-    int svg_zone = 0;
+    std::string svg_zone;
+    double svg_crop_mm = 1.5;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("pattern", "Punctures per zone: depth, density, channel shape");
   cmd->add_option("case", o->case_path, "Case file (TOML); no CASE: the built-in default case");
   cmd->add_flag("--json", o->json, "Print as JSON");
-  cmd->add_option("--svg", o->svg, "Write an SVG of a 1 cm2 patch of channels to this file");
-  cmd->add_option("--svg-zone", o->svg_zone, "Zone (0-based, case order) drawn by --svg")
-      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--svg", o->svg,
+                  "Write an SVG of a corner of the zone's patch of channels to this file");
+  cmd->add_option("--svg-zone", o->svg_zone,
+                  "Site id of the zone drawn by --svg (default: the case's first zone)");
+  cmd->add_option("--svg-crop-mm", o->svg_crop_mm,
+                  "Side of the square drawn by --svg, mm (0.2 to 10; default 1.5)")
+      ->check(CLI::Range(0.2, 10.0));
   commands.push_back({cmd, [o] {
                         const auto loaded = load_or_default(o->case_path);
                         const cases::Case& c = loaded.c;
@@ -36,16 +46,30 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
                               "mnsim pattern needs [[zones]] on the skin; an explicit [medium] "
                               "has no device pattern"});
                         }
-                        if (!o->svg.empty() &&
-                            static_cast<std::size_t>(o->svg_zone) >= c.zones.size()) {
-                          throw InputError(InputIssue{
-                              "<command line>", "--svg-zone", std::to_string(o->svg_zone),
-                              "the case has " + std::to_string(c.zones.size()) + " zone(s)"});
+                        std::size_t svg_index = 0;
+                        if (!o->svg.empty() && !o->svg_zone.empty()) {
+                          std::string sites;
+                          bool found = false;
+                          for (std::size_t i = 0; i < c.zones.size(); ++i) {
+                            sites += (i ? ", " : "") + c.zones[i].site;
+                            if (!found && c.zones[i].site == o->svg_zone) {
+                              svg_index = i;
+                              found = true;
+                            }
+                          }
+                          if (!found) {
+                            const bool numeric =
+                                o->svg_zone.find_first_not_of("0123456789") == std::string::npos;
+                            throw InputError(InputIssue{
+                                "<command line>", "--svg-zone", o->svg_zone,
+                                std::string(numeric ? "takes a site id, not an index; " : "") +
+                                    "one of the case's sites: " + sites});
+                          }
                         }
                         const auto& atlas = anatomy::Atlas::builtin();
                         std::vector<puncture::ZonePattern> zones;
                         for (std::size_t i = 0; i < c.zones.size(); ++i)
-                          zones.push_back(puncture::simulate_zone(c, i, atlas));
+                          zones.push_back(pipeline::puncture_zone(c, i, atlas).pattern);
                         // Everything is computed before anything is written.
                         nlohmann::json j = with_provenance({}, loaded.provenance);
                         j["case"] = c.info.name;
@@ -57,10 +81,11 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
                         }
                         j["channels_session_total"] = total;
                         j["disclaimer"] = std::string(kDisclaimer);
-                        io::require_finite(j);
+                        core::require_finite(j);
                         std::string svg;
                         if (!o->svg.empty())
-                          svg = puncture::patch_svg(zones[static_cast<std::size_t>(o->svg_zone)]);
+                          svg = puncture::patch_svg(
+                              zones[svg_index], {.crop_side_m = units::from_mm(o->svg_crop_mm)});
                         std::string text = "mnsim pattern: " + c.info.name + "\n\n";
                         for (const auto& z : zones)
                           text += puncture::zone_text(z) + "\n";

@@ -3,7 +3,7 @@
 
 #include "command.hpp"
 #include "mnsim/anatomy/atlas.hpp"
-#include "mnsim/io/json.hpp"
+#include "mnsim/core/json.hpp"
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/predictor.hpp"
 #include "mnsim/planner/planner.hpp"
@@ -31,7 +31,7 @@ void add_plan_command(CLI::App& app, Commands& commands) {
                         if (o->json) {
                           const auto j =
                               with_provenance(planner::plan_json(plan), loaded.provenance);
-                          io::require_finite(j);
+                          core::require_finite(j);
                           print(dump(j));
                         } else {
                           print(planner::plan_text(plan, c));

@@ -2,7 +2,7 @@
 #include <memory>
 
 #include "command.hpp"
-#include "mnsim/io/json.hpp"
+#include "mnsim/validation/report.hpp"
 #include "mnsim/validation/validation.hpp"
 #include "report.hpp"
 
@@ -31,7 +31,7 @@ void add_validate_command(CLI::App& app, Commands& commands) {
                         nlohmann::json j;
                         j["rows"] = nlohmann::json::array();
                         for (const auto& r : rows)
-                          j["rows"].push_back(io::to_json(r));
+                          j["rows"].push_back(validation::to_json(r));
                         const auto s = validation::summarize(rows);
                         j["summary"] = {{"rows", s.rows},
                                         {"passed", s.passed},

@@ -12,6 +12,7 @@
 
 #include "mnsim/case/case.hpp"
 #include "mnsim/pipeline/report.hpp"
+#include "mnsim/pipeline/transport_input.hpp"
 
 namespace mnsim::cli {
 
@@ -27,9 +28,13 @@ void add_validate_command(CLI::App& app, Commands& commands);
 void add_case_command(CLI::App& app, Commands& commands);
 void add_heal_command(CLI::App& app, Commands& commands);
 void add_deliver_command(CLI::App& app, Commands& commands);
+// The transport grid plans (deliver --dry-run, run --dry-run), cmd_deliver.cpp.
+std::string plan_text(const std::vector<pipeline::ZonePlan>& plans);
+nlohmann::json plan_json(const std::vector<pipeline::ZonePlan>& plans);
 void add_pattern_command(CLI::App& app, Commands& commands);
 void add_plan_command(CLI::App& app, Commands& commands);
 void add_bench_command(CLI::App& app, Commands& commands);
+void add_report_command(CLI::App& app, Commands& commands);
 
 // Shared helpers.
 void print(const std::string& text);
@@ -41,6 +46,9 @@ struct LoadedCase {
 };
 // The case at `path`, or the built-in default case when `path` is empty.
 LoadedCase load_or_default(const std::string& path);
+// report.html of a run (cmd_report.cpp; `mnsim report`, `mnsim run --out`).
+std::string report_html(const pipeline::RunResult& result, const planner::Plan* plan,
+                        const pipeline::Provenance& provenance);
 // `j` with the provenance keys added (docs/interface.md, "Provenance").
 nlohmann::json with_provenance(nlohmann::json j, const pipeline::Provenance& p = {});
 

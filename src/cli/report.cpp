@@ -5,7 +5,7 @@
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
-#include "mnsim/io/json.hpp"
+#include "mnsim/core/units.hpp"
 
 namespace mnsim::cli {
 
@@ -26,12 +26,13 @@ std::string atlas_text(const anatomy::Atlas& atlas,
     std::string src;
     for (const auto& id : s->sources())
       src += (src.empty() ? "" : ",") + id;
-    out += fmt::format("{:<14} {:>5.0f} {:>6.0f} {:>6.0f} {:>7.0f} {:>7.0f} {:>9.0f} {:>8}  {}\n",
-                       s->id, st.thickness_m(Layer::StratumCorneum) * 1e6, st.epidermis_m() * 1e6,
-                       st.thickness_m(Layer::PapillaryDermis) * 1e6, st.dermis_m() * 1e6,
-                       s->dermis_sd_um.of(subject.sex) *
-                           atlas.aging().dermis_factor(subject.sex, subject.age_years),
-                       st.thickness_m(Layer::Subcutis) * 1e6, s->sensitive ? "yes" : "no", src);
+    out += fmt::format(
+        "{:<14} {:>5.0f} {:>6.0f} {:>6.0f} {:>7.0f} {:>7.0f} {:>9.0f} {:>8}  {}\n", s->id,
+        units::to_um(st.thickness_m(Layer::StratumCorneum)), units::to_um(st.epidermis_m()),
+        units::to_um(st.thickness_m(Layer::PapillaryDermis)), units::to_um(st.dermis_m()),
+        s->dermis_sd_um.of(subject.sex) *
+            atlas.aging().dermis_factor(subject.sex, subject.age_years),
+        units::to_um(st.thickness_m(Layer::Subcutis)), s->sensitive ? "yes" : "no", src);
   }
   if (sites.size() == 1) {
     out += "\nDerivation: " + sites.front()->derivation + "\n";

@@ -97,4 +97,24 @@ inline const toml::array& array_of_tables(const toml::table& t, std::string_view
   return *n->as_array();
 }
 
+// A catalogue's entry whose `key` member (its id) is `id`, or nullptr.
+template <typename T>
+const T* find_by_id(const std::vector<T>& entries, std::string T::*key, std::string_view id) {
+  for (const auto& e : entries) {
+    if (e.*key == id)
+      return &e;
+  }
+  return nullptr;
+}
+
+// A catalogue's ids (each entry's `key` member), in table order.
+template <typename T>
+std::vector<std::string> ids_of(const std::vector<T>& entries, std::string T::*key) {
+  std::vector<std::string> out;
+  out.reserve(entries.size());
+  for (const auto& e : entries)
+    out.push_back(e.*key);
+  return out;
+}
+
 }  // namespace mnsim::core::data

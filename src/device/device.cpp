@@ -35,7 +35,7 @@ double optional_real(const toml::table& t, std::string_view key, double fallback
 
 // Millimetres for messages, rounded to 0.1 um so that unit conversions do not show.
 std::string mm(double v_m) {
-  return core::format_number(std::round(v_m / kMm * 1e4) / 1e4);
+  return core::format_number(std::round(v_m / kMm * 1e4) / 1e4);  // units-ok: rounding
 }
 
 // Rollers and stamps: needles conical over their whole length (ASSUMPTION,
@@ -128,19 +128,11 @@ const Catalogue& Catalogue::builtin() {
 }
 
 const Device* Catalogue::find(std::string_view id) const {
-  for (const auto& d : devices_) {
-    if (d.model == id)
-      return &d;
-  }
-  return nullptr;
+  return core::data::find_by_id(devices_, &Device::model, id);
 }
 
 std::vector<std::string> Catalogue::ids() const {
-  std::vector<std::string> out;
-  out.reserve(devices_.size());
-  for (const auto& d : devices_)
-    out.push_back(d.model);
-  return out;
+  return core::data::ids_of(devices_, &Device::model);
 }
 
 Device resolve(const cases::DeviceSpec& spec, const Catalogue& catalogue) {
@@ -270,6 +262,17 @@ std::vector<InputIssue> check(const Device& d, const std::vector<cases::Zone>& z
     for (std::size_t i = 0; i < zones.size(); ++i) {
       if (zones[i].depth_mm)
         check_setting(fmt::format("zones[{}].depth_mm", i), *zones[i].depth_mm * kMm);
+    }
+  } else if (d.needle_length_m > 0) {
+    // A roller or stamp cannot reach deeper than its needles are long.
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+      if (zones[i].depth_mm && *zones[i].depth_mm * kMm > d.needle_length_m * (1 + 1e-9)) {
+        add(fmt::format("zones[{}].depth_mm", i), *zones[i].depth_mm,
+            fmt::format("is deeper than the needles of {} ({} mm long); a {} reaches at most "
+                        "its needle length",
+                        which, mm(d.needle_length_m),
+                        d.kind == DeviceKind::Roller ? "roller" : "stamp"));
+      }
     }
   }
   return out;

@@ -5,10 +5,8 @@
 #include <cmath>
 
 #include "../core/data_toml.hpp"
-#include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/sources.hpp"
-#include "mnsim/io/case_reader.hpp"
 
 namespace mnsim::healing {
 
@@ -31,18 +29,12 @@ std::string unit_of(std::string_view q) {
   return "fraction";
 }
 
-struct Prepared {
-  anatomy::Subject subject;
-  response::InjuryDose dose;
-};
-
-Prepared prepare(const Observation& obs) {
-  const cases::Case& c = *obs.protocol;
-  if (!obs.dose) {
+const Protocol& protocol_of(const Observation& obs) {
+  if (!obs.protocol) {
     throw DataError("healing observation '" + obs.id +
-                    "': no injury dose set (use pipeline::load_observations_with_doses)");
+                    "': no protocol set (use validation::healing_observations)");
   }
-  return Prepared{{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick}, *obs.dose};
+  return *obs.protocol;
 }
 
 }  // namespace
@@ -84,16 +76,8 @@ std::vector<Observation> load_observations(std::string_view path) {
     }
     if (o.quantity == "collagen_rel_change" || o.quantity == "epidermis_rel_change")
       o.at_day = data::positive(t, "at_day", w);
-    if (needs_case) {
-      const std::string text = data::string(t, "protocol", w);
-      try {
-        o.protocol = io::parse_case(text, std::string(path) + " row '" + o.id + "' protocol");
-      } catch (const InputError& e) {
-        w.fail("protocol", e.issues().front().describe());
-      }
-      if (o.protocol->zones.empty())
-        w.fail("protocol", "needs one [[zones]] entry");
-    }
+    if (needs_case)
+      o.protocol_case_toml = data::string(t, "protocol", w);
     out.push_back(std::move(o));
   }
   return out;
@@ -103,23 +87,21 @@ double predict(const Observation& obs, const response::Params& rp, const Params&
   const std::string& q = obs.quantity;
   if (q == "barrier_recovery_fraction")
     return 1.0 - std::exp(-rp.barrier_rate_per_h(obs.age_years) * obs.at_hour);
-  const cases::Case& c = *obs.protocol;
-  const Prepared prep = prepare(obs);
+  const Protocol& prep = protocol_of(obs);
   if (q == "collagen_rel_change" || q == "epidermis_rel_change") {
     CourseOptions opt;
     opt.horizon_days = std::ceil(obs.at_day);
     opt.steps_per_day = 2;
-    opt.closure = puncture::closure_conditions(c, 0);
-    const auto course =
-        simulate_course(regular_sessions(c.course.sessions, c.course.interval_days, prep.dose),
-                        prep.subject, opt, rp, hp);
+    opt.closure = prep.closure;
+    const auto course = simulate_course(
+        regular_sessions(prep.sessions, prep.interval_days, prep.dose), prep.subject, opt, rp, hp);
     const auto day = static_cast<std::size_t>(std::lround(obs.at_day));
     return (q == "collagen_rel_change" ? course.collagen_rel : course.epidermal_thickness_rel)
                .at(day) -
            1.0;
   }
   response::Options ro;
-  ro.closure = puncture::closure_conditions(c, 0);
+  ro.closure = prep.closure;
   if (q == "tewl_recovery_h") {
     ro.horizon_days = 2;
     ro.output_step_h = 0.02;

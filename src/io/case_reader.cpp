@@ -1,9 +1,16 @@
 #include "mnsim/io/case_reader.hpp"
 
+#include <array>
+#include <cerrno>
 #include <cmath>
-#include <fstream>
+#include <cstring>
+#include <optional>
 #include <set>
 #include <sstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -59,6 +66,228 @@ std::string join(const std::string& parent, std::string_view key) {
   return parent.empty() ? std::string(key) : parent + "." + std::string(key);
 }
 
+// A cheap scan of the raw text, before the TOML parser sees it: the parser
+// recurses once per level of nesting (dotted keys, [a.b.c] and [[a.b]]
+// headers, inline tables and arrays), so a file nested 100,000 deep would
+// overflow the stack. The scan follows TOML's lexical structure (strings,
+// comments, key and value contexts) only as far as needed to count the depth
+// of every key and value and the length of every key; on text that is not
+// TOML it may stop early, and the parser then reports the syntax error.
+class Prescan {
+ public:
+  Prescan(std::string_view text, std::string source) : t_(text), source_(std::move(source)) {}
+
+  std::optional<InputIssue> run() {
+    if (t_.size() > limits::kMaxFileBytes)
+      return too_big();
+    while (i_ < t_.size() && !issue_) {
+      const char c = t_[i_];
+      if (c == '#') {
+        skip_comment();
+      } else if (c == '"' || c == '\'') {
+        const bool key = key_ctx_;
+        const std::size_t len = skip_string(key);
+        if (key)
+          key_segment(len);
+      } else if (static_cast<unsigned char>(c) >= 0x80) {
+        fail(kNonAsciiOutside);
+      } else if (c == '\n') {
+        ++line_;
+        ++i_;
+        if (stack_.empty())
+          start_statement();
+      } else if (key_ctx_) {
+        key_char(c);
+      } else {
+        value_char(c);
+      }
+    }
+    return issue_;
+  }
+
+ private:
+  struct Open {
+    char bracket;  // '[' or '{'
+    int depth;     // nesting depth of this array or inline table
+  };
+
+  static constexpr const char* kNonAsciiOutside =
+      "a non-ASCII character outside a string or comment (TOML allows them only there)";
+
+  std::optional<InputIssue> too_big() const {
+    return InputIssue{source_, "", "",
+                      fmt::format("the case file is {} bytes; the limit is {} bytes (1 MiB)",
+                                  t_.size(), limits::kMaxFileBytes)};
+  }
+
+  void fail(std::string problem) {
+    if (!issue_)
+      issue_ = InputIssue{source_, "", "", fmt::format("line {}: {}", line_, problem)};
+  }
+
+  void check_depth(int depth) {
+    if (depth > limits::kMaxNesting) {
+      fail(fmt::format("nesting too deep: more than {} levels of tables, arrays or dotted keys",
+                       limits::kMaxNesting));
+    }
+  }
+
+  [[nodiscard]] int level() const { return stack_.empty() ? header_depth_ : stack_.back().depth; }
+
+  void start_statement() {
+    key_ctx_ = true;
+    key_parts_ = 1;
+    seg_len_ = 0;
+    key_started_ = false;
+    header_ = false;
+  }
+
+  void skip_comment() {
+    while (i_ < t_.size() && t_[i_] != '\n')
+      ++i_;
+  }
+
+  // Skips a string starting at i_; returns its length in bytes (as written).
+  // toml++ 3.3 classifies a non-ASCII character as whitespace or not through
+  // a table with an unreachable branch (undefined behaviour, found by
+  // tests/fuzz) wherever it looks for whitespace: outside strings, in keys
+  // (it records keys), and after a backslash in a multi-line basic string.
+  // TOML allows non-ASCII characters only in strings and comments, and no
+  // case field has a non-ASCII key, so those three places are refused here.
+  std::size_t skip_string(bool key) {
+    const char q = t_[i_];
+    const bool triple = t_.substr(i_, 3) == std::string(3, q);
+    const std::size_t start = i_;
+    i_ += triple ? 3 : 1;
+    while (i_ < t_.size()) {
+      const char c = t_[i_];
+      if (key && static_cast<unsigned char>(c) >= 0x80)
+        fail("a non-ASCII character in a key (the keys of a case are ASCII)");
+      if (c == '\\' && q == '"') {
+        if (triple) {
+          std::size_t j = i_ + 1;
+          while (j < t_.size() && (t_[j] == ' ' || t_[j] == '\t' || t_[j] == '\r' || t_[j] == '\n'))
+            ++j;
+          if (j < t_.size() && static_cast<unsigned char>(t_[j]) >= 0x80)
+            fail("a non-ASCII character after a backslash in a multi-line string");
+        }
+        i_ += 2;
+        continue;
+      }
+      if (c == '\n') {
+        if (!triple)
+          break;  // an unterminated single-line string: the parser reports it
+        ++line_;
+      }
+      if (c == q && (!triple || t_.substr(i_, 3) == std::string(3, q))) {
+        i_ += triple ? 3 : 1;
+        break;
+      }
+      ++i_;
+    }
+    return std::min(i_, t_.size()) - start;
+  }
+
+  void key_segment(std::size_t len) {
+    key_started_ = true;
+    seg_len_ += len;
+    if (seg_len_ > limits::kMaxKeyBytes + 2)
+      fail(fmt::format("a key longer than {} bytes", limits::kMaxKeyBytes));
+  }
+
+  void key_char(char c) {
+    ++i_;
+    if (c == ' ' || c == '\t' || c == '\r')
+      return;
+    if (c == '[' && stack_.empty() && !key_started_ && !header_) {
+      // A table header: [a.b] or [[a.b]].
+      header_ = true;
+      header_array_ = i_ < t_.size() && t_[i_] == '[';
+      if (header_array_)
+        ++i_;
+      return;
+    }
+    if (c == ']' && header_) {
+      header_depth_ = key_parts_ + (header_array_ ? 1 : 0);
+      check_depth(header_depth_);
+      if (header_array_ && i_ < t_.size() && t_[i_] == ']')
+        ++i_;
+      key_ctx_ = false;  // the rest of the line holds at most a comment
+      return;
+    }
+    if (c == '.') {
+      ++key_parts_;
+      seg_len_ = 0;
+      check_depth(level() + key_parts_);
+      return;
+    }
+    if (c == '=') {
+      pending_ = level() + key_parts_;
+      check_depth(pending_);
+      after_eq_ = true;
+      key_ctx_ = false;
+      return;
+    }
+    if (c == '}' && !stack_.empty() && stack_.back().bracket == '{') {
+      close();  // an empty inline table: {}
+      return;
+    }
+    key_segment(1);
+  }
+
+  void value_char(char c) {
+    ++i_;
+    if (c == ' ' || c == '\t' || c == '\r')
+      return;
+    if (c == '[' || c == '{') {
+      const int depth = after_eq_ ? pending_ : level() + 1;
+      after_eq_ = false;
+      stack_.push_back(Open{c, depth});
+      check_depth(depth);
+      if (c == '{')
+        begin_inline_key();
+      return;
+    }
+    after_eq_ = false;
+    if (c == ']' || c == '}') {
+      close();
+      return;
+    }
+    if (c == ',' && !stack_.empty() && stack_.back().bracket == '{')
+      begin_inline_key();
+  }
+
+  void begin_inline_key() {
+    key_ctx_ = true;
+    key_parts_ = 1;
+    seg_len_ = 0;
+    key_started_ = false;
+    header_ = false;
+  }
+
+  void close() {
+    if (!stack_.empty())
+      stack_.pop_back();
+    key_ctx_ = false;
+  }
+
+  std::string_view t_;
+  std::string source_;
+  std::size_t i_ = 0;
+  std::size_t line_ = 1;
+  std::vector<Open> stack_;
+  int header_depth_ = 0;
+  bool key_ctx_ = true;
+  int key_parts_ = 1;
+  std::size_t seg_len_ = 0;
+  bool key_started_ = false;
+  bool header_ = false;
+  bool header_array_ = false;
+  int pending_ = 0;
+  bool after_eq_ = false;
+  std::optional<InputIssue> issue_;
+};
+
 // Checks a parsed TOML document against the field table, collecting every
 // problem at once.
 class Checker {
@@ -112,6 +341,16 @@ class Checker {
     for (const auto& [key_obj, node] : table) {
       const std::string_view key = key_obj.str();
       const std::string child_path = join(path, key);
+      if (key.find_first_of(".[]") != std::string_view::npos || key.empty()) {
+        // A quoted key such as "patient.age_years" is one key holding a dot,
+        // not the dotted key patient.age_years: it names no field.
+        add(child_path, "",
+            fmt::format("unknown key {}: a quoted key is one name, so \"{}\" is not a dotted "
+                        "key; write it without quotes",
+                        pattern.empty() ? "at the top level" : "in [" + pattern + "]",
+                        key.substr(0, limits::kMaxKeyBytes)));
+        continue;
+      }
       const std::string child_pattern = join(pattern, key);
       const TableSpec* tspec = find_table(child_pattern);
       const FieldSpec* fspec = find_field(child_pattern);
@@ -128,6 +367,13 @@ class Checker {
           if (arr == nullptr) {
             add(child_path, node_text(node),
                 "expected an array of tables [[" + child_pattern + "]], got " + kind_name(node));
+            continue;
+          }
+          const std::size_t most = max_entries(child_pattern);
+          if (arr->size() > most) {
+            add(child_path, "",
+                fmt::format("{} [[{}]] entries; at most {} are allowed", arr->size(), child_pattern,
+                            most));
             continue;
           }
           for (std::size_t i = 0; i < arr->size(); ++i) {
@@ -151,6 +397,8 @@ class Checker {
 
   void check_value(const FieldSpec& spec, const std::string& path, const toml::node& node) {
     const std::string allowed = allowed_text(spec);
+    if (const auto* str = node.as_string(); str != nullptr && too_long(path, str->get()))
+      return;
     auto wrong_type = [&] {
       add(path, node_text(node), "expected " + allowed + ", got " + kind_name(node));
     };
@@ -218,8 +466,16 @@ class Checker {
           wrong_type();
           return;
         }
+        if (arr->size() > limits::kMaxListEntries) {
+          add(path, "",
+              fmt::format("{} entries; at most {} are allowed", arr->size(),
+                          limits::kMaxListEntries));
+          return;
+        }
         for (std::size_t i = 0; i < arr->size(); ++i) {
-          if (!(*arr)[i].is_string()) {
+          if (const auto* str = (*arr)[i].as_string()) {
+            too_long(path + "[" + std::to_string(i) + "]", str->get());
+          } else {
             add(path + "[" + std::to_string(i) + "]", node_text((*arr)[i]),
                 "expected a string, got " + kind_name((*arr)[i]));
           }
@@ -229,11 +485,43 @@ class Checker {
     }
   }
 
+  // Reports a string over the length limit or holding a control character
+  // (which could forge lines of the text output); true if it does.
+  bool too_long(const std::string& path, const std::string& value) {
+    if (value.size() > limits::kMaxStringBytes) {
+      add(path, fmt::format("\"{}...\"", std::string_view(value).substr(0, 20)),
+          fmt::format("a string of {} bytes; at most {} are allowed", value.size(),
+                      limits::kMaxStringBytes));
+      return true;
+    }
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const auto c = static_cast<unsigned char>(value[i]);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        add(path, "",
+            fmt::format("holds a control character (U+{:04X}) at byte {}; names and ids are "
+                        "plain text",
+                        static_cast<unsigned>(c), i));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static std::size_t max_entries(std::string_view table_pattern) {
+    return table_pattern == "zones" ? limits::kMaxZones : limits::kMaxLayers;
+  }
+
   void check_range(const FieldSpec& spec, const std::string& path, const toml::node& node,
                    double v) {
     const bool below = spec.min_exclusive ? v <= spec.min : v < spec.min;
-    if (below || v > spec.max)
+    if (below || v > spec.max) {
       add(path, node_text(node), "must be " + allowed_text(spec));
+    } else if (std::fpclassify(v) == FP_SUBNORMAL) {
+      add(path, node_text(node),
+          "is a subnormal number (too small to mean anything): must be " + allowed_text(spec));
+    } else if (v == 0 && std::signbit(v)) {
+      add(path, node_text(node), "is a negative zero: write 0");
+    }
   }
 
   void check_required_in(const toml::table& table, const std::string& path,
@@ -445,7 +733,7 @@ Case build(const toml::table& root, const std::string& source, const BadFields& 
     p.applied = choice<Applied>(r.string("applied"));
     c.product = p;
   }
-  if (const auto* zones = root["zones"].as_array()) {
+  if (const auto* zones = root["zones"].as_array(); zones && !bad.contains("zones")) {
     for (std::size_t i = 0; i < zones->size(); ++i) {
       Reader r((*zones)[i].as_table(), "zones[]", "zones[" + std::to_string(i) + "]", bad);
       Zone zone;
@@ -466,10 +754,12 @@ Case build(const toml::table& root, const std::string& source, const BadFields& 
     c.simulation.fidelity = choice<Fidelity>(r.string("fidelity"));
     c.simulation.horizon_h = r.real("horizon_h");
     c.simulation.dx_um = r.real("dx_um");
+    c.simulation.max_memory_mb = r.real("max_memory_mb");
   }
   if (root.contains("medium")) {
     Medium m;
-    if (const auto* layers = root.at_path("medium.layers").as_array()) {
+    if (const auto* layers = root.at_path("medium.layers").as_array();
+        layers && !bad.contains("medium.layers")) {
       for (std::size_t i = 0; i < layers->size(); ++i) {
         Reader r((*layers)[i].as_table(), "medium.layers[]",
                  "medium.layers[" + std::to_string(i) + "]", bad);
@@ -528,6 +818,8 @@ std::string_view default_case_text() {
 }
 
 Case parse_case(std::string_view text, const std::string& source_name) {
+  if (auto issue = Prescan(text, source_name).run())
+    throw InputError(std::move(*issue));
   toml::table root;
   try {
     root = toml::parse(text, source_name);
@@ -551,26 +843,106 @@ Case parse_case(std::string_view text, const std::string& source_name) {
     if (inputs_sound(i, bad))
       issues.push_back(std::move(i));
   }
+  if (issues.size() > limits::kMaxIssues) {
+    const std::size_t more = issues.size() - limits::kMaxIssues;
+    issues.resize(limits::kMaxIssues);
+    issues.push_back(InputIssue{
+        source_name, "", "",
+        fmt::format("and {} more problems (the first {} are shown)", more, limits::kMaxIssues)});
+  }
   if (!issues.empty())
     throw InputError(std::move(issues));
   return c;
 }
 
-Case load_case(const std::filesystem::path& path) {
+namespace {
+
+std::string file_kind(mode_t mode) {
+  if (S_ISDIR(mode))
+    return "a directory";
+  if (S_ISFIFO(mode))
+    return "a FIFO (named pipe)";
+  if (S_ISCHR(mode) || S_ISBLK(mode))
+    return "a device";
+  if (S_ISSOCK(mode))
+    return "a socket";
+  return "not a regular file";
+}
+
+// Reads at most limits::kMaxFileBytes + 1 bytes (one more shows the file is too big).
+std::string read_bounded(int fd, const std::string& name) {
+  std::string text;
+  std::array<char, 65536> buf{};
+  while (text.size() <= limits::kMaxFileBytes) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      throw InputError(InputIssue{
+          name, "", "", std::string("cannot read the case file: ") + std::strerror(errno)});
+    }
+    if (n == 0)
+      break;
+    text.append(buf.data(), static_cast<std::size_t>(n));
+  }
+  return text;
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd_ >= 0)
+      ::close(fd_);
+  }
+  [[nodiscard]] int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+std::string read_case_text(const std::filesystem::path& path) {
   const std::string name = path.string();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    throw InputError(InputIssue{name, "", "", "no such case file"});
+  if (name == "-")
+    return read_bounded(STDIN_FILENO, "<stdin>");
+  // O_NONBLOCK: opening a FIFO with no writer must not wait for one (it is
+  // refused below as not a regular file).
+  const Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) {
+    const int err = errno;
+    if (err == ENOENT)
+      throw InputError(InputIssue{name, "", "", "no such case file"});
+    throw InputError(InputIssue{
+        name, "", "", std::string("cannot open the case file for reading: ") + std::strerror(err)});
   }
-  if (std::filesystem::is_directory(path, ec)) {
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    throw InputError(InputIssue{name, "", "", "cannot read the case file"});
+  }
+  if (S_ISDIR(st.st_mode))
     throw InputError(InputIssue{name, "", "", "is a directory, expected a TOML case file"});
+  if (!S_ISREG(st.st_mode)) {
+    throw InputError(InputIssue{
+        name, "", "",
+        "is " + file_kind(st.st_mode) +
+            ", not a regular file; give a TOML case file (or - to read the case from stdin)"});
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw InputError(InputIssue{name, "", "", "cannot open the case file for reading"});
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_case(ss.str(), name);
+  if (static_cast<std::uintmax_t>(st.st_size) > limits::kMaxFileBytes) {
+    throw InputError(InputIssue{name, "", "",
+                                fmt::format("the case file is {} bytes; the limit is {} bytes "
+                                            "(1 MiB)",
+                                            st.st_size, limits::kMaxFileBytes)});
+  }
+  return read_bounded(fd.get(), name);
+}
+
+Case load_case(const std::filesystem::path& path) {
+  const std::string name = path.string() == "-" ? "<stdin>" : path.string();
+  return parse_case(read_case_text(path), name);
 }
 
 Case default_case() {

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "mnsim/core/text.hpp"
+#include "mnsim/core/units.hpp"
+#include "mnsim/pipeline/budget.hpp"
 
 namespace mnsim::io {
 
@@ -65,8 +67,8 @@ constexpr std::array kFields = {
   FieldSpec{"product.id", K::String, P::Optional, "", "", -kInf, kInf, false, "", "transport", "A catalogue product (data/products); absent: defined inline by the fields below."},
   FieldSpec{"product.mw_da", K::Real, P::Optional, "", "Da", 10, 1.0e7, false, "", "transport", "Inline product: molecular weight."},
   FieldSpec{"product.log_kow", K::Real, P::Optional, "", "", -10, 10, false, "", "transport", "Inline product: log10 octanol/water partition coefficient."},
-  FieldSpec{"product.concentration_mg_per_ml", K::Real, P::Optional, "", "mg/mL", 0, 1000, true, "", "transport", "Inline product: concentration of the active in the vehicle."},
-  FieldSpec{"product.dose_ul_per_cm2", K::Real, P::Optional, "", "uL/cm^2", 0, 100, true, "", "transport", "Inline product: volume applied per area."},
+  FieldSpec{"product.concentration_mg_per_ml", K::Real, P::Optional, "", "mg/mL", 1e-9, 1000, false, "", "transport", "Inline product: concentration of the active in the vehicle."},
+  FieldSpec{"product.dose_ul_per_cm2", K::Real, P::Optional, "", "uL/cm^2", 0.01, 100, false, "", "transport", "Inline product: volume applied per area."},
   FieldSpec{"product.diffusivity_water_m2_s", K::Real, P::Optional, "", "m^2/s", 1e-13, 1e-8, false, "", "transport", "Inline product: diffusivity in water (absent: estimated from molecular weight)."},
   FieldSpec{"product.pka_acid", K::Real, P::Optional, "", "", -5, 20, false, "", "transport", "Inline product: pKa of an acidic group (absent: none); sets the un-ionised share that crosses the stratum corneum."},
   FieldSpec{"product.pka_base", K::Real, P::Optional, "", "", -5, 20, false, "", "transport", "Inline product: pKa of a basic group's conjugate acid (absent: none)."},
@@ -82,17 +84,18 @@ constexpr std::array kFields = {
   FieldSpec{"course.horizon_days", K::Real, P::Default, "365", "days", 1, 3650, false, "", "healing", "Simulated time from the first session; at least (sessions - 1) x interval_days."},
 
   FieldSpec{"simulation.fidelity", K::Choice, P::Default, "\"axisymmetric\"", "", -kInf, kInf, false, "1d|axisymmetric|3d", "transport", "Transport solver: 1D layers, r-z cell around one channel, or 3D periodic cell."},
-  FieldSpec{"simulation.horizon_h", K::Real, P::Default, "24", "h", 0, 720, true, "", "transport", "Simulated time for transport."},
+  FieldSpec{"simulation.horizon_h", K::Real, P::Default, "24", "h", 0.01, 720, false, "", "transport", "Simulated time for transport."},
   FieldSpec{"simulation.dx_um", K::Real, P::Default, "5", "um", 0.1, 100, false, "", "transport", "Grid spacing."},
+  FieldSpec{"simulation.max_memory_mb", K::Real, P::Default, "1500", "MB", 1, 1.0e6, false, "", "transport", "Memory budget of the transport grid (estimated before anything is allocated): a larger plan is coarsened (dx up to 2x, or the 3D window cut to one channel per cell; said in warnings) or, when none fits, refused. `mnsim deliver --dry-run` prints the plan."},
 
   FieldSpec{"medium.layers[].name", K::String, P::Required, "", "", -kInf, kInf, false, "", "transport", "Layer name, used as the key of the results."},
-  FieldSpec{"medium.layers[].thickness_um", K::Real, P::Required, "", "um", 0, 1.0e5, true, "", "transport", "Layer thickness."},
-  FieldSpec{"medium.layers[].diffusivity_m2_s", K::Real, P::Required, "", "m^2/s", 0, 1.0e-6, true, "", "transport", "Diffusivity in the layer."},
-  FieldSpec{"medium.layers[].partition", K::Real, P::Default, "1.0", "", 0, 1.0e6, true, "", "transport", "Partition coefficient layer/vehicle."},
+  FieldSpec{"medium.layers[].thickness_um", K::Real, P::Required, "", "um", 0.1, 1.0e5, false, "", "transport", "Layer thickness."},
+  FieldSpec{"medium.layers[].diffusivity_m2_s", K::Real, P::Required, "", "m^2/s", 1e-20, 1.0e-6, false, "", "transport", "Diffusivity in the layer."},
+  FieldSpec{"medium.layers[].partition", K::Real, P::Default, "1.0", "", 1e-6, 1.0e6, false, "", "transport", "Partition coefficient layer/vehicle."},
   FieldSpec{"medium.layers[].clearance_per_s", K::Real, P::Default, "0", "1/s", 0, 10, false, "", "transport", "First-order clearance (e.g. dermal capillaries)."},
   FieldSpec{"donor.kind", K::Choice, P::Default, "\"infinite\"", "", -kInf, kInf, false, "infinite|finite", "transport", "Donor: constant concentration, or a finite applied dose that depletes."},
-  FieldSpec{"donor.concentration_ug_per_ml", K::Real, P::Default, "1000", "ug/mL", 0, 1.0e6, true, "", "transport", "Donor concentration."},
-  FieldSpec{"donor.volume_ul_per_cm2", K::Real, P::Default, "10", "uL/cm^2", 0, 1000, true, "", "transport", "Finite donor: applied volume per area."},
+  FieldSpec{"donor.concentration_ug_per_ml", K::Real, P::Default, "1000", "ug/mL", 1e-6, 1.0e6, false, "", "transport", "Donor concentration."},
+  FieldSpec{"donor.volume_ul_per_cm2", K::Real, P::Default, "10", "uL/cm^2", 0.01, 1000, false, "", "transport", "Finite donor: applied volume per area."},
   FieldSpec{"sink.kind", K::Choice, P::Default, "\"perfect\"", "", -kInf, kInf, false, "perfect|clearance", "transport", "Boundary below the medium: zero concentration, or none (clearance in the layers only)."},
 };
 // clang-format on
@@ -205,7 +208,12 @@ std::string fields_markdown() {
       "    mnsim case check my-case.toml\n\n"
       "`used by` names the pipeline stage that reads the field (ARCHITECTURE.md).\n"
       "Field paths in error messages count array entries from 0: `zones[0]` is\n"
-      "the first `[[zones]]`.\n";
+      "the first `[[zones]]`.\n\n"
+      "Quantities that must be positive have a physical minimum (the lower end\n"
+      "of `allowed`); a subnormal number such as `5e-324` and a negative zero\n"
+      "`-0.0` are refused everywhere. A quoted key holding a dot, such as\n"
+      "`\"patient.age_years\" = 50`, is one key, not a dotted key: it is refused\n"
+      "as unknown.\n";
   std::string current;
   for (const auto& f : kFields) {
     const std::string table = table_of(f.path);
@@ -228,6 +236,36 @@ std::string fields_markdown() {
     out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", key, f.unit.empty() ? "-" : f.unit,
                        def, allowed_text(f), f.used_by, f.help);
   }
+  out += fmt::format(
+      "\n## Limits\n\n"
+      "mnsim reads any file in bounded time and memory; a case beyond one of\n"
+      "these limits is refused (exit status 2) with a message naming the limit.\n"
+      "The size and nesting limits are checked on the raw text, before the TOML\n"
+      "parser sees it.\n\n"
+      "| what | limit |\n|---|---|\n"
+      "| the case file | a regular file (or `-` for stdin), at most {} bytes (1 MiB); a FIFO, "
+      "device or directory is refused |\n"
+      "| nesting: tables, arrays and dotted-key parts along one path | at most {} levels (the "
+      "fields above need 4) |\n"
+      "| a key (one part of a dotted key) | at most {} bytes, ASCII |\n"
+      "| non-ASCII characters | only inside string values and comments (as TOML has it; "
+      "also not after a backslash in a multi-line string: toml++ 3.3 misreads them there) |\n"
+      "| a string value | at most {} bytes, no control characters (U+0000-U+001F except tab, "
+      "U+007F) |\n"
+      "| `[[zones]]` entries | at most {} |\n"
+      "| `[[medium.layers]]` entries | at most {} |\n"
+      "| entries of a list (`patient.history`) | at most {} |\n"
+      "| problems reported at once | the first {} |\n"
+      "| the transport grid of one zone, estimated from the case before any work: depth "
+      "(the deepest zone's skin down to the bottom of the subcutis, or the explicit medium) / "
+      "`dx_um` x across (1 for `1d`; {} mm / `dx_um` for `axisymmetric`; (min({} mm / `dx_um`, "
+      "{}))^2 for `3d`) | at most {:.3g} cells at twice `dx_um` (the transport planner coarsens "
+      "up to 2x within `simulation.max_memory_mb`); `simulation.dx_um` is refused with the "
+      "smallest spacing that fits |\n",
+      limits::kMaxFileBytes, limits::kMaxNesting, limits::kMaxKeyBytes, limits::kMaxStringBytes,
+      limits::kMaxZones, limits::kMaxLayers, limits::kMaxListEntries, limits::kMaxIssues,
+      pipeline::kLateralExtentM / units::kMm, pipeline::kLateralExtentM / units::kMm,
+      pipeline::kMax3dColumns, pipeline::kMaxTransportCells);
   return out;
 }
 

@@ -2,11 +2,38 @@
 
 #include <cmath>
 
+#include "mnsim/core/error.hpp"
+#include "mnsim/core/random.hpp"
+#include "mnsim/core/units.hpp"
+#include "mnsim/pipeline/device.hpp"
+
 namespace mnsim::pipeline {
+
+puncture::PatternInput pattern_input(const cases::Case& c, std::size_t zone_index,
+                                     const anatomy::Atlas& atlas) {
+  MNSIM_ASSERT(zone_index < c.zones.size(), "zone index out of range");
+  const auto& zone = c.zones[zone_index];
+  puncture::PatternInput in;
+  in.device = resolved_device(c);
+  in.condition = device::condition(in.device, device::Catalogue::builtin().wear());
+  in.length_m = device::zone_length_m(in.device, zone);
+  in.pressure_n = c.procedure.pressure_n;
+  in.passes = c.procedure.passes;
+  in.glide_speed_m_s = units::from_mm(c.procedure.glide_speed_mm_s);
+  core::Rng person(c.info.seed, "puncture.person", zone_index);
+  const anatomy::Subject subject{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
+  in.skin = atlas.sample(zone.site, subject, person);
+  in.zone_area_m2 = puncture::zone_area_m2(zone.site);
+  in.seed = c.info.seed;
+  in.zone_index = zone_index;
+  in.site = zone.site;
+  in.indication = zone.indication;
+  return in;
+}
 
 Punctured puncture_zone(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
                         double area_m2) {
-  puncture::PatternInput in = puncture::zone_input(c, zone, atlas);
+  puncture::PatternInput in = pattern_input(c, zone, atlas);
   if (area_m2 > 0)
     in.zone_area_m2 = area_m2;
   Punctured out{puncture::simulate(in, puncture::MechanicsParams::builtin()), in.skin};
@@ -22,7 +49,7 @@ double opening_radius_m(const puncture::ZonePattern& p) {
 transport::ChannelSpec channel_spec(const puncture::ZonePattern& p,
                                     const puncture::ClosureConditions& closure) {
   transport::ChannelSpec s;
-  s.density_per_m2 = p.punctures_per_cm2 * 1e4;
+  s.density_per_m2 = p.punctures_per_cm2 * units::kPerCm2;
   s.depth_m = p.channels_total > 0 ? p.depth_m.mean : 0.0;
   s.surface_radius_m = opening_radius_m(p);
   s.closure = closure;
@@ -31,7 +58,7 @@ transport::ChannelSpec channel_spec(const puncture::ZonePattern& p,
 
 std::optional<transport::ChannelLayout> channel_layout(const puncture::ZonePattern& p, double dx_m,
                                                        int channels_wanted, int max_columns) {
-  const double density = p.punctures_per_cm2 * 1e4;
+  const double density = p.punctures_per_cm2 * units::kPerCm2;
   if (!(density > 0) || p.patch_channels.empty())
     return std::nullopt;
   const double side = std::sqrt(channels_wanted / density);
@@ -69,11 +96,11 @@ response::InjuryDose injury_dose(const puncture::ZonePattern& p, const anatomy::
       const auto copies = static_cast<std::size_t>(
           std::max(1.0, std::round(kSample * static_cast<double>(n) / static_cast<double>(total))));
       depths_um.insert(depths_um.end(), copies,
-                       (static_cast<double>(k) + 0.5) * p.depth_bin_m * 1e6);
+                       units::to_um((static_cast<double>(k) + 0.5) * p.depth_bin_m));
     }
   }
-  return response::injury_dose(depths_um, p.punctures_per_cm2, opening_radius_m(p) * 1e6, p.passes,
-                               skin);
+  return response::injury_dose(depths_um, p.punctures_per_cm2, units::to_um(opening_radius_m(p)),
+                               p.passes, skin);
 }
 
 response::InjuryDose session_dose(const cases::Case& c, std::size_t zone,
@@ -82,13 +109,14 @@ response::InjuryDose session_dose(const cases::Case& c, std::size_t zone,
   return injury_dose(pz.pattern, pz.skin);
 }
 
-std::vector<healing::Observation> load_observations_with_doses(const anatomy::Atlas& atlas) {
-  auto obs = healing::load_observations();
-  for (auto& o : obs) {
-    if (o.protocol)
-      o.dose = session_dose(*o.protocol, 0, atlas);
-  }
-  return obs;
+healing::Protocol healing_protocol(const cases::Case& c, const anatomy::Atlas& atlas) {
+  healing::Protocol p;
+  p.subject = {c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
+  p.dose = session_dose(c, 0, atlas);
+  p.closure = puncture::closure_conditions(c, 0);
+  p.sessions = c.course.sessions;
+  p.interval_days = c.course.interval_days;
+  return p;
 }
 
 std::vector<transport::ZoneSkin> zone_skins(const cases::Case& c, const anatomy::Atlas& atlas) {
@@ -96,7 +124,7 @@ std::vector<transport::ZoneSkin> zone_skins(const cases::Case& c, const anatomy:
   for (std::size_t i = 0; i < c.zones.size(); ++i) {
     Punctured p = puncture_zone(c, i, atlas);
     out.push_back({p.skin, channel_spec(p.pattern, puncture::closure_conditions(c, i)),
-                   channel_layout(p.pattern, c.simulation.dx_um * 1e-6)});
+                   channel_layout(p.pattern, units::from_um(c.simulation.dx_um))});
   }
   return out;
 }

@@ -5,8 +5,11 @@
 #include "mnsim/anatomy/check.hpp"
 #include "mnsim/core/text.hpp"
 #include "mnsim/device/device.hpp"
+#include "mnsim/pipeline/budget.hpp"
+#include "mnsim/pipeline/transport_input.hpp"
 #include "mnsim/planner/screening.hpp"
 #include "mnsim/transport/check.hpp"
+#include "mnsim/transport/medium.hpp"
 
 namespace mnsim::pipeline {
 
@@ -36,6 +39,14 @@ std::vector<InputIssue> check_case(const cases::Case& c) {
   append(transport::check_products(c.product, c.procedure.anaesthetic,
                                    transport::ProductCatalogue::builtin()));
   append(device::check_spec(c.device, c.zones, device::Catalogue::builtin()));
+  // What the transport stage checks when it starts (an explicit medium
+  // against the grid spacing), so that `mnsim case check` finds it too.
+  if (c.medium) {
+    append(
+        transport::check_medium(transport_medium(*c.medium), transport_options(c).dx_m, c.source));
+  }
+  // The work the case asks for, refused before any is done.
+  append(check_budget(c, atlas));
   for (auto& i : out)
     i.file = c.source;
   return out;

@@ -47,7 +47,7 @@ RunResult run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& 
   }
   const bool has_product = c.product.has_value() || c.procedure.anaesthetic.has_value();
   if (options.delivery && (has_product || c.medium)) {
-    r.delivery = deliver_case(c, resolved_device(c), skins);
+    r.delivery = deliver_case(c, resolved_device(c), skins, options.progress);
   }
   for (std::size_t i = 0; i < r.zones.size(); ++i) {
     auto& zr = r.zones[i];

@@ -44,10 +44,11 @@ planner::ZonePrediction PipelinePredictor::predict_zone(
     cases::Case trial = c;
     trial.zones.at(zone).depth_mm = setting.depth_mm;
     trial.procedure.passes = setting.passes;
-    puncture::PatternInput in = puncture::zone_input(trial, zone, atlas_);
+    puncture::PatternInput in = pattern_input(trial, zone, atlas_);
     in.zone_area_m2 = kPatchAreaM2;
     const Punctured p{puncture::simulate(in, predictor_params()), in.skin};
-    const double depth_um = p.pattern.channels_total > 0 ? p.pattern.depth_m.mean * 1e6 : 0.0;
+    const double depth_um =
+        p.pattern.channels_total > 0 ? units::to_um(p.pattern.depth_m.mean) : 0.0;
     cached = std::make_pair(injury_dose(p.pattern, p.skin), depth_um);
     const std::lock_guard<std::mutex> lock(mutex_);
     doses_.emplace(key, *cached);

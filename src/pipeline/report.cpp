@@ -4,12 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "mnsim/anatomy/report.hpp"
+#include "mnsim/case/json.hpp"
 #include "mnsim/core/disclaimer.hpp"
+#include "mnsim/core/json.hpp"
 #include "mnsim/core/sha256.hpp"
 #include "mnsim/core/text.hpp"
 #include "mnsim/core/units.hpp"
 #include "mnsim/healing/report.hpp"
-#include "mnsim/io/json.hpp"  // to_json(Case), to_json(LayerStack): see docs/architecture.md
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/planner/report.hpp"
 #include "mnsim/puncture/report.hpp"
@@ -91,7 +93,7 @@ void add_provenance(json& j, const Provenance& p) {
 json run_json(const RunResult& r, const planner::Plan* plan, const Provenance& p) {
   json j;
   add_provenance(j, p);
-  j["case"] = io::to_json(r.case_);
+  j["case"] = cases::to_json(r.case_);
   if (!r.case_.medium)
     j["device"] = device_json(resolved_device(r.case_));
   j["zones"] = json::array();
@@ -101,11 +103,11 @@ json run_json(const RunResult& r, const planner::Plan* plan, const Provenance& p
     zj["site"] = zr.zone.site;
     zj["indication"] = cases::to_string(zr.zone.indication);
     zj["depth_setting_mm"] = zr.zone.depth_mm ? json(*zr.zone.depth_mm) : json(nullptr);
-    zj["anatomy"] = io::to_json(zr.mean_stack);
+    zj["anatomy"] = anatomy::to_json(zr.mean_stack);
     zj["anatomy"]["sensitive"] = zr.mean_stack.sensitive;
     zj["anatomy"]["dermis_p10_um"] = zr.dermis_range_um.first;
     zj["anatomy"]["dermis_p90_um"] = zr.dermis_range_um.second;
-    zj["anatomy"]["patient_skin"] = io::to_json(zr.skin);
+    zj["anatomy"]["patient_skin"] = anatomy::to_json(zr.skin);
     zj["pattern"] = puncture::zone_json(zr.pattern);
     if (r.delivery)
       zj["delivery"] = delivery_summary(r.delivery->zones[i]);
@@ -122,7 +124,7 @@ json run_json(const RunResult& r, const planner::Plan* plan, const Provenance& p
   }
   j["plan"] = plan != nullptr ? planner::plan_json(*plan) : json(nullptr);
   j["disclaimer"] = kDisclaimer;
-  io::require_finite(j);
+  core::require_finite(j);
   return j;
 }
 

@@ -11,7 +11,7 @@ using nlohmann::json;
 
 // Numbers in the plan are rounded for people; the plan itself is exact.
 double r3(double v) {
-  return std::round(v * 1000.0) / 1000.0;
+  return std::round(v * 1000.0) / 1000.0;  // units-ok: rounding to 3 decimals
 }
 }  // namespace
 

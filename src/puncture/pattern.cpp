@@ -10,6 +10,7 @@
 #include "../core/data_toml.hpp"
 #include "mnsim/core/random.hpp"
 #include "mnsim/core/sources.hpp"
+#include "mnsim/core/units.hpp"
 #include "spatial.hpp"
 
 namespace mnsim::puncture {
@@ -159,25 +160,25 @@ double zone_area_m2(const std::string& site) {
   (void)checked;
   const core::data::Where w{"data/puncture/zone_areas.toml: [areas_cm2]"};
   const auto& areas = core::data::table(root, "areas_cm2", w);
-  return core::data::positive(areas, site, w) * 1e-4;
+  return units::from_cm2(core::data::positive(areas, site, w));
 }
 
-ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
-  const auto& dev = in.device;
-  ZonePattern z;
-  z.site = in.site;
-  z.indication = in.indication;
-  z.device_model = dev.model;
-  z.kind = dev.kind;
-  z.zone_area_m2 = in.zone_area_m2;
-  z.length_m = in.length_m;
-  z.passes = in.passes;
-  z.tip_radius_m = in.condition.tip_radius_m;
-  z.bent_fraction = in.condition.bent_fraction;
+namespace {
 
-  // --- mechanics: one table entry per (needle, local-stiffness bin) -------
+// The insertion table: one entry per (needle, local-stiffness bin), each the
+// needle's insertion at the device's tip travel into skin of that stiffness.
+struct InsertionTable {
+  std::vector<Entry> entries;
+  int bins = 1;
+  double rolling_radius_m = 0;  // rollers: the drum's rolling radius on the skin
+};
+
+// Fills z's mechanics (modulus, puncture force, travel, contact) on the way.
+InsertionTable insertion_table(const PatternInput& in, const MechanicsParams& p, ZonePattern& z) {
+  const auto& dev = in.device;
   const int n_needles = dev.needle_count;
-  const int n_bins = std::max(1, p.modulus_bins);
+  InsertionTable t;
+  t.bins = std::max(1, p.modulus_bins);
   const Needle mean_needle = Needle::of(dev, in.length_m, in.condition.tip_radius_m);
   const SkinMechanics skin = skin_mechanics(in.skin, mean_needle.base_radius_m, /*in_vivo=*/true,
                                             needle_speed_m_s(dev, in.length_m, p), p);
@@ -187,12 +188,11 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
 
   std::pair<double, double> travel{in.length_m, in.length_m};  // pens: the depth setting
   std::pair<double, double> axle{0, 0};
-  double rolling_radius = 0;
   if (dev.kind == DeviceKind::Roller) {
     const DrumContact c = roller_contact(mean_model, dev, in.length_m, in.pressure_n);
     travel = c.bottom_travel_m;
     axle = c.axle_height_m;
-    rolling_radius = 0.5 * (axle.first + axle.second);
+    t.rolling_radius_m = 0.5 * (axle.first + axle.second);
     z.needles_in_contact = c.needles_in_contact;
     z.drum_on_skin = c.drum_on_skin;
   } else if (dev.kind == DeviceKind::Stamp) {
@@ -205,8 +205,9 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
   if (dev.kind != DeviceKind::Pen)
     z.force_per_needle_n = mean_model.at_travel(z.tip_travel_m).force_n;
 
+  const int n_bins = t.bins;
   const std::vector<double> bins = lognormal_bins(p.local_modulus_cv, n_bins);
-  std::vector<Entry> table(static_cast<std::size_t>(n_needles * n_bins));
+  t.entries.resize(static_cast<std::size_t>(n_needles * n_bins));
   const int rings = std::max(1, dev.needle_rows);
   const int per_ring = std::max(1, n_needles / rings);
   for (int i = 0; i < n_needles; ++i) {
@@ -227,128 +228,164 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
                             ? roller_opening(needle, 0.5 * dev.drum_diameter_m,
                                              odd ? axle.second : axle.first, ins)
                             : straight_opening(needle, ins);
-      table[static_cast<std::size_t>(i * n_bins + b)] = {ins.punctured, ins.depth_m, o.major_m,
-                                                         o.minor_m};
+      t.entries[static_cast<std::size_t>(i * n_bins + b)] = {ins.punctured, ins.depth_m, o.major_m,
+                                                             o.minor_m};
     }
   }
+  return t;
+}
 
-  // --- kinematics: lanes of strokes, pass by pass ------------------------
-  const double side = std::sqrt(in.zone_area_m2);
-  const double half = 0.5 * side;
-  const double patch = std::min(p.patch_side_m, side);
-  z.patch_side_m = patch;
+// The lanes of strokes over the zone, pass by pass, and the geometry the
+// placement needs: the zone's half side, the drawn patch, the lane width, the
+// step between placements (pens, stamps) and the needle grid (pens, stamps).
+struct Lanes {
+  double half = 0;
+  double patch = 0;
   double lane_width = 0;
   double step = 0;  // along-stroke distance between placements (pens, stamps)
   Grid grid;
+  std::vector<Lane> lanes;
+};
+
+Lanes lanes_of(const PatternInput& in, const MechanicsParams& p) {
+  const auto& dev = in.device;
+  Lanes k;
+  const double side = std::sqrt(in.zone_area_m2);
+  k.half = 0.5 * side;
+  k.patch = std::min(p.patch_side_m, side);
   if (dev.kind == DeviceKind::Roller) {
-    lane_width = dev.drum_width_m;
+    k.lane_width = dev.drum_width_m;
   } else {
-    grid = grid_of(n_needles, dev.needle_pitch_m);
-    lane_width = grid.rows * dev.needle_pitch_m;
-    step = dev.kind == DeviceKind::Pen ? in.glide_speed_m_s / dev.stroke_hz
-                                       : grid.cols * dev.needle_pitch_m;
+    k.grid = grid_of(dev.needle_count, dev.needle_pitch_m);
+    k.lane_width = k.grid.rows * dev.needle_pitch_m;
+    k.step = dev.kind == DeviceKind::Pen ? in.glide_speed_m_s / dev.stroke_hz
+                                         : k.grid.cols * dev.needle_pitch_m;
   }
   const double margin = dev.kind == DeviceKind::Roller
                             ? 0.5 * dev.drum_width_m
-                            : 0.5 * std::hypot(grid.cols, grid.rows) * dev.needle_pitch_m;
-  std::vector<Lane> lanes;
-  {
-    core::Rng rng(in.seed, fmt::format("puncture.zone{}.lanes", in.zone_index), 0);
-    for (int pass = 0; pass < in.passes; ++pass) {
-      const double deg = p.directions_deg[static_cast<std::size_t>(pass) % p.directions_deg.size()];
-      const double t = deg * kPi / 180;
-      const double ct = std::cos(t);
-      const double st = std::sin(t);
-      const double extent = half * (std::abs(ct) + std::abs(st));
-      const double offset = rng.uniform() * lane_width;
-      for (double c = -extent - offset + 0.5 * lane_width; c < extent + lane_width;
-           c += lane_width) {
-        double lo = 0;
-        double hi = 0;
-        if (!clip(ct, st, c, half + margin, lo, hi))
-          continue;
-        lanes.push_back({ct, st, c, lo, hi});
+                            : 0.5 * std::hypot(k.grid.cols, k.grid.rows) * dev.needle_pitch_m;
+  core::Rng rng(in.seed, fmt::format("puncture.zone{}.lanes", in.zone_index), 0);
+  for (int pass = 0; pass < in.passes; ++pass) {
+    const double deg = p.directions_deg[static_cast<std::size_t>(pass) % p.directions_deg.size()];
+    const double t = deg * kPi / 180;
+    const double ct = std::cos(t);
+    const double st = std::sin(t);
+    const double extent = k.half * (std::abs(ct) + std::abs(st));
+    const double offset = rng.uniform() * k.lane_width;
+    for (double c = -extent - offset + 0.5 * k.lane_width; c < extent + k.lane_width;
+         c += k.lane_width) {
+      double lo = 0;
+      double hi = 0;
+      if (!clip(ct, st, c, k.half + margin, lo, hi))
+        continue;
+      k.lanes.push_back({ct, st, c, lo, hi});
+    }
+  }
+  return k;
+}
+
+// Where the needles land: the count of contacts per table entry over the whole
+// zone, the channels inside the drawn patch (per lane, in lane order) and the
+// presses (pens, stamps).
+struct Placement {
+  std::vector<std::uint64_t> counts;
+  std::vector<std::vector<Channel>> lane_channels;
+  std::uint64_t presses = 0;
+};
+
+// One lane's contacts: each lands in a random stiffness bin; inside the zone it
+// counts, and a puncture inside the patch becomes a channel.
+void place_lane(const PatternInput& in, const MechanicsParams& p, const InsertionTable& table,
+                const Lanes& k, std::size_t li, std::vector<std::uint64_t>& local,
+                std::uint64_t& local_presses, std::vector<Channel>& out) {
+  const auto& dev = in.device;
+  const int n_bins = table.bins;
+  const double jitter = p.placement_jitter_m;
+  const double px0 = -0.5 * k.patch;
+  const Lane& L = k.lanes[li];
+  core::Rng rng(in.seed, fmt::format("puncture.zone{}.lane", in.zone_index), li);
+  auto place = [&](int needle, double s, double a, double angle) {
+    const double x = s * L.cos_t - a * L.sin_t;
+    const double y = s * L.sin_t + a * L.cos_t;
+    const auto bin = static_cast<int>(rng() % static_cast<std::uint64_t>(n_bins));
+    if (std::abs(x) > k.half || std::abs(y) > k.half)
+      return;
+    const std::size_t e_k = static_cast<std::size_t>(needle * n_bins + bin);
+    ++local[e_k];
+    const Entry& e = table.entries[e_k];
+    if (!e.punctured || std::abs(x) >= 0.5 * k.patch || std::abs(y) >= 0.5 * k.patch)
+      return;
+    out.push_back({x - px0, y - px0, e.depth_m, 0.5 * e.major_m, 0.5 * e.minor_m, angle, needle});
+  };
+  const double angle = std::atan2(L.sin_t, L.cos_t);
+  if (dev.kind == DeviceKind::Roller) {
+    const double turn = 2 * kPi * table.rolling_radius_m;
+    const double s0 = L.s_lo - rng.uniform() * turn;
+    for (const Contact& c : roller_stroke(dev, table.rolling_radius_m, L.s_hi - s0)) {
+      const double ds = jitter * rng.normal();
+      const double da = jitter * rng.normal();
+      place(c.needle, s0 + c.along_m + ds, L.center + c.across_m + da, angle);
+    }
+  } else {
+    const double s0 = L.s_lo - rng.uniform() * k.step;
+    for (double s = s0; s <= L.s_hi; s += k.step) {
+      const double ds = jitter * rng.normal();  // the whole cluster moves
+      const double da = jitter * rng.normal();
+      ++local_presses;
+      for (int n = 0; n < dev.needle_count; ++n) {
+        place(n, s + k.grid.along[static_cast<std::size_t>(n)] + ds,
+              L.center + k.grid.across[static_cast<std::size_t>(n)] + da, angle);
       }
     }
   }
+}
 
-  const double jitter = p.placement_jitter_m;
-  const double px0 = -0.5 * patch;
-  const std::size_t n_entries = table.size();
-  std::vector<std::uint64_t> counts(n_entries, 0);
-  std::vector<std::vector<Channel>> lane_channels(lanes.size());
-  std::uint64_t presses = 0;
-
+Placement placement(const PatternInput& in, const MechanicsParams& p, const InsertionTable& table,
+                    const Lanes& k) {
+  const std::size_t n_entries = table.entries.size();
+  Placement pl;
+  pl.counts.assign(n_entries, 0);
+  pl.lane_channels.resize(k.lanes.size());
 #pragma omp parallel
   {
     std::vector<std::uint64_t> local(n_entries, 0);
     std::uint64_t local_presses = 0;
 #pragma omp for schedule(dynamic)
-    for (std::size_t li = 0; li < lanes.size(); ++li) {
-      const Lane& L = lanes[li];
-      core::Rng rng(in.seed, fmt::format("puncture.zone{}.lane", in.zone_index), li);
-      auto& out = lane_channels[li];
-      auto place = [&](int needle, double s, double a, double angle) {
-        const double x = s * L.cos_t - a * L.sin_t;
-        const double y = s * L.sin_t + a * L.cos_t;
-        const auto bin = static_cast<int>(rng() % static_cast<std::uint64_t>(n_bins));
-        if (std::abs(x) > half || std::abs(y) > half)
-          return;
-        const std::size_t k = static_cast<std::size_t>(needle * n_bins + bin);
-        ++local[k];
-        const Entry& e = table[k];
-        if (!e.punctured || std::abs(x) >= 0.5 * patch || std::abs(y) >= 0.5 * patch)
-          return;
-        out.push_back(
-            {x - px0, y - px0, e.depth_m, 0.5 * e.major_m, 0.5 * e.minor_m, angle, needle});
-      };
-      const double angle = std::atan2(L.sin_t, L.cos_t);
-      if (dev.kind == DeviceKind::Roller) {
-        const double turn = 2 * kPi * rolling_radius;
-        const double s0 = L.s_lo - rng.uniform() * turn;
-        for (const Contact& c : roller_stroke(dev, rolling_radius, L.s_hi - s0)) {
-          const double ds = jitter * rng.normal();
-          const double da = jitter * rng.normal();
-          place(c.needle, s0 + c.along_m + ds, L.center + c.across_m + da, angle);
-        }
-      } else {
-        const double s0 = L.s_lo - rng.uniform() * step;
-        for (double s = s0; s <= L.s_hi; s += step) {
-          const double ds = jitter * rng.normal();  // the whole cluster moves
-          const double da = jitter * rng.normal();
-          ++local_presses;
-          for (int n = 0; n < n_needles; ++n) {
-            place(n, s + grid.along[static_cast<std::size_t>(n)] + ds,
-                  L.center + grid.across[static_cast<std::size_t>(n)] + da, angle);
-          }
-        }
-      }
-    }
+    for (std::size_t li = 0; li < k.lanes.size(); ++li)
+      place_lane(in, p, table, k, li, local, local_presses, pl.lane_channels[li]);
 #pragma omp critical(mnsim_puncture_counts)
     {
       // Integer sums: the same whatever the order or thread count.
-      for (std::size_t k = 0; k < n_entries; ++k)
-        counts[k] += local[k];
-      presses += local_presses;
+      for (std::size_t e = 0; e < n_entries; ++e)
+        pl.counts[e] += local[e];
+      pl.presses += local_presses;
     }
   }
+  return pl;
+}
 
-  // --- statistics ---------------------------------------------------------
+// The zone's statistics from the counts: channels, depths, openings, the
+// depth histogram, pen rate and time; then the patch's channels, their
+// spacing and the coverage.
+void summarize(const PatternInput& in, const MechanicsParams& p, const InsertionTable& table,
+               const Lanes& k, Placement& pl, ZonePattern& z) {
+  const auto& dev = in.device;
+  const auto& entries = table.entries;
   std::vector<std::pair<double, std::uint64_t>> depths;
   double major_sum = 0;
   double minor_sum = 0;
   double max_depth = 0;
-  for (std::size_t k = 0; k < n_entries; ++k) {
-    z.attempts_total += counts[k];
-    if (table[k].punctured && counts[k] > 0) {
-      z.channels_total += counts[k];
-      depths.emplace_back(table[k].depth_m, counts[k]);
-      major_sum += table[k].major_m * static_cast<double>(counts[k]);
-      minor_sum += table[k].minor_m * static_cast<double>(counts[k]);
-      max_depth = std::max(max_depth, table[k].depth_m);
+  for (std::size_t e = 0; e < entries.size(); ++e) {
+    z.attempts_total += pl.counts[e];
+    if (entries[e].punctured && pl.counts[e] > 0) {
+      z.channels_total += pl.counts[e];
+      depths.emplace_back(entries[e].depth_m, pl.counts[e]);
+      major_sum += entries[e].major_m * static_cast<double>(pl.counts[e]);
+      minor_sum += entries[e].minor_m * static_cast<double>(pl.counts[e]);
+      max_depth = std::max(max_depth, entries[e].depth_m);
     }
   }
-  z.presses_total = dev.kind == DeviceKind::Stamp ? presses : 0;
+  z.presses_total = dev.kind == DeviceKind::Stamp ? pl.presses : 0;
   z.unpunctured_fraction = z.attempts_total > 0 ? 1.0 - static_cast<double>(z.channels_total) /
                                                             static_cast<double>(z.attempts_total)
                                                 : 0.0;
@@ -356,7 +393,7 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
   z.sc_breached_fraction = z.attempts_total > 0 ? static_cast<double>(z.channels_total) /
                                                       static_cast<double>(z.attempts_total)
                                                 : 0.0;
-  z.punctures_per_cm2 = static_cast<double>(z.channels_total) / (in.zone_area_m2 * 1e4);
+  z.punctures_per_cm2 = static_cast<double>(z.channels_total) / units::to_cm2(in.zone_area_m2);
   if (z.channels_total > 0) {
     z.opening_major_mean_m = major_sum / static_cast<double>(z.channels_total);
     z.opening_minor_mean_m = minor_sum / static_cast<double>(z.channels_total);
@@ -366,16 +403,16 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
     z.depth_histogram[static_cast<std::size_t>(d / z.depth_bin_m)] += n;
   z.depth_m = weighted_distribution(std::move(depths));
   if (dev.kind == DeviceKind::Pen) {
-    z.channels_per_s = n_needles * dev.stroke_hz * (1.0 - z.unpunctured_fraction);
-    z.treatment_time_s = in.passes * in.zone_area_m2 / (in.glide_speed_m_s * lane_width);
+    z.channels_per_s = dev.needle_count * dev.stroke_hz * (1.0 - z.unpunctured_fraction);
+    z.treatment_time_s = in.passes * in.zone_area_m2 / (in.glide_speed_m_s * k.lane_width);
   }
 
-  for (auto& v : lane_channels) {
+  for (auto& v : pl.lane_channels) {
     z.patch_channels.insert(z.patch_channels.end(), v.begin(), v.end());
     std::vector<Channel>().swap(v);
   }
   if (p.spacing_statistics) {
-    const auto nn = nearest_neighbour_m(z.patch_channels, patch);
+    const auto nn = nearest_neighbour_m(z.patch_channels, k.patch);
     std::vector<std::pair<double, std::uint64_t>> nn_w;
     nn_w.reserve(nn.size());
     for (double d : nn)
@@ -383,35 +420,29 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
     z.nn_spacing_m = weighted_distribution(std::move(nn_w));
   }
   core::Rng cov_rng(in.seed, fmt::format("puncture.zone{}.coverage", in.zone_index), 0);
-  z.coverage_fraction = coverage_fraction(z.patch_channels, patch, p.coverage_samples, cov_rng);
+  z.coverage_fraction = coverage_fraction(z.patch_channels, k.patch, p.coverage_samples, cov_rng);
+}
+
+}  // namespace
+
+ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
+  ZonePattern z;
+  z.site = in.site;
+  z.indication = in.indication;
+  z.device_model = in.device.model;
+  z.kind = in.device.kind;
+  z.zone_area_m2 = in.zone_area_m2;
+  z.length_m = in.length_m;
+  z.passes = in.passes;
+  z.tip_radius_m = in.condition.tip_radius_m;
+  z.bent_fraction = in.condition.bent_fraction;
+
+  const InsertionTable table = insertion_table(in, p, z);
+  const Lanes lanes = lanes_of(in, p);
+  z.patch_side_m = lanes.patch;
+  Placement pl = placement(in, p, table, lanes);
+  summarize(in, p, table, lanes, pl, z);
   return z;
-}
-
-PatternInput zone_input(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas) {
-  MNSIM_ASSERT(zone_index < c.zones.size(), "zone index out of range");
-  const auto& catalogue = device::Catalogue::builtin();
-  const auto& zone = c.zones[zone_index];
-  PatternInput in;
-  in.device = device::resolve(c.device, catalogue);
-  in.condition = device::condition(in.device, catalogue.wear());
-  in.length_m = device::zone_length_m(in.device, zone);
-  in.pressure_n = c.procedure.pressure_n;
-  in.passes = c.procedure.passes;
-  in.glide_speed_m_s = c.procedure.glide_speed_mm_s * 1e-3;
-  core::Rng person(c.info.seed, "puncture.person", zone_index);
-  const anatomy::Subject subject{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
-  in.skin = atlas.sample(zone.site, subject, person);
-  in.zone_area_m2 = zone_area_m2(zone.site);
-  in.seed = c.info.seed;
-  in.zone_index = zone_index;
-  in.site = zone.site;
-  in.indication = zone.indication;
-  return in;
-}
-
-ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index,
-                          const anatomy::Atlas& atlas) {
-  return simulate(zone_input(c, zone_index, atlas), MechanicsParams::builtin());
 }
 
 }  // namespace mnsim::puncture

@@ -4,9 +4,10 @@
 #include <numbers>
 
 #include "../core/data_toml.hpp"
+#include "mnsim/case/case.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/sources.hpp"
-#include "mnsim/case/case.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/response/response.hpp"
 
 namespace mnsim::response {
@@ -54,7 +55,7 @@ InjuryDose injury_dose(std::span<const double> depths_um, double channels_per_cm
   dose.surface_radius_um = surface_radius_um;
   dose.passes = passes;
   for (std::size_t i = 0; i < anatomy::kLayerCount; ++i)
-    dose.layer_thickness_um[i] = stack.layers[i].thickness_m * 1e6;
+    dose.layer_thickness_um[i] = units::to_um(stack.layers[i].thickness_m);
   if (depths_um.empty() || channels_per_cm2 == 0)
     return dose;
 
@@ -71,11 +72,11 @@ InjuryDose injury_dose(std::span<const double> depths_um, double channels_per_cm
   const auto hi = std::min(lo + 1, sorted.size() - 1);
   dose.depth_p90_um = sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 
-  const double papillary_top_um = stack.slab(anatomy::Layer::PapillaryDermis).top_m * 1e6;
+  const double papillary_top_um = units::to_um(stack.slab(anatomy::Layer::PapillaryDermis).top_m);
   double reaching = 0;
   const double per_um2 = channels_per_cm2 * 1e-8;
   for (std::size_t i = 0; i < anatomy::kLayerCount; ++i) {
-    const double top = stack.layers[i].top_m * 1e6;
+    const double top = units::to_um(stack.layers[i].top_m);
     const double thick = dose.layer_thickness_um[i];
     if (thick <= 0)
       continue;

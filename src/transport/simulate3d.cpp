@@ -21,7 +21,7 @@ long Cell3d::advance(double span, bool damped, double rel_tol, double scale, dou
     throw NumericalError("transport 3D: bad adaptive step request");
   const double h_min = span * 1e-9;
   if (!(h > 0))
-    h = std::min(span, 1e-3 * span);
+    h = std::min(span, 1e-3 * span);  // units-ok: a relative first step
   long taken = 0;
   double t = 0;
   std::vector<double> u0, full;

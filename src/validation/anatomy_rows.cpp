@@ -7,6 +7,7 @@
 #include "../core/data_toml.hpp"
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/validation/validation.hpp"
 #include "row_reader.hpp"
 
@@ -20,15 +21,15 @@ using anatomy::Sex;
 double quantity_um(const anatomy::LayerStack& st, const std::string& quantity,
                    const core::data::Where& w) {
   if (quantity == "epidermis_um")
-    return st.epidermis_m() * 1e6;
+    return units::to_um(st.epidermis_m());
   if (quantity == "dermis_um")
-    return st.dermis_m() * 1e6;
+    return units::to_um(st.dermis_m());
   if (quantity == "skin_um")
-    return (st.epidermis_m() + st.dermis_m()) * 1e6;
+    return units::to_um(st.epidermis_m() + st.dermis_m());
   if (quantity == "subcutis_um")
-    return st.thickness_m(Layer::Subcutis) * 1e6;
+    return units::to_um(st.thickness_m(Layer::Subcutis));
   if (quantity == "stratum_corneum_um")
-    return st.thickness_m(Layer::StratumCorneum) * 1e6;
+    return units::to_um(st.thickness_m(Layer::StratumCorneum));
   w.fail("quantity", fmt::format("unknown quantity '{}'", quantity));
 }
 

@@ -10,6 +10,7 @@
 #include "mnsim/core/units.hpp"
 #include "mnsim/io/case_reader.hpp"
 #include "mnsim/puncture/human_data.hpp"
+#include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/puncture/mechanics.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/validation/validation.hpp"
@@ -85,7 +86,7 @@ std::vector<Row> puncture_rows(const anatomy::Atlas& atlas) {
                       "\"{}\"\ndepth_mm = {}\n",
                       model, site, depth),
           w.text);
-      auto in = puncture::zone_input(c, 0, atlas);
+      auto in = pipeline::pattern_input(c, 0, atlas);
       in.skin = atlas.stack(site, anatomy::Subject{});  // the population mean, not a draw
       in.zone_area_m2 = 1e-4;
       const auto z = puncture::simulate(in, p);

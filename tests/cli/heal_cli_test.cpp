@@ -59,11 +59,14 @@ TEST_F(HealCli, WritesCsv) {
   std::ifstream in(csv);
   std::string header;
   std::getline(in, header);
-  EXPECT_EQ(header.rfind("zone,site,day,erythema", 0), 0u);
-  int lines = 0;
-  for (std::string l; std::getline(in, l);)
-    ++lines;
-  EXPECT_EQ(lines, 2 * 121);
+  EXPECT_EQ(header.rfind("zone,site,series,day,time_h,erythema", 0), 0u);
+  int hourly = 0, daily = 0;
+  for (std::string l; std::getline(in, l);) {
+    hourly += l.find(",first_session_hourly,") != std::string::npos;
+    daily += l.find(",course_daily,") != std::string::npos;
+  }
+  EXPECT_EQ(daily, 2 * 121);
+  EXPECT_EQ(hourly, 2 * 337);  // 14 days after the first session, hour by hour
 }
 
 TEST_F(HealCli, BadCourseIsExit2NamingTheField) {

@@ -54,15 +54,38 @@ TEST_F(PatternCli, RollerHasNoChannelRateAndIsDeterministic) {
   EXPECT_EQ(a.out, mnsim("pattern " + c.string() + " --json").out);
 }
 
-TEST_F(PatternCli, SvgIsWrittenToScale) {
+TEST_F(PatternCli, SvgDrawsTheNamedZoneWithLegendScaleBarAndLabel) {
   const auto svg = dir_ / "patch.svg";
-  const auto r = mnsim("pattern --svg " + svg.string() + " --svg-zone 1");
+  const auto r = mnsim("pattern --svg " + svg.string() + " --svg-zone cheek");
   ASSERT_EQ(r.status, 0) << r.err;
   std::ifstream in(svg);
   std::string text((std::istreambuf_iterator<char>(in)), {});
   EXPECT_EQ(text.rfind("<svg", 0), 0U);
-  EXPECT_NE(text.find("viewBox=\"0 0 10000"), std::string::npos);  // 1 cm in um
+  EXPECT_NE(text.find(">cheek (acne_scars)"), std::string::npos);  // the zone/setting label
+  EXPECT_NE(text.find("1.5 x 1.5 mm corner"), std::string::npos);  // the default crop
+  EXPECT_NE(text.find("depth (um)"), std::string::npos);           // the colour legend
+  EXPECT_NE(text.find("0 um</text>"), std::string::npos);          // the scale bar
+  EXPECT_NE(text.find("clip-path=\"url(#patch)\""), std::string::npos);
   EXPECT_NE(text.find("<ellipse"), std::string::npos);
+  EXPECT_LT(text.size(), 500U * 1000U);
+  // Without --svg-zone: the first zone (the forehead).
+  ASSERT_EQ(mnsim("pattern --svg " + svg.string()).status, 0);
+  std::ifstream in2(svg);
+  std::string first((std::istreambuf_iterator<char>(in2)), {});
+  EXPECT_NE(first.find(">forehead (fine_lines)"), std::string::npos);
+}
+
+TEST_F(PatternCli, SvgZoneTakesASiteIdAndRefusesAnIndex) {
+  const auto svg = dir_ / "never.svg";
+  for (const char* zone : {"1", "elbow"}) {
+    const auto r = mnsim("pattern --svg " + svg.string() + " --svg-zone " + zone);
+    EXPECT_EQ(r.status, 2) << zone;
+    EXPECT_NE(r.err.find("--svg-zone"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("forehead, cheek, perioral, neck"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(svg));
+  }
+  EXPECT_NE(mnsim("pattern --svg " + svg.string() + " --svg-zone 1").err.find("not an index"),
+            std::string::npos);
 }
 
 TEST_F(PatternCli, BadDevicesExitTwoNamingTheField) {

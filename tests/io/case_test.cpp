@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -117,9 +119,9 @@ TEST(CaseReader, NanAndInfAreRejected) {
   EXPECT_TRUE(has_issue(issues, "simulation.horizon_h", "finite")) << dump(issues);
 }
 
-TEST(CaseReader, ExclusiveLowerBound) {
+TEST(CaseReader, PositiveQuantityHasAPhysicalMinimum) {
   const auto issues = issues_of(std::string(kMinimal) + "[simulation]\nhorizon_h = 0\n");
-  EXPECT_TRUE(has_issue(issues, "simulation.horizon_h", "(0, 720] h")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "simulation.horizon_h", "[0.01, 720] h")) << dump(issues);
 }
 
 TEST(CaseReader, BadChoiceSuggests) {
@@ -261,7 +263,7 @@ thickness_um = 100
 diffusivity_m2_s = 1e-11
 partition = 0
 )");
-  EXPECT_TRUE(has_issue(issues, "medium.layers[0].partition", "(0, 1e+06]")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "medium.layers[0].partition", "[1e-06, 1e+06]")) << dump(issues);
 }
 
 TEST(CaseReader, MissingFileIsInputError) {
@@ -275,7 +277,8 @@ TEST(CaseReader, MissingFileIsInputError) {
 }
 
 TEST(CaseReader, LoadsFromDisk) {
-  const auto path = std::filesystem::temp_directory_path() / "mnsim_case_test.toml";
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("mnsim_case_test_" + std::to_string(::getpid()) + ".toml");
   { std::ofstream(path) << kMinimal; }
   const Case c = load_case(path);
   EXPECT_EQ(c.source, path.string());

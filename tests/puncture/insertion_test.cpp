@@ -8,6 +8,7 @@
 
 #include "mnsim/core/units.hpp"
 #include "mnsim/io/case_reader.hpp"
+#include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/puncture/human_data.hpp"
 #include "mnsim/puncture/mechanics.hpp"
 #include "mnsim/puncture/pattern.hpp"
@@ -40,7 +41,7 @@ ZonePattern zone(const std::string& model, const std::string& site) {
       io::parse_case("[device]\nmodel = \"" + model +
                          "\"\n[procedure]\npasses = 1\n[[zones]]\nsite = \"" + site + "\"\n",
                      "t.toml");
-  PatternInput in = zone_input(c, 0, anatomy::Atlas::builtin());
+  PatternInput in = pipeline::pattern_input(c, 0, anatomy::Atlas::builtin());
   in.zone_area_m2 = 4 * units::kCm2;
   return simulate(in, params());
 }

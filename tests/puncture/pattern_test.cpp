@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "mnsim/io/case_reader.hpp"
+#include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/puncture/pattern.hpp"
 
 namespace mnsim::puncture {
@@ -16,7 +17,7 @@ PatternInput input_for(const std::string& device, int passes = 1, double area_cm
       io::parse_case("[device]\n" + device + "\n[procedure]\npasses = " + std::to_string(passes) +
                          "\n[[zones]]\nsite = \"cheek\"\n",
                      "t.toml");
-  PatternInput in = zone_input(c, 0, anatomy::Atlas::builtin());
+  PatternInput in = pipeline::pattern_input(c, 0, anatomy::Atlas::builtin());
   in.zone_area_m2 = area_cm2 * 1e-4;
   return in;
 }

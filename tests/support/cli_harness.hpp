@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -29,6 +30,9 @@ class CliTest : public ::testing::Test {
       if (c == '/')
         c = '_';
     }
+    // The process id keeps concurrent runs of the suite (two build trees, two
+    // presets) out of each other's folders.
+    name += "_" + std::to_string(::getpid());
     dir_ = std::filesystem::temp_directory_path() / name;
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);

@@ -110,7 +110,12 @@ TEST(Deliver, HugeGridRefusedBeforeAllocation) {
   Medium m = membrane();
   m.layers[0].thickness_m = 2e-3;
   ChannelSpec ch{1e6, 1e-3, 50e-6, {1e-3, false, 25, ""}};
-  EXPECT_THROW((void)run_medium(m, &ch, 1e-9, o), NumericalError);
+  try {
+    (void)run_medium(m, &ch, 1e-9, o);
+    FAIL() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.issues().at(0).field, "simulation.max_memory_mb");
+  }
 }
 
 TEST(Deliver, NeedlingEnhancesAndOcclusionKeepsChannelsOpenLonger) {
@@ -240,9 +245,10 @@ TEST(Deliver3d, HugeGridRefusedBeforeAllocation) {
   ChannelSpec ch{1e6, 5e-4, 50e-6, {1e-3, false, 25, ""}};
   try {
     (void)run_medium(m, &ch, 1e-9, o);
-    FAIL() << "no NumericalError";
-  } catch (const NumericalError& e) {
-    EXPECT_NE(std::string(e.what()).find("GB"), std::string::npos);
+    FAIL() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("MB"), std::string::npos);
+    EXPECT_EQ(e.issues().at(0).field, "simulation.max_memory_mb");
   }
 }
 

@@ -121,6 +121,7 @@ struct Simulation {
   Fidelity fidelity = Fidelity::Axisymmetric;
   double horizon_h = 24;
   double dx_um = 5;
+  double max_memory_mb = 1500;  // transport memory budget (see io/fields.cpp)
 };
 
 struct MediumLayer {

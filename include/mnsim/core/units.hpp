@@ -47,46 +47,30 @@ inline constexpr double kMPa = 1e6;
 inline constexpr double kN = 1.0;
 inline constexpr double kMN = 1e-3;  // millinewton
 
-// Frequently used at boundaries.
-constexpr double to_um(double m) {
-  return m / kUm;
-}
-constexpr double from_um(double um) {
-  return um * kUm;
-}
-constexpr double to_mm(double m) {
-  return m / kMm;
-}
-constexpr double from_mm(double mm) {
-  return mm * kMm;
-}
-constexpr double to_cm(double m) {
-  return m / kCm;
-}
-constexpr double to_cm2(double m2) {
-  return m2 / kCm2;
-}
-constexpr double from_cm2(double cm2) {
-  return cm2 * kCm2;
-}
-constexpr double to_hours(double s) {
-  return s / kHour;
-}
-constexpr double from_hours(double h) {
-  return h * kHour;
-}
-constexpr double to_days(double s) {
-  return s / kDay;
-}
-constexpr double from_days(double d) {
-  return d * kDay;
-}
-constexpr double to_minutes(double s) {
-  return s / kMin;
-}
-constexpr double from_minutes(double min) {
-  return min * kMin;
-}
+// Conversions at boundaries: `to_x(si)` is the value in X, `from_x(x)` the
+// value in SI. A unit smaller than its SI unit converts by multiplying with
+// its whole-number reciprocal (1 / kUm is exactly 1e6), a larger one by
+// dividing (s / 3600), so a conversion gives the same bits as the literal
+// factor it replaces (`m * 1e6`, `s / 3600.0`, `um * 1e-6`).
+struct ToUnit {
+  double k;
+  constexpr double operator()(double si) const { return k < 1 ? si * (1.0 / k) : si / k; }
+};
+struct FromUnit {
+  double k;
+  constexpr double operator()(double x) const { return x * k; }
+};
+
+// clang-format off
+inline constexpr ToUnit to_um{kUm},        to_mm{kMm},        to_cm{kCm},     to_cm2{kCm2};
+inline constexpr FromUnit from_um{kUm},    from_mm{kMm},      from_cm2{kCm2};
+inline constexpr ToUnit to_hours{kHour},   to_days{kDay},     to_minutes{kMin};
+inline constexpr FromUnit from_hours{kHour}, from_days{kDay}, from_minutes{kMin};
+inline constexpr ToUnit to_mn{kMN},        to_mpa{kMPa};
+// clang-format on
+
+// A count per cm^2 in SI [1/m^2] (exactly 1e4 per m^2).
+inline constexpr double kPerCm2 = 1.0 / kCm2;
 
 // Concentrations and doses: ug/ml = mg/l = g/m^3 ... kept as named factors.
 inline constexpr double kUgPerMl = kUg / kMl;    // [kg/m^3]

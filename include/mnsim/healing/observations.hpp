@@ -9,10 +9,23 @@
 #include <string_view>
 #include <vector>
 
+#include "mnsim/anatomy/subject.hpp"
 #include "mnsim/healing/healing.hpp"
-#include "mnsim/case/case.hpp"
+#include "mnsim/puncture/resealing.hpp"
 
 namespace mnsim::healing {
+
+// A protocol row's treatment as this stage needs it: who was treated, the
+// injury of one session (from the puncture stage) and the course. Built from
+// the row's case text outside this stage (validation::healing_observations
+// parses it, pipeline::healing_protocol turns the case into this).
+struct Protocol {
+  anatomy::Subject subject;
+  response::InjuryDose dose;
+  puncture::ClosureConditions closure;  // of the protocol's first zone
+  int sessions = 1;
+  double interval_days = 0;
+};
 
 struct Observation {
   std::string id;
@@ -30,10 +43,11 @@ struct Observation {
   double at_day = 0;      // collagen/epidermis: day of measurement (day 0 = first session)
   double at_hour = 0;     // barrier_recovery_fraction: hours after the injury
   double age_years = 0;   // barrier_recovery_fraction
-  std::optional<cases::Case> protocol;  // the treatment, as a case (zone 0 is used)
-  // The injury of one session of the protocol; set by the caller from the
-  // puncture stage (pipeline::load_observations_with_doses) before predict().
-  std::optional<response::InjuryDose> dose;
+  // The treatment, as case-file text (zone 0 is used); empty for rows without one.
+  std::string protocol_case_toml;
+  // That treatment as typed inputs; set by the caller before predict()
+  // (validation::healing_observations).
+  std::optional<Protocol> protocol;
   std::string note;
 };
 
@@ -41,7 +55,7 @@ struct Observation {
 std::vector<Observation> load_observations(std::string_view path = "data/validation/healing.toml");
 
 // The model's value for an observation with the given parameters. An
-// observation with a protocol needs its dose set (DataError otherwise).
+// observation with protocol text needs its protocol set (DataError otherwise).
 double predict(const Observation& obs, const response::Params& rp, const Params& hp);
 
 }  // namespace mnsim::healing

@@ -19,7 +19,13 @@ std::string_view default_case_text();
 // range; unknown sites; inconsistent fields).
 cases::Case parse_case(std::string_view text, const std::string& source_name);
 
-// Reads the file and parses it; a missing or unreadable file is an InputError.
+// The bytes of a case file, read in bounded time and memory: the path must
+// name a regular file (a FIFO, device or directory is refused without
+// blocking) of at most limits::kMaxFileBytes; "-" reads stdin (same limit).
+// InputError otherwise, naming the file and what is wrong.
+std::string read_case_text(const std::filesystem::path& path);
+
+// read_case_text, then parse_case ("-": stdin, named "<stdin>").
 cases::Case load_case(const std::filesystem::path& path);
 
 // The built-in default case, parsed.

@@ -3,6 +3,7 @@
 // the generated docs/case-file.md, so they cannot drift apart.
 #pragma once
 
+#include <cstddef>
 #include <limits>
 #include <span>
 #include <string>
@@ -19,6 +20,22 @@ enum class Presence {
 };
 
 inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+
+// Limits on what a case file may hold. They keep reading and checking a case
+// bounded in time and memory whatever the file holds; each is documented in
+// docs/case-file.md ("Limits") and exceeding one is an InputError naming it.
+// The size and nesting limits are checked on the raw text before the TOML
+// parser sees it (the parser recurses once per nesting level).
+namespace limits {
+inline constexpr std::size_t kMaxFileBytes = std::size_t{1} << 20;  // 1 MiB
+inline constexpr int kMaxNesting = 8;  // tables/arrays along one path; the schema needs 4
+inline constexpr std::size_t kMaxKeyBytes = 128;      // one key (one part of a dotted key)
+inline constexpr std::size_t kMaxStringBytes = 1024;  // one string value
+inline constexpr std::size_t kMaxZones = 20;          // [[zones]] entries
+inline constexpr std::size_t kMaxLayers = 20;         // [[medium.layers]] entries
+inline constexpr std::size_t kMaxListEntries = 64;    // entries of a list such as patient.history
+inline constexpr std::size_t kMaxIssues = 50;         // problems reported at once
+}  // namespace limits
 
 struct FieldSpec {
   std::string_view path;  // "patient.age_years"; array tables use "zones[].site"

@@ -13,8 +13,15 @@
 
 namespace mnsim::pipeline {
 
+// The puncture stage's input for zone `zone_index` of a case: the resolved
+// device (resolved_device) and its wear condition, the zone's needle length,
+// the person drawn with atlas.sample (seeded from the case seed and the zone
+// index), the site's area (puncture::zone_area_m2).
+puncture::PatternInput pattern_input(const cases::Case& c, std::size_t zone_index,
+                                     const anatomy::Atlas& atlas);
+
 // One zone punctured: the pattern and the skin it was made in (the person
-// drawn for that zone from the case seed, puncture::zone_input).
+// drawn for that zone from the case seed, pattern_input).
 struct Punctured {
   puncture::ZonePattern pattern;
   anatomy::LayerStack skin;
@@ -55,10 +62,10 @@ response::InjuryDose injury_dose(const puncture::ZonePattern& p, const anatomy::
 response::InjuryDose session_dose(const cases::Case& c, std::size_t zone,
                                   const anatomy::Atlas& atlas, double area_m2 = 0);
 
-// The response/healing observations (data/validation/healing.toml) with the
-// injury dose of each protocol computed by the puncture stage, as the
-// validation rows and the calibration tool need them.
-std::vector<healing::Observation> load_observations_with_doses(const anatomy::Atlas& atlas);
+// A healing observation's protocol (a case; zone 0 is used) as the healing
+// stage's inputs: the subject, the injury dose of one session computed by the
+// puncture stage, occlusion and the course.
+healing::Protocol healing_protocol(const cases::Case& c, const anatomy::Atlas& atlas);
 
 // Every zone punctured, as the transport stage's input (for `mnsim deliver`).
 std::vector<transport::ZoneSkin> zone_skins(const cases::Case& c, const anatomy::Atlas& atlas);

@@ -5,7 +5,9 @@
 // next one's input.
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -21,6 +23,10 @@ namespace mnsim::pipeline {
 struct Options {
   bool delivery = true;            // run the transport stage (the slowest)
   healing::Hypotheses hypotheses;  // labelled, unvalidated product effects (off)
+  // Transport progress (pipeline::DeliveryProgress, transport_input.hpp); nullptr: none.
+  std::function<void(std::size_t zone, std::size_t zones, const std::string& site, double t_s,
+                     double horizon_s)>
+      progress = nullptr;
 };
 
 // Everything computed for one [[zones]] entry, stage by stage.

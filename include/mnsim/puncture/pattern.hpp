@@ -100,15 +100,6 @@ ZonePattern simulate(const PatternInput& in, const MechanicsParams& p);
 // Treated area per site (data/puncture/zone_areas.toml), m^2; DataError if absent.
 double zone_area_m2(const std::string& site);
 
-// The input for zone `zone_index` of a case: device from the catalogue and the
-// case, the person drawn with atlas.sample (seeded from the case seed and the
-// zone index), the site's area.
-PatternInput zone_input(const cases::Case& c, std::size_t zone_index, const anatomy::Atlas& atlas);
-
-// The entry point for the pipeline: one zone of a case.
-ZonePattern simulate_zone(const cases::Case& c, std::size_t zone_index,
-                          const anatomy::Atlas& atlas);
-
 // Roller kinematics of one straight stroke of `length_m`, rolling without slip
 // at radius `rolling_radius_m` from drum phase 0: every needle contact as
 // (needle index, position along the stroke). One revolution (length = 2 pi

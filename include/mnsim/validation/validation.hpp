@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/healing/observations.hpp"
 
 namespace mnsim::validation {
 
@@ -31,6 +32,12 @@ struct Row {
 std::vector<Row> anatomy_rows(const anatomy::Atlas& atlas);
 // Rows of the puncture stage (data/validation/puncture.toml).
 std::vector<Row> puncture_rows(const anatomy::Atlas& atlas);
+
+// The response/healing observations (data/validation/healing.toml), each
+// protocol row's case text parsed and turned into the healing stage's inputs
+// (pipeline::healing_protocol), as the validation rows and the calibration
+// tool (tools/calibrate_healing.cpp) need them. DataError on a bad protocol.
+std::vector<healing::Observation> healing_observations(const anatomy::Atlas& atlas);
 
 // Rows of the response and healing stages (data/validation/healing.toml).
 std::vector<Row> healing_rows();

@@ -1,15 +1,10 @@
-#include "mnsim/io/json.hpp"
+#include "mnsim/case/json.hpp"
 
-#include <cmath>
-
-#include "mnsim/core/error.hpp"
-
-namespace mnsim::io {
-using namespace mnsim::cases;
+namespace mnsim::cases {
 
 using nlohmann::json;
 
-json to_json(const cases::Case& c) {
+json to_json(const Case& c) {
   json j;
   j["name"] = c.info.name;
   j["seed"] = c.info.seed;
@@ -63,65 +58,4 @@ json to_json(const cases::Case& c) {
   return j;
 }
 
-json to_json(const anatomy::LayerStack& stack) {
-  json layers = json::array();
-  for (const auto& s : stack.layers) {
-    layers.push_back({{"name", anatomy::layer_id(s.layer)},
-                      {"top_um", s.top_m * 1e6},
-                      {"thickness_um", s.thickness_m * 1e6},
-                      {"youngs_modulus_pa", s.youngs_modulus_pa},
-                      {"water_fraction", s.water_fraction}});
-  }
-  return {{"stratum_corneum_um", stack.thickness_m(anatomy::Layer::StratumCorneum) * 1e6},
-          {"epidermis_um", stack.epidermis_m() * 1e6},
-          {"dermis_um", stack.dermis_m() * 1e6},
-          {"subcutis_um", stack.thickness_m(anatomy::Layer::Subcutis) * 1e6},
-          {"layers", layers}};
-}
-
-json atlas_site_json(const anatomy::Atlas& atlas, const anatomy::SiteRecord& site,
-                     const anatomy::Subject& subject) {
-  const auto st = atlas.stack(site.id, subject);
-  json j = to_json(st);
-  j["id"] = site.id;
-  j["name"] = site.name;
-  j["region"] = site.region;
-  j["sensitive"] = site.sensitive;
-  j["dermis_sd_um"] = site.dermis_sd_um.of(subject.sex) *
-                      atlas.aging().dermis_factor(subject.sex, subject.age_years);
-  j["epidermis_cv"] = site.epidermis_cv;
-  j["sources"] = site.sources();
-  j["derivation"] = site.derivation;
-  return j;
-}
-
-json to_json(const validation::Row& r) {
-  return {{"id", r.id},
-          {"stage", r.stage},
-          {"source", r.source},
-          {"quantity", r.quantity},
-          {"unit", r.unit},
-          {"condition", r.condition},
-          {"observed", r.observed},
-          {"predicted", r.predicted},
-          {"tolerance", r.tolerance},
-          {"pass", r.pass},
-          {"used_for_fitting", r.used_for_fitting},
-          {"note", r.note}};
-}
-
-void require_finite(const json& j, const std::string& where) {
-  if (j.is_number_float() && !std::isfinite(j.get<double>())) {
-    throw NumericalError("result '" + where + "' is not a finite number");
-  }
-  if (j.is_object()) {
-    for (const auto& [k, v] : j.items())
-      require_finite(v, where.empty() ? k : where + "." + k);
-  } else if (j.is_array()) {
-    for (std::size_t i = 0; i < j.size(); ++i) {
-      require_finite(j[i], where + "[" + std::to_string(i) + "]");
-    }
-  }
-}
-
-}  // namespace mnsim::io
+}  // namespace mnsim::cases

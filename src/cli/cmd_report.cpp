@@ -1,0 +1,196 @@
+// mnsim report [CASE] [--out DIR] [--pdf]: the run as one self-contained page
+// (report.html; docs/report.md), and report.pdf printed from it by headless
+// Chromium. `mnsim run --out DIR` writes report.html too (report_files).
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "command.hpp"
+#include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/core/error.hpp"
+#include "mnsim/io/atomic_file.hpp"
+#include "mnsim/pipeline/device.hpp"
+#include "mnsim/pipeline/predictor.hpp"
+#include "mnsim/report/report.hpp"
+#include "mnsim/validation/validation.hpp"
+
+extern char** environ;
+
+namespace mnsim::cli {
+
+namespace {
+
+// "YYYY-MM-DD HH:MM UTC" of now, or of SOURCE_DATE_EPOCH when set (for
+// reproducible reports).
+std::string generated_utc() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    char* end = nullptr;
+    const long long v = std::strtoll(epoch, &end, 10);
+    if (end != nullptr && *end == '\0' && v >= 0)
+      t = static_cast<std::time_t>(v);
+  }
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+std::vector<report::ValidationStage> validation_stages() {
+  const auto rows = validation::all_rows();
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<validation::Row>> by_stage;
+  for (const auto& r : rows) {
+    if (!by_stage.contains(r.stage))
+      order.push_back(r.stage);
+    by_stage[r.stage].push_back(r);
+  }
+  std::vector<report::ValidationStage> out;
+  for (const auto& stage : order) {
+    const auto s = validation::summarize(by_stage[stage]);
+    out.push_back({stage, s.rows, s.passed, s.held_out, s.held_out_passed});
+  }
+  return out;
+}
+
+// The browser that prints the PDF: $MNSIM_CHROMIUM, else the first of the
+// usual names on PATH.
+std::string find_chromium() {
+  if (const char* env = std::getenv("MNSIM_CHROMIUM"); env != nullptr && *env != '\0')
+    return env;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/bin";
+  for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
+    std::size_t start = 0;
+    while (start <= dirs.size()) {
+      const auto end = std::min(dirs.find(':', start), dirs.size());
+      const std::filesystem::path candidate =
+          std::filesystem::path(dirs.substr(start, end - start)) / name;
+      std::error_code ec;
+      if (!candidate.parent_path().empty() && std::filesystem::is_regular_file(candidate, ec))
+        return candidate.string();
+      start = end + 1;
+    }
+  }
+  throw InputError(InputIssue{"<command line>", "--pdf", "",
+                              "needs Chromium to print the PDF (Debian: apt-get install "
+                              "chromium; or set MNSIM_CHROMIUM to a Chromium binary)"});
+}
+
+// Prints `html` to `pdf` with headless Chromium; throws on failure.
+void print_pdf(const std::filesystem::path& html, const std::filesystem::path& pdf) {
+  const std::string exe = find_chromium();
+  const auto tmp = pdf.string() + ".tmp";
+  std::vector<std::string> args = {exe,
+                                   "--headless",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--no-pdf-header-footer",
+                                   "--run-all-compositor-stages-before-draw",
+                                   "--virtual-time-budget=30000",
+                                   "--print-to-pdf=" + tmp,
+                                   "file://" + std::filesystem::absolute(html).string()};
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0)
+    throw std::runtime_error("could not start " + exe + " to print the PDF");
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::error_code ec;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !std::filesystem::exists(tmp, ec) ||
+      std::filesystem::file_size(tmp, ec) == 0) {
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error(exe + " failed to print " + pdf.string());
+  }
+  std::filesystem::rename(tmp, pdf);
+}
+
+}  // namespace
+
+namespace {
+
+nlohmann::json report_data(const pipeline::RunResult& result, const planner::Plan* plan,
+                           const pipeline::Provenance& provenance) {
+  report::Inputs in;
+  in.run = &result;
+  in.plan = plan;
+  in.provenance = provenance;
+  in.validation = validation_stages();
+  in.generated_utc = generated_utc();
+  return report::report_data(in);
+}
+
+}  // namespace
+
+std::string report_html(const pipeline::RunResult& result, const planner::Plan* plan,
+                        const pipeline::Provenance& provenance) {
+  return report::report_html(report_data(result, plan, provenance));
+}
+
+void add_report_command(CLI::App& app, Commands& commands) {
+  struct Options {
+    std::string case_path;
+    std::string out_dir = ".";
+    bool pdf = false;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(
+      "report",
+      "Run a case and write report.html (and report.pdf): one page to hand over, offline");
+  cmd->add_option("case", o->case_path, "Case file (TOML); no CASE: the built-in default case");
+  auto* out_opt =
+      cmd->add_option("--out", o->out_dir, "Folder to write report.html into (default: .)");
+  cmd->add_flag("--pdf", o->pdf, "Also print report.pdf with headless Chromium");
+  cmd->add_flag("--json", o->json,
+                "Print the data the page shows as JSON; write files only with --out");
+  commands.push_back(
+      {cmd, [o, out_opt] {
+         if (o->pdf)
+           find_chromium();  // fail before the run, not after
+         const auto loaded = load_or_default(o->case_path);
+         const cases::Case& c = loaded.c;
+         const auto& atlas = anatomy::Atlas::builtin();
+         const auto result = pipeline::run(c, atlas);
+         std::optional<planner::Plan> plan;
+         if (!c.medium) {
+           const pipeline::PipelinePredictor predictor(atlas);
+           plan = planner::make_plan(c, pipeline::resolved_device(c), predictor);
+         }
+         const auto data = report_data(result, plan ? &*plan : nullptr, loaded.provenance);
+         const bool write = !o->json || out_opt->count() > 0;
+         if (!write) {
+           print(dump(data));
+           return 0;
+         }
+         io::write_files_atomic(o->out_dir, {{"report.html", report::report_html(data)}});
+         const auto dir = std::filesystem::path(o->out_dir);
+         std::string written = (dir / "report.html").string();
+         if (o->pdf) {
+           print_pdf(dir / "report.html", dir / "report.pdf");
+           written += ", " + (dir / "report.pdf").string();
+         }
+         print(o->json ? dump(data) : "Written: " + written + "\n");
+         return 0;
+       }});
+}
+
+}  // namespace mnsim::cli
