@@ -1,5 +1,6 @@
 // mnsim deliver CASE [--json] [--csv FILE] [--vtk FILE] [--dry-run] [--quiet]:
 // the transport stage.
+#include <map>
 #include <memory>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/transport_input.hpp"
+#include "mnsim/transport/export.hpp"
 #include "progress.hpp"
 #include "report.hpp"
 
@@ -65,6 +67,7 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
     bool json = false;
     std::string csv;
     std::string vtk;
+    std::string vtk_dir;
     bool dry_run = false;
     bool quiet = false;
   };
@@ -72,8 +75,13 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
   auto* cmd = app.add_subcommand("deliver", "Topical product transport (transport stage)");
   cmd->add_option("CASE", o->case_path, "Case file (default: the built-in default case)");
   cmd->add_flag("--json", o->json, "Print as JSON");
-  cmd->add_option("--csv", o->csv, "Write the first zone's amounts over time as CSV");
-  cmd->add_option("--vtk", o->vtk, "Write the first zone's final r-z (or 1D) field as legacy VTK");
+  cmd->add_option("--csv", o->csv,
+                  "Write every zone's amounts over time as one CSV (zone and site columns; "
+                  "cumulative past-SC and out-through-the-bottom columns)");
+  cmd->add_option("--vtk", o->vtk, "Write the first zone's final field as legacy VTK");
+  cmd->add_option("--vtk-dir", o->vtk_dir,
+                  "Write every zone's fields over time as VTK XML (.vtu per zone and time) with "
+                  "a ParaView collection deliver.pvd, into this folder");
   cmd->add_flag("--dry-run", o->dry_run,
                 "Print the transport grid of every run, its estimated memory and time within "
                 "simulation.max_memory_mb, and stop");
@@ -85,6 +93,8 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
            io::check_output_file(o->csv, "--csv");
          if (!o->vtk.empty())
            io::check_output_file(o->vtk, "--vtk");
+         if (!o->vtk_dir.empty())
+           io::check_output_folder(o->vtk_dir, {"deliver.pvd"}, "--vtk-dir");
          const auto loaded = load_or_default(o->case_path);
          const cases::Case& c = loaded.c;
          const auto skins = pipeline::zone_skins(c, anatomy::Atlas::builtin());
@@ -115,7 +125,26 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
          // The first zone's product (an empty run without one).
          const transport::Run first = d.first() != nullptr ? d.first()->needled : transport::Run{};
          if (!o->csv.empty())
-           io::write_file_atomic(o->csv, transport::to_csv(first));
+           io::write_file_atomic(o->csv, transport::to_csv(d));
+         if (!o->vtk_dir.empty()) {
+           std::map<std::string, std::string> files;
+           std::vector<transport::PvdEntry> entries;
+           for (std::size_t zi = 0; zi < d.zones.size(); ++zi) {
+             const auto& z = d.zones[zi];
+             if (!z.delivery)
+               continue;
+             const transport::Run& r = z.delivery->needled;
+             const transport::VtkMeta meta{z.site, static_cast<int>(zi),
+                                           loaded.provenance.case_sha256.value_or("")};
+             for (std::size_t k = 0; k < r.snapshots.size(); ++k) {
+               const std::string name = fmt::format("zone{}-{}-t{:02}.vtu", zi, z.site, k);
+               files[name] = transport::to_vtu(r, k, meta);
+               entries.push_back({r.snapshots[k].time_s, static_cast<int>(zi), name});
+             }
+           }
+           files["deliver.pvd"] = transport::to_pvd(entries);
+           io::write_files_atomic(o->vtk_dir, files);
+         }
          if (!o->vtk.empty())
            io::write_file_atomic(o->vtk, transport::to_vtk(first, "mnsim deliver"));
          print(o->json ? dump(j) : d.full_report() + "\n" + std::string(kDisclaimer) + "\n");

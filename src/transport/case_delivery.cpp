@@ -1,5 +1,6 @@
 #include "mnsim/transport/case_delivery.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -55,11 +56,25 @@ std::string delivery_text(const Delivery& d) {
   for (const auto& [k, v] : last)
     s += fmt::format(" {} {:.4g};", k, v);
   s += "\n";
-  s += fmt::format("  delivered past the stratum corneum: {:.4g} ug/cm^2",
-                   r.past_sc_ug_per_cm2.back());
+  const bool channels = d.reseal_time_s > 0;
+  const double past = r.past_sc_ug_per_cm2.back();
+  s += fmt::format("  delivered past the stratum corneum{}: {:.4g} ug/cm^2",
+                   channels ? "" : " (intact skin: no channels in this zone)", past);
   if (d.enhancement_ratio)
     s += enhancement_text(*d.enhancement_ratio);
   s += "\n";
+  // Where it went: still in the layers below the stratum corneum, or gone
+  // through the bottom of the modelled skin / cleared by the dermal blood.
+  double held = 0;
+  for (std::size_t l = 1; l < r.layers.size(); ++l)
+    held += r.amount_ug_per_cm2[l].back();
+  const double left = std::max(0.0, past - held);
+  if (past > 0) {
+    s += fmt::format(
+        "    of which {:.4g} ug/cm^2 ({:.3g} %) is still in the layers below it and {:.4g} ug/cm^2 "
+        "({:.3g} %) has left through the bottom (cleared by the blood, or into the receptor)\n",
+        held, 100.0 * held / past, left, 100.0 * left / past);
+  }
   s += fmt::format(
       "  lag time {:.4g} s, peak/steady flux out {:.4g} ug/cm^2/h, intact kp {:.3g} cm/h\n",
       r.lag_time_s, r.steady_flux_ug_per_cm2_h, d.kp_intact_cm_h);

@@ -321,6 +321,14 @@ Run solve_3d(const Medium& m, const DepthGrid& g, const GridPlan& p, const RunOp
       }
     }
   }
+  r.cell_layer.resize(r.field_ug_per_ml.size());
+  for (int iz = 0; iz < cell.nz(); ++iz) {
+    for (int iy = 0; iy < cell.nx(); ++iy) {
+      for (int ix = 0; ix < cell.nx(); ++ix)
+        r.cell_layer[cell.index(ix, iy, iz)] = g.layer[static_cast<std::size_t>(iz)];
+    }
+  }
+  r.snapshots.push_back({ro.horizon_s, r.field_ug_per_ml});
   check_mass_balance(r);
   return r;
 }
@@ -343,15 +351,24 @@ Run solve_1d_rz(const Medium& m, const DepthGrid& g, const GridPlan& p, const Ru
     r.layers.push_back(l.name);
   const NumbingProbe probe{g, opt.numbing_threshold_ug_per_ml, opt.numbing_target_depth_m};
   Discretisation last;
+  int next_snapshot = 1;
   const Observer obs = [&](double t, const Discretisation& d, const ThetaIntegrator& integ) {
     if (probe.active())
       probe.record(t, d.row_concentration(integ.u()), r);
+    const double snapshot_t = ro.horizon_s * next_snapshot / Run::kSnapshots;
+    if (next_snapshot <= Run::kSnapshots && t >= snapshot_t * (1 - 1e-12)) {
+      Run::Snapshot snap{t, std::vector<double>(integ.u().size(), 0.0)};
+      for (std::size_t i = 0; i < integ.u().size(); ++i)
+        snap.field_ug_per_ml[i] =
+            integ.u()[i] * d.row_partition[static_cast<std::size_t>(d.row[i])] * kUgPerM3ToUgPerMl;
+      r.snapshots.push_back(std::move(snap));
+      while (next_snapshot <= Run::kSnapshots &&
+             t >= ro.horizon_s * next_snapshot / Run::kSnapshots * (1 - 1e-12))
+        ++next_snapshot;
+    }
     if (t >= ro.horizon_s * (1 - 1e-12)) {
       last = d;
-      r.field_ug_per_ml.assign(integ.u().size(), 0.0);
-      for (std::size_t i = 0; i < integ.u().size(); ++i)
-        r.field_ug_per_ml[i] =
-            integ.u()[i] * d.row_partition[static_cast<std::size_t>(d.row[i])] * kUgPerM3ToUgPerMl;
+      r.field_ug_per_ml = r.snapshots.back().field_ug_per_ml;
     }
   };
   const Trace tr = simulate(build, m.donor, open, ro, static_cast<int>(m.layers.size()), obs);
@@ -363,6 +380,23 @@ Run solve_1d_rz(const Medium& m, const DepthGrid& g, const GridPlan& p, const Ru
   r.z_faces_m = g.top_m;
   r.z_faces_m.push_back(p.total_m);
   r.r_faces_m = last.r_faces_m.empty() ? std::vector<double>{0.0, 1.0} : last.r_faces_m;
+  // Layer and channel membership of each node (node i: row last.row[i],
+  // radial cell i % nr in r-z).
+  const std::size_t nodes = last.row.size();
+  r.cell_layer.resize(nodes);
+  for (std::size_t i = 0; i < nodes; ++i)
+    r.cell_layer[i] = g.layer[static_cast<std::size_t>(last.row[i])];
+  if (!last.r_faces_m.empty() && p.channels) {
+    r.cell_in_channel.assign(nodes, 0);
+    const auto nr = static_cast<std::size_t>(last.nr);
+    for (std::size_t i = 0; i < nodes; ++i) {
+      const std::size_t ir = i % nr;
+      const auto row = static_cast<std::size_t>(last.row[i]);
+      const double rc = 0.5 * (last.r_faces_m[ir] + last.r_faces_m[ir + 1]);
+      const double zc = g.top_m[row] + 0.5 * g.h_m[row];
+      r.cell_in_channel[i] = rc < p.geo.radius_m && zc < p.geo.depth_m ? 1 : 0;
+    }
+  }
   check_mass_balance(r);
   return r;
 }

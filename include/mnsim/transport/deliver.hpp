@@ -8,6 +8,7 @@
 // docs/verification.md.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -108,6 +109,19 @@ struct Run {
   std::vector<double> r_faces_m;
   std::vector<double> y_faces_m;
   std::vector<double> field_ug_per_ml;
+  // Per cell of the field (same order): the layer index (into `layers`) and,
+  // r-z only, 1 inside the channel (r < channel radius, depth < channel depth).
+  std::vector<int> cell_layer;
+  std::vector<std::uint8_t> cell_in_channel;
+  // The field at up to kSnapshots evenly spaced times (1D / r-z; the last is
+  // the horizon, equal to field_ug_per_ml), for time-series exports. 3D keeps
+  // only the final field (its fields are large).
+  struct Snapshot {
+    double time_s = 0;
+    std::vector<double> field_ug_per_ml;
+  };
+  static constexpr int kSnapshots = 12;
+  std::vector<Snapshot> snapshots;
 };
 
 struct Delivery {
