@@ -172,7 +172,9 @@ int main(int argc, char** argv) {
           {"epidermis_production_per_day", "healing", "lotfi2013",
            [](M& m) -> double& { return m.hp.epidermis_production_per_day; }},
           {"stimulus_half_load_um", "healing", "lotfi2013",
-           [](M& m) -> double& { return m.hp.stimulus_half_load_um; }}}}};
+           [](M& m) -> double& { return m.hp.stimulus_half_load_um; }},
+          {"matrix_maturation_per_day", "healing", "kenkel2021",
+           [](M& m) -> double& { return m.hp.matrix_maturation_per_day; }}}}};
     for (auto& g : groups)
       fit(g, rows, model);
 
