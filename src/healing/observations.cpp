@@ -15,8 +15,8 @@ namespace {
 namespace data = core::data;
 
 constexpr std::array<std::string_view, 8> kCaseQuantities = {
-    "erythema_resolved_day", "pain_nrs",        "pih_risk",
-    "tewl_recovery_h",       "pore_resealed_h", "collagen_rel_change",
+    "erythema_resolved_day", "pain_nrs",           "pih_risk",
+    "tewl_recovery_h",       "pore_resealed_h",    "collagen_rel_change",
     "epidermis_rel_change",  "collagen_gain_ratio"};
 
 std::string unit_of(std::string_view q) {
