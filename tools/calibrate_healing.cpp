@@ -1,7 +1,8 @@
 // calibrate_healing: least-squares fit (Ceres) of the response and healing
 // parameters to the rows of data/validation/healing.toml that carry a
 // fit_group, in this order: erythema (decay, half-load), barrier_young,
-// barrier_aged, remodelling (collagen and epidermal production, stimulus half-load). Parameters are
+// barrier_aged, remodelling (collagen and epidermal production, stimulus half-load,
+// matrix maturation). Parameters are
 // fitted in log space (positivity); each group is fitted with the groups before it fixed.
 //
 //   calibrate_healing            print the fit
@@ -172,7 +173,9 @@ int main(int argc, char** argv) {
           {"epidermis_production_per_day", "healing", "lotfi2013",
            [](M& m) -> double& { return m.hp.epidermis_production_per_day; }},
           {"stimulus_half_load_um", "healing", "lotfi2013",
-           [](M& m) -> double& { return m.hp.stimulus_half_load_um; }}}}};
+           [](M& m) -> double& { return m.hp.stimulus_half_load_um; }},
+          {"matrix_maturation_per_day", "healing", "kenkel2021",
+           [](M& m) -> double& { return m.hp.matrix_maturation_per_day; }}}}};
     for (auto& g : groups)
       fit(g, rows, model);
 
@@ -188,9 +191,11 @@ int main(int argc, char** argv) {
         "protocol's device and settings).\n\n"
         "**How little data there is.** erythema: 2 parameters from 3 vendor-chart points "
         "(confidence L; 1 degree of freedom). barrier: 1 parameter from 2 points (young) and "
-        "1 from 1 point (aged). remodelling: 3 parameters (collagen production, epidermal "
-        "production, stimulus half-load) from 3 points (Kenkel 2021 dermal density, Lotfi 2013 "
-        "epidermis and papillary collagen). With one point per parameter the fit is exact "
+        "1 from 1 point (aged). remodelling: 4 parameters (collagen production, epidermal "
+        "production, stimulus half-load, matrix maturation rate) from 4 points (Kenkel 2021 "
+        "dermal density at day 180 and the ratio of its OCT signal 3 vs 1 month after the last "
+        "session; Lotfi 2013 epidermis and papillary collagen at day 176). With one point per "
+        "parameter the fit is exact "
         "and the sd only restates the assumed sigma. Every other parameter is fixed from a "
         "source or is a labelled assumption (docs/models/response.md, healing.md).\n\n"
         "## Fitted parameters\n\n| group | parameter | value | sd | final cost | residuals |\n"

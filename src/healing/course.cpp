@@ -23,16 +23,21 @@ void course_rhs(const response::Params& rp, const Params& hp, const Hypotheses& 
   const double f = y[kFibroblasts];
   const double c3 = y[kCollagen3];
   const double c1 = y[kCollagen1];
+  const double nm = y[kNewMatrix];
   const double activation =
       hp.fibroblast_activation_per_day * (hyp.prp ? hp.prp_activation_factor : 1.0);
   const double production =
       hp.collagen_production_per_day * (hyp.vitamin_c ? hp.vitamin_c_production_factor : 1.0);
-  const double room = 1.0 - (c3 + c1) / hp.collagen_capacity_rel;
+  const double room = 1.0 - (nm + c3 + c1) / hp.collagen_capacity_rel;
   const double degradation = hp.inflammatory_degradation_per_day * s;
   dydt[kInflammation] =
       rp.mediator_decay_per_day * y[response::kMediator] - hp.inflammation_removal_per_day * inflam;
   dydt[kFibroblasts] = activation * s * (1.0 - f) - hp.fibroblast_deactivation_per_day * f;
-  dydt[kCollagen3] = production * f * room - hp.collagen3_to_1_per_day * c3 - degradation * c3;
+  // Secreted matrix becomes collagen fibres (type III first) at k_m: the slow
+  // maturation that lets the fibre collagen keep rising after the last session.
+  dydt[kNewMatrix] = production * f * room - hp.matrix_maturation_per_day * nm - degradation * nm;
+  dydt[kCollagen3] =
+      hp.matrix_maturation_per_day * nm - hp.collagen3_to_1_per_day * c3 - degradation * c3;
   dydt[kCollagen1] =
       hp.collagen3_to_1_per_day * c3 - hp.collagen1_removal_per_day * c1 - degradation * c1;
   dydt[kElastin] = hp.elastin_production_ratio * production * f * room -

@@ -14,10 +14,10 @@ namespace {
 
 namespace data = core::data;
 
-constexpr std::array<std::string_view, 7> kCaseQuantities = {
-    "erythema_resolved_day", "pain_nrs",        "pih_risk",
-    "tewl_recovery_h",       "pore_resealed_h", "collagen_rel_change",
-    "epidermis_rel_change"};
+constexpr std::array<std::string_view, 8> kCaseQuantities = {
+    "erythema_resolved_day", "pain_nrs",           "pih_risk",
+    "tewl_recovery_h",       "pore_resealed_h",    "collagen_rel_change",
+    "epidermis_rel_change",  "collagen_gain_ratio"};
 
 std::string unit_of(std::string_view q) {
   if (q == "erythema_resolved_day")
@@ -26,6 +26,8 @@ std::string unit_of(std::string_view q) {
     return "h";
   if (q == "pain_nrs")
     return "NRS 0-10";
+  if (q == "collagen_gain_ratio")
+    return "ratio";
   return "fraction";
 }
 
@@ -74,8 +76,14 @@ std::vector<Observation> load_observations(std::string_view path) {
     } else if (!needs_case) {
       w.fail("quantity", "unknown quantity '" + o.quantity + "'");
     }
-    if (o.quantity == "collagen_rel_change" || o.quantity == "epidermis_rel_change")
+    if (o.quantity == "collagen_rel_change" || o.quantity == "epidermis_rel_change" ||
+        o.quantity == "collagen_gain_ratio")
       o.at_day = data::positive(t, "at_day", w);
+    if (o.quantity == "collagen_gain_ratio") {
+      o.ref_day = data::positive(t, "ref_day", w);
+      if (!(o.ref_day < o.at_day))
+        w.fail("ref_day", "must be earlier than at_day");
+    }
     if (needs_case)
       o.protocol_case_toml = data::string(t, "protocol", w);
     out.push_back(std::move(o));
@@ -88,7 +96,7 @@ double predict(const Observation& obs, const response::Params& rp, const Params&
   if (q == "barrier_recovery_fraction")
     return 1.0 - std::exp(-rp.barrier_rate_per_h(obs.age_years) * obs.at_hour);
   const Protocol& prep = protocol_of(obs);
-  if (q == "collagen_rel_change" || q == "epidermis_rel_change") {
+  if (q == "collagen_rel_change" || q == "epidermis_rel_change" || q == "collagen_gain_ratio") {
     CourseOptions opt;
     opt.horizon_days = std::ceil(obs.at_day);
     opt.steps_per_day = 2;
@@ -96,6 +104,14 @@ double predict(const Observation& obs, const response::Params& rp, const Params&
     const auto course = simulate_course(
         regular_sessions(prep.sessions, prep.interval_days, prep.dose), prep.subject, opt, rp, hp);
     const auto day = static_cast<std::size_t>(std::lround(obs.at_day));
+    if (q == "collagen_gain_ratio") {
+      // The collagen excess at at_day over that at ref_day: > 1 while collagen
+      // is still accumulating (maturation), < 1 once it returns.
+      const double ref = course.collagen_rel.at(static_cast<std::size_t>(std::lround(obs.ref_day)));
+      if (!(ref > 1.0))
+        return 0.0;
+      return (course.collagen_rel.at(day) - 1.0) / (ref - 1.0);
+    }
     return (q == "collagen_rel_change" ? course.collagen_rel : course.epidermal_thickness_rel)
                .at(day) -
            1.0;

@@ -50,6 +50,7 @@ Params Params::load(std::string_view model_path, std::string_view calibrated_pat
   p.collagen_production_per_day = sourced(c, "", "collagen_production_per_day", wc);
   p.epidermis_production_per_day = sourced(c, "", "epidermis_production_per_day", wc);
   p.stimulus_half_load_um = sourced(c, "", "stimulus_half_load_um", wc);
+  p.matrix_maturation_per_day = sourced(c, "", "matrix_maturation_per_day", wc);
 
   const std::pair<const char*, double> positive[] = {
       {"inflammation.removal_per_day", p.inflammation_removal_per_day},
@@ -58,7 +59,8 @@ Params Params::load(std::string_view model_path, std::string_view calibrated_pat
       {"collagen.capacity_rel", p.collagen_capacity_rel},
       {"collagen.type3_to_type1_per_day", p.collagen3_to_1_per_day},
       {"epidermis.capacity_rel", p.epidermis_capacity_rel},
-      {"epidermis.regression_per_day", p.epidermis_regression_per_day}};
+      {"epidermis.regression_per_day", p.epidermis_regression_per_day},
+      {"matrix_maturation_per_day (calibrated)", p.matrix_maturation_per_day}};
   for (const auto& [key, v] : positive) {
     if (!(v > 0))
       w.fail(key, "must be > 0");

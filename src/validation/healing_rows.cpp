@@ -37,7 +37,8 @@ std::vector<Row> healing_rows() {
   for (const auto& o : healing_observations(anatomy::Atlas::builtin())) {
     Row r;
     r.id = o.id;
-    r.stage = o.quantity == "collagen_rel_change" || o.quantity == "epidermis_rel_change"
+    r.stage = o.quantity == "collagen_rel_change" || o.quantity == "epidermis_rel_change" ||
+                      o.quantity == "collagen_gain_ratio"
                   ? "healing"
                   : "response";
     r.source = o.source;

@@ -163,6 +163,28 @@ TEST(Healing, GainsDecaySlowlyAfterTheCourse) {
   EXPECT_GT(a_year_later, 0.3 * at_end);  // ... over months to years, not days
 }
 
+// Issue 11: fibre collagen keeps maturing after the last session (Kenkel 2021's
+// OCT signal rises from 1 to 3 months after it), then returns slowly.
+TEST(Healing, CollagenMaturesAfterTheLastSessionThenReturns) {
+  const auto c = course(4, 30, dose_at(700, 4), 450);
+  const std::size_t last = 90;
+  EXPECT_GT(c.collagen_rel[last + 90], c.collagen_rel[last + 30]);   // still rising at +3 months
+  EXPECT_LT(c.collagen_rel[last + 360], c.collagen_rel[last + 90]);  // returning by +1 year
+}
+
+// Without the maturation delay (k_m very fast) the fibre collagen peaks within
+// days of the last session: the late rise comes from the new compartment alone.
+TEST(Healing, FastMaturationRemovesTheLateRise) {
+  healing::Params hp = healing::Params::builtin();
+  hp.matrix_maturation_per_day = 50;
+  healing::CourseOptions opt;
+  opt.horizon_days = 200;
+  opt.steps_per_day = 4;
+  const auto c = healing::simulate_course(healing::regular_sessions(4, 30, dose_at(700, 4)),
+                                          kSubject, opt, response::Params::builtin(), hp);
+  EXPECT_LT(c.collagen_rel[90 + 90], c.collagen_rel[90 + 30]);
+}
+
 TEST(Healing, SessionsTooCloseTogetherPileUpInflammation) {
   const auto d = dose_at(700, 4);
   const auto close = course(4, 2, d, 60);

@@ -26,6 +26,7 @@ struct Params {
   double fibroblast_deactivation_per_day = 0;   // d_F   (Jin 2011: fibroblast apoptosis)
   double stimulus_half_load_um = 0;             // I50
   double collagen_production_per_day = 0;       // p_c   (fitted: Kenkel 2021)
+  double matrix_maturation_per_day = 0;         // k_m   new matrix -> collagen fibres (fitted)
   double collagen_capacity_rel = 0;             // C_max excess over baseline (saturation)
   double collagen3_to_1_per_day = 0;            // k_31
   double collagen1_removal_per_day = 0;         // k_1   excess mature collagen removal
@@ -78,6 +79,7 @@ enum RemodelState : std::size_t {
   kCollagen1,
   kElastin,
   kEpidermis,
+  kNewMatrix,  // secreted, not yet organised into collagen fibres (k_m)
   kStateCount
 };
 

@@ -32,7 +32,8 @@ struct Observation {
   std::string source;
   std::string quantity;  // erythema_resolved_day, pain_nrs, pih_risk, tewl_recovery_h,
                          // pore_resealed_h, barrier_recovery_fraction,
-                         // collagen_rel_change, epidermis_rel_change
+                         // collagen_rel_change, epidermis_rel_change,
+                         // collagen_gain_ratio (collagen excess at at_day / at ref_day)
   std::string unit;
   std::string condition;
   double observed = 0;
@@ -41,6 +42,7 @@ struct Observation {
   std::string fit_group;  // which fit uses it (empty: none)
   double sigma = 0;       // weight in the fit (its basis in note)
   double at_day = 0;      // collagen/epidermis: day of measurement (day 0 = first session)
+  double ref_day = 0;     // collagen_gain_ratio: the earlier day the gain is compared with
   double at_hour = 0;     // barrier_recovery_fraction: hours after the injury
   double age_years = 0;   // barrier_recovery_fraction
   // The treatment, as case-file text (zone 0 is used); empty for rows without one.
