@@ -114,14 +114,23 @@ TEST_F(Filled, EraseRemovesThePatientCompletely) {
   ObservationRecord o;
   o.note = "a-private-note-text";
   observe(db, "P1", parse_date("2026-10-01", "d"), o);
-  erase_patient(db, "P1");
-  EXPECT_THROW(patient_history(db, "P1"), InputError);
+  // Closed and reopened: the note is in the main file, not only in the WAL.
+  db_.reset();
+  db_ = std::make_unique<Database>(dir_ / "r.db", Database::Mode::Open);
+  Database& db2 = *db_;
+  {
+    std::ifstream in(dir_ / "r.db", std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    ASSERT_NE(bytes.find("a-private-note-text"), std::string::npos);
+  }
+  erase_patient(db2, "P1");
+  EXPECT_THROW(patient_history(db2, "P1"), InputError);
   for (const char* table : {"sessions", "observations", "patients"}) {
-    auto st = db.prepare(std::string("SELECT count(*) FROM ") + table);
+    auto st = db2.prepare(std::string("SELECT count(*) FROM ") + table);
     ASSERT_TRUE(st.step());
     EXPECT_EQ(st.integer(0), 0) << table;
   }
-  EXPECT_EQ(device(db, "D1").uses, 1);  // the device was used
+  EXPECT_EQ(device(db2, "D1").uses, 1);  // the device was used
   db_.reset();
   // secure_delete and the WAL checkpoint: the note is not left in the files.
   for (const auto& f : std::filesystem::directory_iterator(dir_)) {
