@@ -19,7 +19,7 @@ namespace {
 
 using test::ScratchDir;
 
-using DatabaseTest = ScratchDir;
+using RecordsDb = ScratchDir;
 
 mode_t mode_of(const std::filesystem::path& p) {
   struct stat st {};
@@ -27,7 +27,7 @@ mode_t mode_of(const std::filesystem::path& p) {
   return st.st_mode & 0777;
 }
 
-TEST_F(DatabaseTest, CreatedReadableByItsOwnerOnlyWithWalAndForeignKeys) {
+TEST_F(RecordsDb, CreatedReadableByItsOwnerOnlyWithWalAndForeignKeys) {
   const auto path = dir_ / "r.db";
   const mode_t old = ::umask(0);  // even with a permissive umask
   {
@@ -47,7 +47,7 @@ TEST_F(DatabaseTest, CreatedReadableByItsOwnerOnlyWithWalAndForeignKeys) {
   ::umask(old);
 }
 
-TEST_F(DatabaseTest, OpenRefusesAMissingFileAndCreatesNothing) {
+TEST_F(RecordsDb, OpenRefusesAMissingFileAndCreatesNothing) {
   const auto path = dir_ / "missing.db";
   EXPECT_THROW(Database(path, Database::Mode::Open), InputError);
   EXPECT_FALSE(std::filesystem::exists(path));
@@ -56,7 +56,7 @@ TEST_F(DatabaseTest, OpenRefusesAMissingFileAndCreatesNothing) {
 // A database made by the version-1 SQL, with data, is upgraded on open: the
 // new columns get their defaults and the device's use count at each session
 // is back-filled from the insertion order.
-TEST_F(DatabaseTest, MigratesAVersion1DatabaseWithItsData) {
+TEST_F(RecordsDb, MigratesAVersion1DatabaseWithItsData) {
   const auto path = dir_ / "v1.db";
   {
     Database::Options o;
@@ -101,7 +101,7 @@ TEST_F(DatabaseTest, MigratesAVersion1DatabaseWithItsData) {
   EXPECT_EQ(patient_history(db, "P1").sessions.back().device_uses_before, 5);
 }
 
-TEST_F(DatabaseTest, RefusesANewerSchemaAndForeignFiles) {
+TEST_F(RecordsDb, RefusesANewerSchemaAndForeignFiles) {
   const auto path = dir_ / "new.db";
   {
     Database db(path, Database::Mode::Create);
@@ -118,7 +118,7 @@ TEST_F(DatabaseTest, RefusesANewerSchemaAndForeignFiles) {
   EXPECT_THROW(Database(other, Database::Mode::Open), DatabaseError);
 }
 
-TEST_F(DatabaseTest, ForeignKeysAreEnforced) {
+TEST_F(RecordsDb, ForeignKeysAreEnforced) {
   Database db(dir_ / "fk.db", Database::Mode::Create);
   EXPECT_THROW(db.exec("INSERT INTO sessions (patient_id, device_id, date, case_toml) "
                        "VALUES ('nobody', 'nothing', '2026-01-01', '')"),
@@ -173,7 +173,7 @@ void expect_consistent(const std::filesystem::path& path, int start_uses) {
 // SIGKILL at random (seeded) moments while a child writes; after each kill
 // the database opens, passes the integrity check and holds only whole
 // commands.
-TEST_F(DatabaseTest, KilledWriterLeavesOnlyWholeCommands) {
+TEST_F(RecordsDb, KilledWriterLeavesOnlyWholeCommands) {
   const auto path = dir_ / "kill.db";
   constexpr int kStartUses = 3;
   {
@@ -214,7 +214,7 @@ TEST_F(DatabaseTest, KilledWriterLeavesOnlyWholeCommands) {
 // Two processes record sessions on the same device at once: both finish
 // (the busy timeout makes each wait for the other), and every command is
 // applied exactly once.
-TEST_F(DatabaseTest, TwoConcurrentWritersBothComplete) {
+TEST_F(RecordsDb, TwoConcurrentWritersBothComplete) {
   const auto path = dir_ / "two.db";
   constexpr int kEach = 25;
   {

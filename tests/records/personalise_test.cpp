@@ -13,7 +13,7 @@
 namespace mnsim::records {
 namespace {
 
-TEST(ErythemaUpdate, IsTheConjugateNormalUpdateInLogSpace) {
+TEST(RecordsErythemaUpdate, IsTheConjugateNormalUpdateInLogSpace) {
   ErythemaPrior prior;
   prior.sd_log = 0.4;
   prior.observation_sd_log = 0.3;
@@ -36,7 +36,7 @@ TEST(ErythemaUpdate, IsTheConjugateNormalUpdateInLogSpace) {
   EXPECT_NEAR(std::log(none.quantile(0.9)), 0.4 * 1.2815515655446004, 1e-8);
 }
 
-TEST(ErythemaUpdate, BuiltinPriorComesFromTheCalibratedSpread) {
+TEST(RecordsErythemaUpdate, BuiltinPriorComesFromTheCalibratedSpread) {
   const auto& p = ErythemaPrior::builtin();
   // data/response/calibrated.toml: erythema_decay_per_day 0.477417 +- 0.169.
   EXPECT_NEAR(p.sd_log, 0.169 / 0.477417, 1e-9);
@@ -50,7 +50,7 @@ std::unique_ptr<planner::Predictor> linear() {
   return p;
 }
 
-class Personalised : public test::ScratchDir {
+class RecordsPersonalised : public test::ScratchDir {
  protected:
   // A patient with one session at 0.3 mm x 4 passes (predicted 2.4 days of
   // redness) and, if given, the day the redness resolved.
@@ -84,7 +84,7 @@ class Personalised : public test::ScratchDir {
   }
 };
 
-TEST_F(Personalised, LongerRednessThanPredictedGivesAGentlerPlan) {
+TEST_F(RecordsPersonalised, LongerRednessThanPredictedGivesAGentlerPlan) {
   const RecordPlan none = plan_for("N", std::nullopt);
   const RecordPlan longer = plan_for("L", 6.0);  // predicted 2.4
   const RecordPlan shorter = plan_for("S", 1.0);
@@ -105,7 +105,7 @@ TEST_F(Personalised, LongerRednessThanPredictedGivesAGentlerPlan) {
               *longer.zones[0].prior_day * longer.posterior.median(), 1e-12);
 }
 
-TEST_F(Personalised, RecordAgeDeviceUsesAndCourseReachTheCase) {
+TEST_F(RecordsPersonalised, RecordAgeDeviceUsesAndCourseReachTheCase) {
   const RecordPlan r = plan_for("A", std::nullopt);
   EXPECT_EQ(r.c.patient.age_years, 2026 - 1981);
   EXPECT_EQ(r.c.device.uses, 1);
@@ -119,7 +119,7 @@ TEST_F(Personalised, RecordAgeDeviceUsesAndCourseReachTheCase) {
   EXPECT_TRUE(warned);
 }
 
-TEST_F(Personalised, TooSoonAfterTheLastSessionIsWarned) {
+TEST_F(RecordsPersonalised, TooSoonAfterTheLastSessionIsWarned) {
   Database db(dir_ / "s.db", Database::Mode::Create);
   add_patient(db, test::patient("Q"));
   add_device(db, test::pen("D"));

@@ -10,7 +10,7 @@
 namespace mnsim::records {
 namespace {
 
-using RecordsTest = test::ScratchDir;
+
 
 // The command throws InputError naming `field`, and the database is unchanged.
 template <typename F>
@@ -28,7 +28,7 @@ void expect_rejected(Database& db, const std::string& field, F command) {
   EXPECT_EQ(test::content(db), before);
 }
 
-class Filled : public test::ScratchDir {
+class RecordsCommands : public test::ScratchDir {
  protected:
   void SetUp() override {
     test::ScratchDir::SetUp();
@@ -40,7 +40,7 @@ class Filled : public test::ScratchDir {
   std::unique_ptr<Database> db_;
 };
 
-TEST_F(Filled, BadInputWritesNothing) {
+TEST_F(RecordsCommands, BadInputWritesNothing) {
   Database& db = *db_;
   auto p = test::patient("P2");
   p.fitzpatrick = 7;
@@ -87,7 +87,7 @@ TEST_F(Filled, BadInputWritesNothing) {
   EXPECT_THROW(parse_date("26-2-3", "--date"), InputError);
 }
 
-TEST_F(Filled, SessionCountsDeviceUsesAndObservationsMerge) {
+TEST_F(RecordsCommands, SessionCountsDeviceUsesAndObservationsMerge) {
   Database& db = *db_;
   add_session(db, "P1", "D1", parse_date("2026-11-01", "d"), test::session_case(0.5, 3), "c");
   EXPECT_EQ(device(db, "D1").uses, 2);
@@ -109,7 +109,7 @@ TEST_F(Filled, SessionCountsDeviceUsesAndObservationsMerge) {
   EXPECT_EQ(h.sessions[1].observation->note, "fine");
 }
 
-TEST_F(Filled, EraseRemovesThePatientCompletely) {
+TEST_F(RecordsCommands, EraseRemovesThePatientCompletely) {
   Database& db = *db_;
   ObservationRecord o;
   o.note = "a-private-note-text";
@@ -141,7 +141,7 @@ TEST_F(Filled, EraseRemovesThePatientCompletely) {
 }
 
 // export --case writes TOML that reads back to the same case.
-TEST(CaseWriter, RoundTripsTheExampleCases) {
+TEST(RecordsCaseWriter, RoundTripsTheExampleCases) {
   for (const std::string name : {"default", "home-roller", "stretch-marks"}) {
     const cases::Case c = io::load_case(std::string(MNSIM_SOURCE_DIR) + "/cases/" + name + ".toml");
     const cases::Case back = io::parse_case(io::write_case(c, "a header\nof two lines"), "w");
