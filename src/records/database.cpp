@@ -135,6 +135,12 @@ Database::~Database() {
 }
 
 void Database::fail(int rc, std::string_view what) const {
+  // A file that is not SQLite is bad input (--db names the wrong file), not
+  // a failure of mnsim.
+  if (db_ != nullptr && (sqlite3_extended_errcode(db_) & 0xff) == SQLITE_NOTADB) {
+    throw InputError(InputIssue{"<command line>", "--db", path_.string(),
+                                "not a SQLite file: not an mnsim records database"});
+  }
   const char* msg = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
   throw DatabaseError(fmt::format("records database {}: {}: {}", path_.string(), what, msg));
 }
@@ -146,6 +152,8 @@ void Database::exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     const std::string msg = err != nullptr ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
+    if ((sqlite3_extended_errcode(db_) & 0xff) == SQLITE_NOTADB)
+      fail(rc, msg);
     throw DatabaseError(fmt::format("records database {}: {}", path_.string(), msg));
   }
 }
@@ -199,9 +207,8 @@ void Database::upgrade(int target_version) {
       auto st = prepare("SELECT count(*) FROM sqlite_master");
       st.step();
       if (st.integer(0) != 0)
-        throw DatabaseError(
-            fmt::format("records database {}: a SQLite file but not an mnsim records database",
-                        path_.string()));
+        throw InputError(InputIssue{"<command line>", "--db", path_.string(),
+                                    "a SQLite file but not an mnsim records database"});
     }
     for (int v = have; v < target_version; ++v)
       exec(kMigrations.at(static_cast<std::size_t>(v)));

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <random>
 #include <set>
 #include <thread>
@@ -115,7 +116,10 @@ TEST_F(RecordsDb, RefusesANewerSchemaAndForeignFiles) {
     Database db(other, Database::Mode::Create, o);
     db.exec("CREATE TABLE t (x)");
   }
-  EXPECT_THROW(Database(other, Database::Mode::Open), DatabaseError);
+  EXPECT_THROW(Database(other, Database::Mode::Open), InputError);
+  const auto text = dir_ / "notes.txt";
+  std::ofstream(text) << "not a database at all, but long enough to have a header........\n";
+  EXPECT_THROW(Database(text, Database::Mode::Open), InputError);
 }
 
 TEST_F(RecordsDb, ForeignKeysAreEnforced) {

@@ -10,8 +10,6 @@
 namespace mnsim::records {
 namespace {
 
-
-
 // The command throws InputError naming `field`, and the database is unchanged.
 template <typename F>
 void expect_rejected(Database& db, const std::string& field, F command) {

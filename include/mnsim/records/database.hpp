@@ -6,7 +6,9 @@
 // instead of failing. The file is created readable and writable by its owner
 // only (mode 0600; SQLite gives the -wal and -shm files the same mode).
 // Opening a database of an older schema upgrades it with the forward
-// migrations below, in one transaction; a newer schema is refused.
+// migrations below, in one transaction; a newer schema is refused
+// (DatabaseError), and a file that is not a records database is bad input
+// (InputError naming --db).
 #pragma once
 
 #include <cstdint>
