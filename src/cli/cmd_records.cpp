@@ -233,15 +233,19 @@ void add_records_command(CLI::App& app, Commands& commands) {
     c->excludes(j);
     cmd->add_option("--date", o->date, "Date of the next session for --case (default: today)");
     leaf(cmd, commands, ro, [o](Database& db) {
-      const auto h = records::patient_history(db, o->patient);
+      records::PatientHistory h;
+      records::DeviceRecord dev;  // of the last session
+      db.read_transaction([&] {
+        h = records::patient_history(db, o->patient);
+        if (!h.sessions.empty())
+          dev = records::device(db, h.sessions.back().device_id);
+      });
       if (o->as_json) {
         print(dump(with_provenance(records::to_json(h))));
       } else if (o->as_case) {
         const auto date =
             o->date.empty() ? records::today() : records::parse_date(o->date, "--date");
         const std::string source = "records:" + db.path().string() + "#" + h.patient.id;
-        const auto dev = h.sessions.empty() ? records::DeviceRecord{}
-                                            : records::device(db, h.sessions.back().device_id);
         const auto next = records::case_from_record(h, dev, date, source);
         print(io::write_case(
             next, fmt::format("Next session of patient {} on {}, from {}\n"

@@ -180,7 +180,26 @@ std::int64_t Database::changes() const {
   return sqlite3_changes64(db_);
 }
 
+void Database::read_transaction(const std::function<void()>& body) {
+  if (sqlite3_get_autocommit(db_) == 0) {
+    body();
+    return;
+  }
+  exec("BEGIN DEFERRED");
+  try {
+    body();
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
 void Database::transaction(const std::function<void()>& body) {
+  if (sqlite3_get_autocommit(db_) == 0) {
+    body();
+    return;
+  }
   exec("BEGIN IMMEDIATE");
   try {
     body();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "../core/data_toml.hpp"
 #include "mnsim/core/error.hpp"
@@ -148,14 +149,23 @@ cases::Case case_from_record(const PatientHistory& h, const DeviceRecord& device
 RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Date& date,
                             const PredictorFactory& make_predictor, const ErythemaPrior& prior) {
   RecordPlan r;
-  const PatientHistory h = patient_history(db, patient_id);
+  // Everything read from the file in one read transaction.
+  PatientHistory h;
+  std::map<std::string, DeviceRecord> devices;
+  db.read_transaction([&] {
+    h = patient_history(db, patient_id);
+    for (const auto& s : h.sessions) {
+      if (devices.count(s.device_id) == 0)
+        devices.emplace(s.device_id, device(db, s.device_id));
+    }
+  });
   r.patient_id = h.patient.id;
   r.date = to_string(date);
   r.sessions_done = static_cast<int>(h.sessions.size());
   const std::string source = fmt::format("records:{}#{}", db.path().string(), h.patient.id);
   if (h.sessions.empty())
     (void)case_from_record(h, DeviceRecord{}, date, source);  // throws the InputError
-  const DeviceRecord dev = device(db, h.sessions.back().device_id);
+  const DeviceRecord& dev = devices.at(h.sessions.back().device_id);
   r.c = case_from_record(h, dev, date, source);
   r.device_id = dev.id;
   r.device_uses = dev.uses;
@@ -168,7 +178,7 @@ RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Dat
       continue;
     cases::Case sc = s.c;
     set_patient(sc, h.patient, s.date);
-    set_device(sc, device(db, s.device_id), s.device_uses_before);
+    set_device(sc, devices.at(s.device_id), s.device_uses_before);
     sc = checked(sc, fmt::format("{} session {}", source, to_string(s.date)));
     const auto predictor = make_predictor();
     double predicted = 0;

@@ -315,6 +315,9 @@ void observe(Database& db, std::string_view patient_id, const Date& session_date
   });
 }
 
+// The history, read inside the caller's transaction.
+static PatientHistory read_history(Database& db, std::string_view patient_id);
+
 std::vector<PatientRecord> list_patients(Database& db) {
   std::vector<PatientRecord> out;
   auto st = db.prepare("SELECT " + std::string(kPatientColumns) + " FROM patients ORDER BY id");
@@ -324,6 +327,12 @@ std::vector<PatientRecord> list_patients(Database& db) {
 }
 
 PatientHistory patient_history(Database& db, std::string_view patient_id) {
+  PatientHistory h;
+  db.read_transaction([&] { h = read_history(db, patient_id); });
+  return h;
+}
+
+PatientHistory read_history(Database& db, std::string_view patient_id) {
   PatientHistory h;
   auto st = db.prepare("SELECT " + std::string(kPatientColumns) + " FROM patients WHERE id = ?1");
   st.bind(1, patient_id);

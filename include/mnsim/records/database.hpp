@@ -65,7 +65,11 @@ class Database {
   [[nodiscard]] int schema_version();
   // Runs `body` in one write transaction (BEGIN IMMEDIATE ... COMMIT); any
   // exception rolls it back and is rethrown: a command applies whole or not.
+  // Called inside a transaction, `body` joins it.
   void transaction(const std::function<void()>& body);
+  // Runs `body` in one read transaction (BEGIN DEFERRED): every read in it
+  // sees the same state of the file, whatever another process commits.
+  void read_transaction(const std::function<void()>& body);
   // Rows changed by the last statement.
   [[nodiscard]] std::int64_t changes() const;
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
