@@ -60,7 +60,12 @@ void set_device(cases::Case& c, const DeviceRecord& d, int uses) {
 
 // Checked like a case file: the TOML a user would get from `export --case`.
 cases::Case checked(const cases::Case& c, const std::string& source) {
-  cases::Case out = io::parse_case(io::write_case(c), source);
+  cases::Case out;
+  try {
+    out = io::parse_case(io::write_case(c), source);
+  } catch (const InputError& e) {
+    throw without_values(e);  // the values come from the record
+  }
   out.source = source;
   return out;
 }

@@ -318,6 +318,15 @@ void observe(Database& db, std::string_view patient_id, const Date& session_date
 // The history, read inside the caller's transaction.
 static PatientHistory read_history(Database& db, std::string_view patient_id);
 
+InputError without_values(const InputError& e) {
+  std::vector<InputIssue> issues = e.issues();
+  for (auto& i : issues) {
+    if (!i.value.empty())
+      i.value = "(the recorded value)";
+  }
+  return InputError(std::move(issues));
+}
+
 std::vector<PatientRecord> list_patients(Database& db) {
   std::vector<PatientRecord> out;
   auto st = db.prepare("SELECT " + std::string(kPatientColumns) + " FROM patients ORDER BY id");
@@ -353,7 +362,12 @@ PatientHistory read_history(Database& db, std::string_view patient_id) {
     s.date = parse_date(ss.text(2), "sessions.date");
     s.case_toml = ss.text(3);
     s.device_uses_before = static_cast<int>(ss.integer(4));
-    s.c = io::parse_case(s.case_toml, fmt::format("session of {}", to_string(s.date)));
+    try {
+      s.c = io::parse_case(s.case_toml, fmt::format("records: session of {} on {}", h.patient.id,
+                                                    to_string(s.date)));
+    } catch (const InputError& e) {
+      throw without_values(e);
+    }
     if (!ss.is_null(5)) {
       ObservationRecord o;
       o.erythema_resolved_day = ss.optional_real(6);

@@ -130,5 +130,23 @@ TEST_F(RecordsPersonalised, TooSoonAfterTheLastSessionIsWarned) {
   EXPECT_THROW(plan_from_record(db, "Q", parse_date("2026-08-01", "d"), linear), InputError);
 }
 
+// A record that does not make a valid case (a patient under 18 on the date)
+// is bad input naming the field, without the stored value.
+TEST_F(RecordsPersonalised, ARecordOutsideTheCaseRangesNamesTheFieldNotTheValue) {
+  Database db(dir_ / "y.db", Database::Mode::Create);
+  add_patient(db, test::patient("Y", 2012));
+  add_device(db, test::pen("D"));
+  add_session(db, "Y", "D", parse_date("2026-09-01", "d"), test::session_case(), "c");
+  try {
+    plan_from_record(db, "Y", parse_date("2026-10-06", "d"), linear);
+    ADD_FAILURE() << "no InputError";
+  } catch (const InputError& e) {
+    ASSERT_EQ(e.issues().size(), 1u);
+    EXPECT_EQ(e.issues()[0].field, "patient.age_years");
+    EXPECT_EQ(std::string(e.what()).find("14"), std::string::npos) << e.what();
+    EXPECT_EQ(e.issues()[0].value.find("14"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace mnsim::records

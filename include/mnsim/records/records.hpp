@@ -104,6 +104,11 @@ DeviceRecord device(Database& db, std::string_view device_id);
 // the rows is left in it.
 void erase_patient(Database& db, std::string_view patient_id);
 
+// The same error with every value blanked: for problems found in data read
+// from the database (an error message shows no stored value, only the
+// patient's id and the field).
+InputError without_values(const InputError& e);
+
 nlohmann::json to_json(const PatientHistory& h);
 std::string history_text(const PatientHistory& h);
 
