@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
   cli::add_plan_command(app, commands);
   cli::add_bench_command(app, commands);
   cli::add_report_command(app, commands);
+  cli::add_records_command(app, commands);
 
   try {
     app.parse(argc, argv);

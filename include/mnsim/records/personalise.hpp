@@ -1,0 +1,129 @@
+// Records: a planner that learns from a patient's record (docs/records.md).
+//
+// The patient's erythema duration after a session is the model's prediction
+// times a per-patient multiplier m. log m ~ N(mu, s^2); the prior is
+// N(0, s0^2) with s0 from the calibrated spread of the erythema decay rate;
+// each observed session i gives y_i = log(max(obs_i, d_min)) -
+// log(max(pred_i, d_min)) = log m + e_i, e_i ~ N(0, sigma^2), so the
+// posterior is normal (conjugate update):
+//   1/s_n^2 = 1/s0^2 + n/sigma^2,   mu_n = s_n^2 (mu0/s0^2 + sum y_i/sigma^2).
+// The next plan uses the posterior median m = exp(mu_n): the planner keeps
+// the personalised downtime within what the patient accepts, and every
+// safety limit still applies unchanged.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mnsim/planner/planner.hpp"
+#include "mnsim/planner/predictor.hpp"
+#include "mnsim/records/records.hpp"
+
+namespace mnsim::records {
+
+struct ErythemaPrior {
+  double mu_log = 0;                // prior mean of log m (0: the model is right on average)
+  double sd_log = 0.35;             // s0
+  double observation_sd_log = 0.3;  // sigma
+  double min_day = 0.5;             // d_min
+  // s0 from data/response/calibrated.toml, sigma and d_min from
+  // data/records/personalisation.toml.
+  static const ErythemaPrior& builtin();
+};
+
+// One observed session: the population model's prediction and the record.
+struct ErythemaPoint {
+  double predicted_day = 0;
+  double observed_day = 0;
+};
+
+// A normal distribution of log m.
+struct LogNormal {
+  double mu_log = 0;
+  double sd_log = 0;
+  int observations = 0;
+  [[nodiscard]] double median() const;
+  [[nodiscard]] double quantile(double p) const;  // p in (0, 1)
+};
+
+LogNormal prior_of(const ErythemaPrior& prior);
+LogNormal update(const ErythemaPrior& prior, std::span<const ErythemaPoint> points);
+
+// A predictor whose downtime is the base predictor's times m; depths, gains
+// and anaesthetic onsets are the base predictor's.
+class PersonalisedPredictor final : public planner::Predictor {
+ public:
+  PersonalisedPredictor(const planner::Predictor& base, double erythema_multiplier)
+      : base_(base), m_(erythema_multiplier) {}
+  [[nodiscard]] planner::ZonePrediction predict_zone(
+      const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
+      const planner::CourseSetting& course) const override;
+  [[nodiscard]] std::optional<double> anaesthetic_onset_min(
+      const cases::Case& c, std::string_view product) const override {
+    return base_.anaesthetic_onset_min(c, product);
+  }
+  [[nodiscard]] std::string name() const override { return base_.name() + "+record"; }
+
+ private:
+  const planner::Predictor& base_;
+  double m_;
+};
+
+// The case for the patient's next session on `date`: the last session's
+// zones (depths left to the planner), procedure and product; the patient
+// from the record (age = year of `date` - birth year); the last session's
+// device with its recorded uses. Checked like a case file (io::parse_case
+// of its TOML): InputError naming the field. InputError if the patient has
+// no session yet or `date` is before the last session.
+cases::Case case_from_record(const PatientHistory& h, const DeviceRecord& device, const Date& date,
+                             const std::string& source);
+
+struct ObservedSession {
+  std::string date;
+  double predicted_day = 0;  // population model, at the session's settings
+  double observed_day = 0;
+};
+
+struct ZoneDowntime {
+  std::string site;
+  std::optional<double> prior_day;         // population model at the planned setting
+  std::optional<double> personalised_day;  // times the posterior median
+};
+
+struct RecordPlan {
+  cases::Case c;
+  planner::Plan plan;  // with the personalised predictor
+  LogNormal prior;
+  LogNormal posterior;
+  std::vector<ObservedSession> observed;
+  std::vector<ZoneDowntime> zones;
+  std::string patient_id;
+  std::string date;
+  int sessions_done = 0;
+  std::optional<int> days_since_last;
+  std::string device_id;
+  int device_uses = 0;
+  std::vector<std::string> warnings;  // about the course so far
+};
+
+// A fresh predictor for one case (the pipeline's predictor caches per zone
+// index, so each case gets its own).
+using PredictorFactory = std::function<std::unique_ptr<planner::Predictor>()>;
+
+// Plans the patient's next session on `date` from the record: the population
+// prediction of every observed session (the base predictor at the recorded
+// settings), the update of m, then the planner with PersonalisedPredictor.
+RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Date& date,
+                            const PredictorFactory& make_predictor,
+                            const ErythemaPrior& prior = ErythemaPrior::builtin());
+
+nlohmann::json to_json(const RecordPlan& r);  // the "record" object of `plan --db --json`
+std::string record_text(const RecordPlan& r);
+
+}  // namespace mnsim::records
