@@ -10,6 +10,7 @@
 #include "mnsim/io/atomic_file.hpp"
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/pipeline/device.hpp"
+#include "mnsim/pipeline/stages.hpp"
 #include "mnsim/pipeline/transport_input.hpp"
 #include "report.hpp"
 
@@ -32,13 +33,8 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
       {cmd, [o] {
          const auto loaded = load_or_default(o->case_path);
          const cases::Case& c = loaded.c;
-         const auto skins = pipeline::zone_skins(c, anatomy::Atlas::builtin());
-         const transport::CaseDelivery d =
-             pipeline::deliver_case(c, pipeline::resolved_device(c), skins);
-         nlohmann::json j = transport::to_json(d);
-         j["disclaimer"] = std::string(kDisclaimer);
-         j = with_provenance(std::move(j), loaded.provenance);
-         core::require_finite(j);
+         const transport::CaseDelivery d = pipeline::deliver_case(c, anatomy::Atlas::builtin());
+         const nlohmann::json j = pipeline::deliver_json(d, loaded.provenance);
          // The first zone's product (an empty run without one).
          const transport::Run first = d.first() != nullptr ? d.first()->needled : transport::Run{};
          if (!o->csv.empty())
