@@ -37,6 +37,15 @@ import numpy as np
 from . import _mnsim
 from ._mnsim import InputError, NumericalError
 
+InputError.__module__ = "mnsim"
+NumericalError.__module__ = "mnsim"
+InputError.__doc__ = (
+    "Bad input (a ValueError): .issues lists every problem found, each a dict with "
+    "'file', 'field', 'value' and 'problem' (what is wrong and what is allowed).")
+NumericalError.__doc__ = (
+    "The computation failed (a RuntimeError): a NaN, a negative concentration, a grid "
+    "too large. No result is returned.")
+
 __version__: str = _mnsim.__version__
 #: The version of the JSON layout (the ``schema_version`` key of every result).
 schema_version: int = _mnsim.schema_version
@@ -195,7 +204,9 @@ def to_toml(d: Mapping[str, Any], source: str = "<dict>") -> str:
 def _merge(base: dict, changes: Mapping) -> dict:
     out = dict(base)
     for k, v in changes.items():
-        if isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
+        if v is None:
+            out.pop(k, None)
+        elif isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
             out[k] = _merge(out[k], v)
         else:
             out[k] = copy.deepcopy(v)
@@ -295,8 +306,8 @@ class Case:
 
     def with_changes(self, changes: Mapping[str, Any], source: str | None = None) -> "Case":
         """A copy with ``changes`` merged into the case as written: dicts
-        merge key by key, anything else (a number, a list such as
-        ``zones``) replaces. For sweeps::
+        merge key by key, None removes the key (back to its default), anything
+        else (a number, a list such as ``zones``) replaces. For sweeps::
 
             for mm in (0.25, 0.5, 1.0):
                 c = case.with_changes({"device": {"needle_length_mm": mm}})
