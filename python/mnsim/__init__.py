@@ -367,6 +367,8 @@ class Zone:
         self._values = values
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # (copy and pickle probe before __init__ ran)
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:

@@ -1,6 +1,7 @@
 """Results expose their series as numpy arrays with the units their names
 say; the stages release the GIL."""
 
+import copy
 import threading
 import time
 import tomllib
@@ -41,6 +42,7 @@ def test_heal_series(stretch):
         assert acute["time_h"].shape == acute["erythema"].shape == acute["water_loss_rel"].shape
         assert acute["time_h"][0] == 0 and np.all(np.diff(acute["time_h"]) > 0)
         assert acute["erythema_peak"] == pytest.approx(acute["erythema"].max(), rel=0.05)
+    assert copy.deepcopy(h.zones[0]).site == h.zones[0].site
     frame = h.to_frame()
     assert len(frame) == sum(len(z.days) for z in h.zones)
     assert list(frame["collagen_rel"][: len(h.zones[0].days)]) == list(h.zones[0].collagen_rel)
