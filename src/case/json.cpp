@@ -42,6 +42,9 @@ json to_json(const Case& c) {
                     {"concentration_mg_per_ml", opt(c.product->concentration_mg_per_ml)},
                     {"dose_ul_per_cm2", opt(c.product->dose_ul_per_cm2)},
                     {"diffusivity_water_m2_s", opt(c.product->diffusivity_water_m2_s)},
+                    {"pka_acid", opt(c.product->pka_acid)},
+                    {"pka_base", opt(c.product->pka_base)},
+                    {"formulation_ph", opt(c.product->formulation_ph)},
                     {"applied", to_string(c.product->applied)}};
   } else {
     j["product"] = nullptr;

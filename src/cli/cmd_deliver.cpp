@@ -1,4 +1,5 @@
-// mnsim deliver CASE [--json] [--csv FILE] [--vtk FILE]: the transport stage.
+// mnsim deliver CASE [--json] [--csv FILE] [--vtk FILE] [--dry-run] [--quiet]:
+// the transport stage.
 #include <memory>
 
 #include <fmt/format.h>
@@ -7,14 +8,57 @@
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/json.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/io/atomic_file.hpp"
+#include "mnsim/io/output.hpp"
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/stages.hpp"
 #include "mnsim/pipeline/transport_input.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 
 namespace mnsim::cli {
+
+namespace {
+
+constexpr double kBytesPerMb = 1e6;  // the budget's MB are decimal
+
+}  // namespace
+
+// The grid plans as text and JSON (`deliver --dry-run`, `run --dry-run`).
+std::string plan_text(const std::vector<pipeline::ZonePlan>& plans) {
+  std::string s = "transport plan (nothing computed; estimates are rough, 2-core machine):\n";
+  for (const auto& z : plans) {
+    const auto& p = z.plan;
+    std::string grid = fmt::format("{} rows", p.nz);
+    if (p.solver == "r-z")
+      grid = fmt::format("{} x {} (depth x radius)", p.nz, p.nr);
+    if (p.solver == "3d") {
+      grid = fmt::format("{} x {} x {}, window {:.4g} um, {} channel(s)", p.nx, p.nx, p.nz,
+                         units::to_um(p.window_side_m), p.channels);
+    }
+    s += fmt::format(
+        "  {} - {}: {} at dx {:.3g} um, {}; {:.3g} cells, ~{:.0f} MB of {:.0f} MB, ~{:.2g} s\n",
+        z.site, z.what, p.solver, units::to_um(p.dx_m), grid, p.cells, p.memory_bytes / kBytesPerMb,
+        p.budget_bytes / kBytesPerMb, p.seconds);
+    for (const auto& w : p.warnings)
+      s += "    warning: " + w + "\n";
+  }
+  return s;
+}
+
+nlohmann::json plan_json(const std::vector<pipeline::ZonePlan>& plans) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& z : plans) {
+    nlohmann::json e = transport::to_json(z.plan);
+    e["site"] = z.site;
+    e["run"] = z.what;
+    e["warnings"] = z.plan.warnings;
+    j.push_back(e);
+  }
+  return j;
+}
 
 void add_deliver_command(CLI::App& app, Commands& commands) {
   struct Options {
@@ -22,6 +66,8 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
     bool json = false;
     std::string csv;
     std::string vtk;
+    bool dry_run = false;
+    bool quiet = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("deliver", "Topical product transport (transport stage)");
@@ -29,11 +75,40 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
   cmd->add_flag("--json", o->json, "Print as JSON");
   cmd->add_option("--csv", o->csv, "Write the first zone's amounts over time as CSV");
   cmd->add_option("--vtk", o->vtk, "Write the first zone's final r-z (or 1D) field as legacy VTK");
+  cmd->add_flag("--dry-run", o->dry_run,
+                "Print the transport grid of every run, its estimated memory and time within "
+                "simulation.max_memory_mb, and stop");
+  cmd->add_flag("--quiet,-q", o->quiet, "No progress line on stderr (none when not a terminal)");
   commands.push_back(
       {cmd, [o] {
+         // Output paths checked before any work.
+         if (!o->csv.empty())
+           io::check_output_file(o->csv, "--csv");
+         if (!o->vtk.empty())
+           io::check_output_file(o->vtk, "--vtk");
          const auto loaded = load_or_default(o->case_path);
          const cases::Case& c = loaded.c;
-         const transport::CaseDelivery d = pipeline::deliver_case(c, anatomy::Atlas::builtin());
+         const auto skins = pipeline::zone_skins(c, anatomy::Atlas::builtin());
+         if (o->dry_run) {
+           const auto plans = pipeline::plan_case(c, pipeline::resolved_device(c), skins);
+           if (o->json) {
+             nlohmann::json j;
+             j["plan"] = plan_json(plans);
+             print(dump(with_provenance(std::move(j), loaded.provenance)));
+           } else {
+             print(plan_text(plans));
+           }
+           return 0;
+         }
+         Progress bar(!o->quiet);
+         pipeline::DeliveryProgress progress = nullptr;
+         if (bar.active()) {
+           progress = [&bar](std::size_t zone, std::size_t zones, const std::string& site, double t,
+                             double h) { bar.update(zone, zones, site, t, h); };
+         }
+         const transport::CaseDelivery d =
+             pipeline::deliver_case(c, pipeline::resolved_device(c), skins, progress);
+         bar.finish();
          const nlohmann::json j = pipeline::deliver_json(d, loaded.provenance);
          // The first zone's product (an empty run without one).
          const transport::Run first = d.first() != nullptr ? d.first()->needled : transport::Run{};

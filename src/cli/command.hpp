@@ -12,6 +12,7 @@
 
 #include "mnsim/case/case.hpp"
 #include "mnsim/pipeline/report.hpp"
+#include "mnsim/pipeline/transport_input.hpp"
 
 namespace mnsim::cli {
 
@@ -27,6 +28,9 @@ void add_validate_command(CLI::App& app, Commands& commands);
 void add_case_command(CLI::App& app, Commands& commands);
 void add_heal_command(CLI::App& app, Commands& commands);
 void add_deliver_command(CLI::App& app, Commands& commands);
+// The transport grid plans (deliver --dry-run, run --dry-run), cmd_deliver.cpp.
+std::string plan_text(const std::vector<pipeline::ZonePlan>& plans);
+nlohmann::json plan_json(const std::vector<pipeline::ZonePlan>& plans);
 void add_pattern_command(CLI::App& app, Commands& commands);
 void add_plan_command(CLI::App& app, Commands& commands);
 void add_bench_command(CLI::App& app, Commands& commands);

@@ -5,10 +5,11 @@
 #include <string>
 
 #include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/case/case.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/ode.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/healing/healing.hpp"
-#include "mnsim/case/case.hpp"
 
 namespace mnsim::healing {
 
@@ -69,7 +70,7 @@ Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subj
 
   const double barrier_per_day = 24.0 * rp.barrier_rate_per_h(subject.age_years);
   const double pore_per_day =
-      24.0 * rp.pore_close_per_h * (options.occluded ? rp.occlusion_factor : 1.0);
+      puncture::ResealingLaw::builtin().closure_rate_per_s(options.closure) * units::kDay;
   const Hypotheses hyp = options.hypotheses;
   core::StiffOde ode(
       kStateCount,
@@ -147,7 +148,7 @@ Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subj
   if (!sessions.empty()) {
     response::Options ro;
     ro.anaesthetic_depth_um = options.anaesthetic_depth_um;
-    ro.occluded = options.occluded;
+    ro.closure = options.closure;
     out.first_session = response::simulate(sessions.front().dose, subject, ro, rp);
     out.erythema_resolved_day = out.first_session.erythema_resolved_day;
   }

@@ -92,7 +92,7 @@ double predict(const Observation& obs, const response::Params& rp, const Params&
     CourseOptions opt;
     opt.horizon_days = std::ceil(obs.at_day);
     opt.steps_per_day = 2;
-    opt.occluded = prep.occluded;
+    opt.closure = prep.closure;
     const auto course = simulate_course(
         regular_sessions(prep.sessions, prep.interval_days, prep.dose), prep.subject, opt, rp, hp);
     const auto day = static_cast<std::size_t>(std::lround(obs.at_day));
@@ -101,7 +101,7 @@ double predict(const Observation& obs, const response::Params& rp, const Params&
            1.0;
   }
   response::Options ro;
-  ro.occluded = prep.occluded;
+  ro.closure = prep.closure;
   if (q == "tewl_recovery_h") {
     ro.horizon_days = 2;
     ro.output_step_h = 0.02;

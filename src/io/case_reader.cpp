@@ -727,6 +727,9 @@ Case build(const toml::table& root, const std::string& source, const BadFields& 
     p.concentration_mg_per_ml = r.opt_real("concentration_mg_per_ml");
     p.dose_ul_per_cm2 = r.opt_real("dose_ul_per_cm2");
     p.diffusivity_water_m2_s = r.opt_real("diffusivity_water_m2_s");
+    p.pka_acid = r.opt_real("pka_acid");
+    p.pka_base = r.opt_real("pka_base");
+    p.formulation_ph = r.opt_real("formulation_ph");
     p.applied = choice<Applied>(r.string("applied"));
     c.product = p;
   }
@@ -751,6 +754,7 @@ Case build(const toml::table& root, const std::string& source, const BadFields& 
     c.simulation.fidelity = choice<Fidelity>(r.string("fidelity"));
     c.simulation.horizon_h = r.real("horizon_h");
     c.simulation.dx_um = r.real("dx_um");
+    c.simulation.max_memory_mb = r.real("max_memory_mb");
   }
   if (root.contains("medium")) {
     Medium m;

@@ -70,6 +70,9 @@ constexpr std::array kFields = {
   FieldSpec{"product.concentration_mg_per_ml", K::Real, P::Optional, "", "mg/mL", 1e-9, 1000, false, "", "transport", "Inline product: concentration of the active in the vehicle."},
   FieldSpec{"product.dose_ul_per_cm2", K::Real, P::Optional, "", "uL/cm^2", 0.01, 100, false, "", "transport", "Inline product: volume applied per area."},
   FieldSpec{"product.diffusivity_water_m2_s", K::Real, P::Optional, "", "m^2/s", 1e-13, 1e-8, false, "", "transport", "Inline product: diffusivity in water (absent: estimated from molecular weight)."},
+  FieldSpec{"product.pka_acid", K::Real, P::Optional, "", "", -5, 20, false, "", "transport", "Inline product: pKa of an acidic group (absent: none); sets the un-ionised share that crosses the stratum corneum."},
+  FieldSpec{"product.pka_base", K::Real, P::Optional, "", "", -5, 20, false, "", "transport", "Inline product: pKa of a basic group's conjugate acid (absent: none)."},
+  FieldSpec{"product.formulation_ph", K::Real, P::Optional, "", "", 0, 14, false, "", "transport", "Inline product: pH of the vehicle (absent: 7); with a pKa, Henderson-Hasselbalch gives the un-ionised share."},
   FieldSpec{"product.applied", K::Choice, P::Default, "\"after\"", "", -kInf, kInf, false, "before|after", "transport", "When the product goes on, relative to needling."},
 
   FieldSpec{"zones[].site", K::String, P::Required, "", "", -kInf, kInf, false, "", "anatomy", "An atlas site id (see `mnsim atlas`)."},
@@ -83,6 +86,7 @@ constexpr std::array kFields = {
   FieldSpec{"simulation.fidelity", K::Choice, P::Default, "\"axisymmetric\"", "", -kInf, kInf, false, "1d|axisymmetric|3d", "transport", "Transport solver: 1D layers, r-z cell around one channel, or 3D periodic cell."},
   FieldSpec{"simulation.horizon_h", K::Real, P::Default, "24", "h", 0.01, 720, false, "", "transport", "Simulated time for transport."},
   FieldSpec{"simulation.dx_um", K::Real, P::Default, "5", "um", 0.1, 100, false, "", "transport", "Grid spacing."},
+  FieldSpec{"simulation.max_memory_mb", K::Real, P::Default, "1500", "MB", 1, 1.0e6, false, "", "transport", "Memory budget of the transport grid (estimated before anything is allocated): a larger plan is coarsened (dx up to 2x, or the 3D window cut to one channel per cell; said in warnings) or, when none fits, refused. `mnsim deliver --dry-run` prints the plan."},
 
   FieldSpec{"medium.layers[].name", K::String, P::Required, "", "", -kInf, kInf, false, "", "transport", "Layer name, used as the key of the results."},
   FieldSpec{"medium.layers[].thickness_um", K::Real, P::Required, "", "um", 0.1, 1.0e5, false, "", "transport", "Layer thickness."},
@@ -255,8 +259,9 @@ std::string fields_markdown() {
       "| the transport grid of one zone, estimated from the case before any work: depth "
       "(the deepest zone's skin down to the bottom of the subcutis, or the explicit medium) / "
       "`dx_um` x across (1 for `1d`; {} mm / `dx_um` for `axisymmetric`; (min({} mm / `dx_um`, "
-      "{}))^2 for `3d`) | at most {:.3g} cells; `simulation.dx_um` is refused with the smallest "
-      "spacing that fits |\n",
+      "{}))^2 for `3d`) | at most {:.3g} cells at twice `dx_um` (the transport planner coarsens "
+      "up to 2x within `simulation.max_memory_mb`); `simulation.dx_um` is refused with the "
+      "smallest spacing that fits |\n",
       limits::kMaxFileBytes, limits::kMaxNesting, limits::kMaxKeyBytes, limits::kMaxStringBytes,
       limits::kMaxZones, limits::kMaxLayers, limits::kMaxListEntries, limits::kMaxIssues,
       pipeline::kLateralExtentM / units::kMm, pipeline::kLateralExtentM / units::kMm,

@@ -46,13 +46,13 @@ double opening_radius_m(const puncture::ZonePattern& p) {
 }
 }  // namespace
 
-transport::ChannelSpec channel_spec(const puncture::ZonePattern& p, bool occluded) {
+transport::ChannelSpec channel_spec(const puncture::ZonePattern& p,
+                                    const puncture::ClosureConditions& closure) {
   transport::ChannelSpec s;
   s.density_per_m2 = p.punctures_per_cm2 * units::kPerCm2;
   s.depth_m = p.channels_total > 0 ? p.depth_m.mean : 0.0;
   s.surface_radius_m = opening_radius_m(p);
-  s.needle_length_m = p.length_m;
-  s.occluded = occluded;
+  s.closure = closure;
   return s;
 }
 
@@ -113,7 +113,7 @@ healing::Protocol healing_protocol(const cases::Case& c, const anatomy::Atlas& a
   healing::Protocol p;
   p.subject = {c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
   p.dose = session_dose(c, 0, atlas);
-  p.occluded = c.procedure.occluded;
+  p.closure = puncture::closure_conditions(c, 0);
   p.sessions = c.course.sessions;
   p.interval_days = c.course.interval_days;
   return p;
@@ -123,7 +123,7 @@ std::vector<transport::ZoneSkin> zone_skins(const cases::Case& c, const anatomy:
   std::vector<transport::ZoneSkin> out;
   for (std::size_t i = 0; i < c.zones.size(); ++i) {
     Punctured p = puncture_zone(c, i, atlas);
-    out.push_back({p.skin, channel_spec(p.pattern, c.procedure.occluded),
+    out.push_back({p.skin, channel_spec(p.pattern, puncture::closure_conditions(c, i)),
                    channel_layout(p.pattern, units::from_um(c.simulation.dx_um))});
   }
   return out;

@@ -53,10 +53,16 @@ std::vector<InputIssue> check_budget(const cases::Case& c, const anatomy::Atlas&
   const WorkEstimate w = estimate_work(c, atlas);
   if (w.cells <= kMaxTransportCells)
     return {};
+  // The transport planner may coarsen up to kMaxDxCoarsening x dx_um itself.
+  cases::Case coarsest = c;
+  coarsest.simulation.dx_um *= transport::kMaxDxCoarsening;
+  if (estimate_work(coarsest, atlas).cells <= kMaxTransportCells)
+    return {};
   // The smallest spacing (in 1% steps) whose grid fits.
   cases::Case larger = c;
   for (int i = 0; i < 2000 && estimate_work(larger, atlas).cells > kMaxTransportCells; ++i)
     larger.simulation.dx_um *= 1.01;
+  larger.simulation.dx_um /= transport::kMaxDxCoarsening;
   return {InputIssue{
       c.source, "simulation.dx_um", core::format_number(c.simulation.dx_um),
       fmt::format("the transport grid would have about {:.3g} cells ({:.0f} deep x {:.0f} across), "

@@ -4,6 +4,10 @@
 
 namespace mnsim::pipeline {
 
+namespace {
+constexpr double kBytesPerMb = 1e6;  // the budget's MB are decimal
+}  // namespace
+
 transport::Options transport_options(const cases::Case& c) {
   transport::Options o;
   switch (c.simulation.fidelity) {
@@ -19,6 +23,7 @@ transport::Options transport_options(const cases::Case& c) {
   }
   o.horizon_s = units::from_hours(c.simulation.horizon_h);
   o.dx_m = units::from_um(c.simulation.dx_um);
+  o.memory_limit_bytes = c.simulation.max_memory_mb * kBytesPerMb;
   o.file = c.source;
   return o;
 }
@@ -66,6 +71,9 @@ transport::ProductSpec transport_product(const cases::Product& p, const std::str
   s.concentration_mg_per_ml = p.concentration_mg_per_ml.value_or(0);
   s.dose_ul_per_cm2 = p.dose_ul_per_cm2.value_or(0);
   s.diffusivity_water_m2_s = p.diffusivity_water_m2_s.value_or(0);
+  s.pka_acid = p.pka_acid;
+  s.pka_base = p.pka_base;
+  s.formulation_ph = p.formulation_ph.value_or(7.0);
   return s;
 }
 
@@ -84,10 +92,13 @@ const transport::ProductSpec& anaesthetic_product(const cases::Case& c) {
 }  // namespace
 
 transport::CaseDelivery deliver_case(const cases::Case& c, const device::Device& device,
-                                     const std::vector<transport::ZoneSkin>& zones) {
+                                     const std::vector<transport::ZoneSkin>& zones,
+                                     const DeliveryProgress& progress) {
   transport::CaseDelivery out;
-  const transport::Options opt = transport_options(c);
+  transport::Options opt = transport_options(c);
   if (c.medium) {
+    if (progress)
+      opt.progress = [&](double t, double h) { progress(0, 1, "medium", t, h); };
     out.zones.push_back(transport::deliver_medium(transport_medium(*c.medium), opt));
     return out;
   }
@@ -99,6 +110,11 @@ transport::CaseDelivery deliver_case(const cases::Case& c, const device::Device&
   MNSIM_ASSERT(zones.size() == c.zones.size(), "one ZoneSkin per zone");
   for (std::size_t zi = 0; zi < c.zones.size(); ++zi) {
     const auto& zone = c.zones[zi];
+    if (progress) {
+      opt.progress = [&progress, zi, n = c.zones.size(), site = zone.site](double t, double h) {
+        progress(zi, n, site, t, h);
+      };
+    }
     const double needling_depth_m = device::zone_length_m(device, zone);
     transport::ZoneDelivery z;
     z.site = zone.site;
@@ -116,6 +132,38 @@ transport::CaseDelivery deliver_case(const cases::Case& c, const device::Device&
                                          c.procedure.anaesthetic->minutes, opt, needling_depth_m);
     }
     out.zones.push_back(std::move(z));
+  }
+  return out;
+}
+
+std::vector<ZonePlan> plan_case(const cases::Case& c, const device::Device& /*device*/,
+                                const std::vector<transport::ZoneSkin>& zones) {
+  std::vector<ZonePlan> out;
+  const transport::Options opt = transport_options(c);
+  if (c.medium) {
+    out.push_back(
+        {"medium", "medium", transport::plan_medium_run(transport_medium(*c.medium), opt)});
+    return out;
+  }
+  if (!c.product && !c.procedure.anaesthetic) {
+    throw InputError(InputIssue{c.source, "product", "",
+                                "mnsim deliver needs a [product] (or procedure.anaesthetic) "
+                                "or an explicit [medium]"});
+  }
+  MNSIM_ASSERT(zones.size() == c.zones.size(), "one ZoneSkin per zone");
+  for (std::size_t zi = 0; zi < c.zones.size(); ++zi) {
+    bool product_numbs = false;
+    if (c.product) {
+      const transport::ProductSpec p = transport_product(*c.product, c.source);
+      out.push_back({c.zones[zi].site, p.id, transport::plan_zone(zones[zi], p, opt)});
+      product_numbs = p.anaesthetic;
+    }
+    if (c.procedure.anaesthetic && !product_numbs) {
+      const auto& a = anaesthetic_product(c);
+      out.push_back(
+          {c.zones[zi].site, "anaesthetic " + a.id,
+           transport::plan_anaesthetic(zones[zi], a, c.procedure.anaesthetic->minutes, opt)});
+    }
   }
   return out;
 }

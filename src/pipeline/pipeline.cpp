@@ -13,13 +13,13 @@ anatomy::Subject subject_of(const cases::Case& c) {
 
 healing::Course course_of(const cases::Case& c, const response::InjuryDose& dose,
                           std::optional<double> anaesthetic_depth_um,
-                          const healing::Hypotheses& hypotheses, int steps_per_day,
-                          double rel_tol) {
+                          const healing::Hypotheses& hypotheses, int steps_per_day, double rel_tol,
+                          std::size_t zone) {
   healing::CourseOptions opt;
   opt.steps_per_day = steps_per_day;
   opt.rel_tol = rel_tol;
   opt.horizon_days = c.course.horizon_days;
-  opt.occluded = c.procedure.occluded;
+  opt.closure = puncture::closure_conditions(c, zone);
   opt.hypotheses = hypotheses;
   opt.anaesthetic_depth_um = anaesthetic_depth_um.value_or(0.0);
   return healing::simulate_course(
@@ -41,13 +41,13 @@ RunResult run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& 
     zr.skin = p.skin;
     zr.pattern = std::move(p.pattern);
     zr.dose = injury_dose(zr.pattern, zr.skin);
-    skins.push_back({zr.skin, channel_spec(zr.pattern, c.procedure.occluded),
+    skins.push_back({zr.skin, channel_spec(zr.pattern, puncture::closure_conditions(c, i)),
                      channel_layout(zr.pattern, units::from_um(c.simulation.dx_um))});
     r.zones.push_back(std::move(zr));
   }
   const bool has_product = c.product.has_value() || c.procedure.anaesthetic.has_value();
   if (options.delivery && (has_product || c.medium)) {
-    r.delivery = deliver_case(c, resolved_device(c), skins);
+    r.delivery = deliver_case(c, resolved_device(c), skins, options.progress);
   }
   for (std::size_t i = 0; i < r.zones.size(); ++i) {
     auto& zr = r.zones[i];
@@ -57,7 +57,7 @@ RunResult run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& 
       zr.anaesthetic_depth_um =
           an->numbed_depth_intact_um_at(units::from_minutes(c.procedure.anaesthetic->minutes));
     }
-    zr.course = course_of(c, zr.dose, zr.anaesthetic_depth_um, options.hypotheses);
+    zr.course = course_of(c, zr.dose, zr.anaesthetic_depth_um, options.hypotheses, 24, 1e-8, i);
   }
   return r;
 }

@@ -38,8 +38,6 @@ Params Params::load(std::string_view acute_path, std::string_view calibrated_pat
   p.grade_max = sourced(kin, "grade_max", w);
   p.grade_visible = sourced(kin, "grade_visible", w);
   const auto& bar = data::table(root, "barrier", w);
-  p.pore_close_per_h = sourced(bar, "pore_close_per_h", w);
-  p.occlusion_factor = sourced(bar, "occlusion_factor", w);
   p.barrier_young_age_years = sourced(bar, "barrier_young_age_years", w);
   p.barrier_aged_age_years = sourced(bar, "barrier_aged_age_years", w);
   p.barrier_damage_ratio = sourced(bar, "barrier_damage_ratio", w);
@@ -76,8 +74,6 @@ Params Params::load(std::string_view acute_path, std::string_view calibrated_pat
       {"oedema_decay_per_day", p.oedema_decay_per_day},
       {"grade_max", p.grade_max},
       {"grade_visible", p.grade_visible},
-      {"pore_close_per_h", p.pore_close_per_h},
-      {"occlusion_factor", p.occlusion_factor},
       {"pain_depth_um", p.pain_depth_um},
       {"pain_exponent", p.pain_exponent},
       {"reference_grade_days", p.pih_reference_grade_days},

@@ -11,6 +11,7 @@ nlohmann::json to_json(const AcuteResponse& a) {
           {"pain_nrs", a.pain_nrs},
           {"bleeding_fraction", a.bleeding_fraction},
           {"barrier_resealed_h", a.barrier_resealed_h},
+          {"channels_resealed_h", a.barrier_resealed_h},
           {"pih_risk", a.pih.probability},
           {"pih_basis", a.pih.basis}};
 }

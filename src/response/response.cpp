@@ -8,6 +8,7 @@
 
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/ode.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/response/response.hpp"
 
 namespace mnsim::response {
@@ -82,8 +83,8 @@ AcuteResponse simulate(const InjuryDose& dose, const anatomy::Subject& subject,
     throw InputError(
         InputIssue{"<response options>", "horizon_days/output_step_h", "", "must be > 0"});
   const double barrier_per_day = 24.0 * params.barrier_rate_per_h(subject.age_years);
-  const double pore_per_day =
-      24.0 * params.pore_close_per_h * (options.occluded ? params.occlusion_factor : 1.0);
+  const auto& law = puncture::ResealingLaw::builtin();
+  const double pore_per_day = law.closure_rate_per_s(options.closure) * units::kDay;
   core::StiffOde ode(kAcuteStates, [&](double, std::span<const double> y, std::span<double> dy) {
     acute_rhs(params, barrier_per_day, pore_per_day, y, dy);
   });
@@ -151,7 +152,7 @@ AcuteResponse simulate(const InjuryDose& dose, const anatomy::Subject& subject,
   }
   r.barrier_resealed_h = 0;
   if (open0 > 0) {
-    r.barrier_resealed_h = std::log(20.0) / (pore_per_day / 24.0);  // exact: P = P0 exp(-k t)
+    r.barrier_resealed_h = units::to_hours(law.reseal_time_s(options.closure));  // P = P0 exp(-k t)
   }
   return r;
 }

@@ -196,6 +196,27 @@ AnaestheticDelivery deliver_anaesthetic(const ZoneSkin& skin, const ProductSpec&
   return an;
 }
 
+RunPlan plan_zone(const ZoneSkin& skin, const ProductSpec& p, const Options& o) {
+  const auto& model = PropertyModel::builtin();
+  const Medium m =
+      skin_medium(skin.stack, anatomy::Atlas::builtin(), p, model, p.anaesthetic, false);
+  const double open_dk = model.d_water_m2_s(p) * model.channel_hindrance;
+  const ChannelLayout* lay =
+      o.fidelity == Fidelity::ThreeD && skin.layout ? &*skin.layout : nullptr;
+  return plan_medium(m, &skin.channels, open_dk, o, ResealingLaw::builtin(), lay);
+}
+
+RunPlan plan_anaesthetic(const ZoneSkin& skin, const ProductSpec& a, double minutes, Options o) {
+  o.application_s = units::from_minutes(minutes);
+  o.horizon_s = o.application_s + AnaestheticModel::builtin().follow_after_removal_s;
+  o.steps = 0;
+  return plan_zone(skin, a, o);
+}
+
+RunPlan plan_medium_run(const Medium& m, const Options& o) {
+  return plan_medium(m, nullptr, 0.0, o);
+}
+
 ZoneDelivery deliver_medium(const Medium& m, const Options& o) {
   Delivery d;
   d.needled = run_medium(m, nullptr, 0.0, o, &d.warnings);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <sstream>
 
@@ -24,6 +25,7 @@ constexpr double kUgPerM3ToUgPerMl = 1e-6;
 // from x * kUmPerM in the last bit, and the JSON is compared byte for byte).
 constexpr double kUmPerM = 1e6;
 constexpr double kBytesPerGb = 1e9;
+constexpr double kBytesPerMb = 1e6;
 constexpr double kCmPerM = 100.0;
 
 double physical_memory_bytes() {
@@ -81,6 +83,8 @@ std::vector<InputIssue> Options::check() const {
     out.push_back({file, "simulation.dx_um", num(dx_m * kUmPerM), "must be > 0"});
   if (steps < 0)
     out.push_back({file, "steps", std::to_string(steps), "must be >= 0"});
+  if (!(rz_growth >= 1) || !(rz_growth <= 2))
+    out.push_back({file, "rz_growth", num(rz_growth), "must be in [1, 2]"});
   if (!(tolerance_3d > 0) || !(tolerance_3d < 1))
     out.push_back({file, "tolerance_3d", num(tolerance_3d), "must be in (0, 1)"});
   if (numbing_threshold_ug_per_ml < 0)
@@ -121,7 +125,7 @@ GridPlan plan_grid(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, 
           "dense overlap",
           ch->surface_radius_m * kUmPerM, p.geo.radius_m * kUmPerM));
     }
-    p.reseal_s = law.reseal_time_s(ch->needle_length_m, ch->occluded);
+    p.reseal_s = law.reseal_time_s(ch->closure);
   }
   p.rz = p.channels && opt.fidelity == Fidelity::Axisymmetric;
   p.three_d = p.channels && opt.fidelity == Fidelity::ThreeD;
@@ -133,36 +137,107 @@ GridPlan plan_grid(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, 
   return p;
 }
 
-// Sizes the grid and refuses it (NumericalError) before anything is allocated.
-void refuse_oversized_grid(const Medium& m, const GridPlan& p, const Options& opt) {
+double budget_bytes(const Options& opt) {
+  return opt.memory_limit_bytes > 0 ? opt.memory_limit_bytes
+                                    : std::min(kDefaultBudgetBytes, 0.5 * physical_memory_bytes());
+}
+
+double depth_rows(const Medium& m, double dx_m) {
   double nz = 0;
   for (const auto& l : m.layers)
-    nz += std::max(1.0, std::ceil(l.thickness_m / opt.dx_m - 1e-9));
-  double nr = 1;
-  if (p.rz) {
-    nr = (p.geo.radius_m > 0 ? std::max(1.0, std::ceil(p.geo.radius_m / opt.dx_m - 1e-9)) : 0.0) +
-         std::max(1.0, std::ceil((p.geo.cell_radius_m - p.geo.radius_m) / opt.dx_m - 1e-9));
-  }
+    nz += std::max(1.0, std::ceil(l.thickness_m / dx_m - 1e-9));
+  return nz;
+}
+
+// Sizes one candidate grid: cells, memory and a rough time. The time model is
+// calibrated on this project's 2-core reference machine (docs/performance.md):
+// 1D / r-z: a solve costs ~2.8 ns per stored factor entry, a numeric
+// factorisation ~0.5 ns per (entries per node)^2 per node, with one
+// factorisation per 1 % of channel closing; 3D: ~3e7 cell updates/s with
+// about six Douglas steps per output step.
+RunPlan size_plan(const Medium& m, const GridPlan& p, const Options& opt, int steps) {
+  RunPlan r;
+  r.dx_m = opt.dx_m;
+  r.nz = static_cast<int>(depth_rows(m, opt.dx_m));
+  r.budget_bytes = budget_bytes(opt);
   if (p.three_d) {
-    const double side = std::ceil(p.layout.cell_side_m / opt.dx_m - 1e-9);
-    nr = side * side;
+    r.solver = "3d";
+    r.nx = cell3d_columns(p.layout.cell_side_m, opt.dx_m);
+    r.channels = static_cast<int>(p.layout.channels.size());
+    r.window_side_m = p.layout.cell_side_m;
+    r.cells = static_cast<double>(r.nx) * r.nx * r.nz;
+    r.memory_bytes = cell3d_estimate_bytes(r.nx, r.nz, static_cast<int>(m.layers.size()),
+                                           r.channels, omp_get_max_threads());
+    r.seconds = r.cells * 6.0 * steps / 3e7;
+    return r;
   }
-  const double nodes = nz * nr;
-  const double bytes =
-      p.three_d
-          ? cell3d_estimate_bytes(cell3d_columns(p.layout.cell_side_m, opt.dx_m),
-                                  static_cast<int>(nz), static_cast<int>(m.layers.size()),
-                                  static_cast<int>(p.layout.channels.size()), omp_get_max_threads())
-          : estimate_bytes(nodes, p.rz ? 2 : 1, p.rz ? 10 + 4 * std::log2(nodes) : 3);
-  const double limit =
-      opt.memory_limit_bytes > 0 ? opt.memory_limit_bytes : 0.5 * physical_memory_bytes();
-  if (bytes > limit) {
-    throw NumericalError(fmt::format(
-        "transport grid of {:.3g} cells ({} x {} at dx = {} um) would need about {:.3g} GB, more "
-        "than the {:.3g} GB allowed; use a larger simulation.dx_um",
-        nodes, static_cast<long>(nz), static_cast<long>(nr),
-        core::format_number(opt.dx_m * kUmPerM), bytes / kBytesPerGb, limit / kBytesPerGb));
+  r.solver = p.rz ? "r-z" : "1d";
+  if (p.rz)
+    r.nr = static_cast<int>(rz_radial_faces(p.geo, opt.dx_m, opt.rz_growth).size() - 1);
+  r.cells = static_cast<double>(r.nz) * r.nr;
+  const double fill = p.rz ? 10 + 4 * std::log2(r.cells) : 3;
+  // Two cached factors (the step and the damped substep) and the step's copies.
+  r.memory_bytes = estimate_bytes(r.cells, p.rz ? 2 : 1, fill) + r.cells * (fill * 12 + 3 * 8);
+  const double factorisations = 4 + (p.channels ? 100 : 0);
+  r.seconds = steps * r.cells * fill * 2.8e-9 + factorisations * r.cells * fill * fill * 0.5e-9;
+  return r;
+}
+
+// Chooses the grid within the budget: as asked; for 3D with the puncture
+// stage's window, one channel per periodic cell; then dx coarsened in steps of
+// 1.25x up to 2x (and never beyond the thinnest layer). Throws InputError
+// naming the budget field when none fits. Nothing is allocated here.
+RunPlan choose_plan(const Medium& m, GridPlan& p, const ChannelSpec* ch, const Options& opt,
+                    int steps) {
+  double thinnest = std::numeric_limits<double>::infinity();
+  for (const auto& l : m.layers)
+    thinnest = std::min(thinnest, l.thickness_m);
+  std::vector<double> dxs{opt.dx_m};
+  for (double f = 1.25; f <= kMaxDxCoarsening + 1e-9; f *= 1.25) {
+    if (opt.dx_m * f <= thinnest * (1 + 1e-12))
+      dxs.push_back(opt.dx_m * f);
   }
+  std::vector<ChannelLayout> layouts{p.layout};
+  if (p.three_d && p.layout.channels.size() > 1)
+    layouts.push_back(regular_layout(ch->density_per_m2, p.geo.depth_m, p.geo.radius_m));
+  const ChannelLayout asked = p.layout;
+  RunPlan smallest;
+  for (double dx : dxs) {
+    for (const auto& lay : layouts) {
+      p.layout = lay;
+      Options o = opt;
+      o.dx_m = dx;
+      RunPlan r = size_plan(m, p, o, steps);
+      if (smallest.solver.empty() || r.memory_bytes < smallest.memory_bytes)
+        smallest = r;
+      if (r.memory_bytes > r.budget_bytes)
+        continue;
+      if (p.three_d && lay.channels.size() != asked.channels.size()) {
+        r.warnings.push_back(fmt::format(
+            "3D window cut from the puncture stage's {} channels ({:.4g} um side) to one channel "
+            "per periodic cell ({:.4g} um side) to fit {} = {:.0f}: the scatter of the channel "
+            "positions is not resolved",
+            asked.channels.size(), asked.cell_side_m * kUmPerM, lay.cell_side_m * kUmPerM,
+            opt.budget_field, r.budget_bytes / kBytesPerMb));
+      }
+      if (dx != opt.dx_m) {
+        r.warnings.push_back(fmt::format(
+            "dx coarsened from {} to {} um to fit {} = {:.0f}: the spatial error (second order) "
+            "grows about {:.2g}x",
+            core::format_number(opt.dx_m * kUmPerM), core::format_number(dx * kUmPerM),
+            opt.budget_field, r.budget_bytes / kBytesPerMb, (dx / opt.dx_m) * (dx / opt.dx_m)));
+      }
+      return r;
+    }
+  }
+  p.layout = asked;
+  throw InputError(InputIssue{
+      opt.file, opt.budget_field, fmt::format("{:.0f}", budget_bytes(opt) / kBytesPerMb),
+      fmt::format("no {} transport grid fits: the smallest plan ({:.4g} cells at dx = {} um) "
+                  "needs about {:.0f} MB; raise {}, use a larger simulation.dx_um or a lower "
+                  "simulation.fidelity",
+                  smallest.solver, smallest.cells, core::format_number(smallest.dx_m * kUmPerM),
+                  smallest.memory_bytes / kBytesPerMb, opt.budget_field)});
 }
 
 void warn_coarse(const Medium& m, const Options& opt, const RunOptions& ro,
@@ -256,7 +331,7 @@ Run solve_1d_rz(const Medium& m, const DepthGrid& g, const GridPlan& p, const Ru
   const Builder build = [&](double f) {
     if (!p.channels)
       return build_1d(m, g);
-    return p.rz ? build_rz(m, g, p.geo, opt.dx_m, f) : build_1d(m, g, &p.geo, f);
+    return p.rz ? build_rz(m, g, p.geo, opt.dx_m, f, opt.rz_growth) : build_1d(m, g, &p.geo, f);
   };
   OpenFraction open = nullptr;
   if (p.channels) {
@@ -283,6 +358,8 @@ Run solve_1d_rz(const Medium& m, const DepthGrid& g, const GridPlan& p, const Ru
   finish_run(tr, r);
   r.steps = ro.steps;
   r.rebuilds = tr.rebuilds;
+  r.factorisations = tr.factorisations;
+  r.positivity_fallbacks = tr.positivity_fallbacks;
   r.z_faces_m = g.top_m;
   r.z_faces_m.push_back(p.total_m);
   r.r_faces_m = last.r_faces_m.empty() ? std::vector<double>{0.0, 1.0} : last.r_faces_m;
@@ -292,9 +369,20 @@ Run solve_1d_rz(const Medium& m, const DepthGrid& g, const GridPlan& p, const Ru
 
 }  // namespace
 
-Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
-               std::vector<std::string>* warnings, const ResealingLaw& law,
-               const ChannelLayout* given) {
+namespace {
+
+// The checks, the grid plan within the budget and the run options shared by
+// run_medium and plan_medium.
+struct Prepared {
+  GridPlan grid;
+  RunPlan plan;
+  Options opt;  // with the planned dx
+  RunOptions ro;
+};
+
+Prepared prepare(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
+                 std::vector<std::string>* warnings, const ResealingLaw& law,
+                 const ChannelLayout* given) {
   {
     auto issues = opt.check();
     auto more = check_medium(m, opt.dx_m, opt.file);
@@ -302,17 +390,44 @@ Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, cons
     if (!issues.empty())
       throw InputError(issues);
   }
-  const GridPlan plan = plan_grid(m, ch, open_dk_m2_s, opt, warnings, law, given);
-  refuse_oversized_grid(m, plan, opt);
-  const DepthGrid g = make_depth_grid(m, opt.dx_m);
-  RunOptions ro;
-  ro.horizon_s = opt.horizon_s;
-  ro.steps = auto_steps(opt);
-  ro.donor_off_s = opt.application_s;
-  warn_coarse(m, opt, ro, warnings);
-  if (plan.three_d)
-    return solve_3d(m, g, plan, ro, opt, open_dk_m2_s, law);
-  return solve_1d_rz(m, g, plan, ro, opt, law);
+  Prepared pr;
+  pr.grid = plan_grid(m, ch, open_dk_m2_s, opt, warnings, law, given);
+  pr.ro.horizon_s = opt.horizon_s;
+  pr.ro.steps = auto_steps(opt);
+  pr.ro.donor_off_s = opt.application_s;
+  pr.plan = choose_plan(m, pr.grid, ch, opt, pr.ro.steps);
+  pr.opt = opt;
+  pr.opt.dx_m = pr.plan.dx_m;
+  if (warnings != nullptr)
+    warnings->insert(warnings->end(), pr.plan.warnings.begin(), pr.plan.warnings.end());
+  if (opt.progress) {
+    const auto cb = opt.progress;
+    const double horizon = opt.horizon_s;
+    pr.ro.progress = [cb, horizon](double t) { cb(t, horizon); };
+  }
+  return pr;
+}
+
+}  // namespace
+
+RunPlan plan_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
+                    const ResealingLaw& law, const ChannelLayout* given) {
+  std::vector<std::string> w;
+  Prepared pr = prepare(m, ch, open_dk_m2_s, opt, &w, law, given);
+  pr.plan.warnings = w;
+  return pr.plan;
+}
+
+Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
+               std::vector<std::string>* warnings, const ResealingLaw& law,
+               const ChannelLayout* given) {
+  const Prepared pr = prepare(m, ch, open_dk_m2_s, opt, warnings, law, given);
+  const DepthGrid g = make_depth_grid(m, pr.opt.dx_m);
+  warn_coarse(m, pr.opt, pr.ro, warnings);
+  Run r = pr.grid.three_d ? solve_3d(m, g, pr.grid, pr.ro, pr.opt, open_dk_m2_s, law)
+                          : solve_1d_rz(m, g, pr.grid, pr.ro, pr.opt, law);
+  r.plan = pr.plan;
+  return r;
 }
 
 double intact_kp_cm_h(const Medium& m) {
@@ -336,7 +451,7 @@ Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSp
   d.layout_channels = static_cast<int>(layout.channels.size());
   const bool channels = ch.density_per_m2 > 0 && ch.surface_radius_m > 0;
   if (channels) {
-    d.reseal_time_s = law.reseal_time_s(ch.needle_length_m, ch.occluded);
+    d.reseal_time_s = law.reseal_time_s(ch.closure);
     d.channel.cell_radius_m = 1.0 / std::sqrt(std::numbers::pi * ch.density_per_m2);
     d.channel.radius_m = std::min(ch.surface_radius_m, 0.5 * d.channel.cell_radius_m);
     d.channel.depth_m = ch.depth_m;
@@ -351,6 +466,25 @@ Delivery deliver(const Medium& skin, const ProductSpec& product, const ChannelSp
   }
   d.kp_intact_cm_h = intact_kp_cm_h(skin);
   return d;
+}
+
+nlohmann::json to_json(const RunPlan& p) {
+  nlohmann::json j;
+  j["solver"] = p.solver;
+  j["dx_um"] = p.dx_m * kUmPerM;
+  j["nz"] = p.nz;
+  if (p.solver == "r-z")
+    j["nr"] = p.nr;
+  if (p.solver == "3d") {
+    j["nx"] = p.nx;
+    j["window_side_um"] = p.window_side_m * kUmPerM;
+    j["window_channels"] = p.channels;
+  }
+  j["cells"] = p.cells;
+  j["memory_estimate_mb"] = p.memory_bytes / kBytesPerMb;
+  j["budget_mb"] = p.budget_bytes / kBytesPerMb;
+  j["time_estimate_s"] = p.seconds;
+  return j;
 }
 
 nlohmann::json to_json(const Delivery& d) {
@@ -380,6 +514,7 @@ nlohmann::json to_json(const Delivery& d) {
     }
   }
   if (d.reseal_time_s > 0) {
+    j["channels_resealed_h"] = units::to_hours(d.reseal_time_s);
     j["channel"] = {{"radius_um", d.channel.radius_m * kUmPerM},
                     {"depth_um", d.channel.depth_m * kUmPerM},
                     {"cell_radius_um", d.channel.cell_radius_m * kUmPerM},
@@ -394,6 +529,10 @@ nlohmann::json to_json(const Delivery& d) {
                    {"mass_balance_rel_error", r.mass_balance_rel_error}};
   if (r.douglas_steps > 0)
     j["numerics"]["douglas_steps"] = r.douglas_steps;
+  if (r.factorisations > 0)
+    j["numerics"]["factorisations"] = r.factorisations;
+  j["numerics"]["positivity_fallbacks"] = r.positivity_fallbacks;
+  j["numerics"]["grid"] = to_json(r.plan);
   j["warnings"] = d.warnings;
   return j;
 }

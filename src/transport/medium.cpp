@@ -114,10 +114,7 @@ Discretisation build_1d(const Medium& m, const DepthGrid& g, const ChannelGeomet
   return d;
 }
 
-Discretisation build_rz(const Medium& m, const DepthGrid& g, const ChannelGeometry& ch, double dr_m,
-                        double open_fraction) {
-  Discretisation d;
-  fill_rows(d, m, g);
+std::vector<double> rz_radial_faces(const ChannelGeometry& ch, double dr_m, double growth) {
   const double big_r = ch.cell_radius_m;
   const double a = std::clamp(ch.radius_m, 0.0, big_r);
   // Radial faces: the channel radius is a face.
@@ -128,10 +125,37 @@ Discretisation build_rz(const Medium& m, const DepthGrid& g, const ChannelGeomet
       rf.push_back(a * i / na);
   }
   if (big_r - a > 1e-15) {
-    const int no = std::max(1, static_cast<int>(std::ceil((big_r - a) / dr_m - 1e-9)));
-    for (int i = 1; i <= no; ++i)
-      rf.push_back(a + (big_r - a) * i / no);
+    if (growth > 1.0) {
+      // Geometric sizes dr q^k until they span R - a, then scaled to fit.
+      std::vector<double> h;
+      double span = 0;
+      while (span < (big_r - a) * (1 - 1e-9)) {
+        h.push_back(dr_m * std::pow(growth, static_cast<double>(h.size())));
+        span += h.back();
+      }
+      const double scale = (big_r - a) / span;
+      double r = a;
+      for (std::size_t i = 0; i + 1 < h.size(); ++i) {
+        r += h[i] * scale;
+        rf.push_back(r);
+      }
+      rf.push_back(big_r);
+    } else {
+      const int no = std::max(1, static_cast<int>(std::ceil((big_r - a) / dr_m - 1e-9)));
+      for (int i = 1; i <= no; ++i)
+        rf.push_back(a + (big_r - a) * i / no);
+    }
   }
+  return rf;
+}
+
+Discretisation build_rz(const Medium& m, const DepthGrid& g, const ChannelGeometry& ch, double dr_m,
+                        double open_fraction, double growth) {
+  Discretisation d;
+  fill_rows(d, m, g);
+  const double big_r = ch.cell_radius_m;
+  const double a = std::clamp(ch.radius_m, 0.0, big_r);
+  const std::vector<double> rf = rz_radial_faces(ch, dr_m, growth);
   const int nr = static_cast<int>(rf.size()) - 1;
   const int nz = static_cast<int>(g.h_m.size());
   d.nr = nr;

@@ -1,5 +1,6 @@
 #include "mnsim/transport/network.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -43,18 +44,21 @@ double face_conductance(double a, double h1, double dk1, double h2, double dk2) 
 }
 
 struct ThetaIntegrator::Factor {
+  Eigen::SparseMatrix<double> a;
   Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> ldlt;
+  std::vector<int> pattern;  // the (i, j) structure the analysis was made for
+  double dt = -1;
+  double theta = -1;
+  long version = -1;  // network version the numbers were computed for
 };
 
 ThetaIntegrator::ThetaIntegrator(const Network& network, const Donor& donor)
-    : net_(network),
-      donor_(donor),
-      donor_u_(donor.concentration),
-      u_(network.size(), 0.0),
-      factor_(std::make_unique<Factor>()) {
+    : net_(network), donor_(donor), donor_u_(donor.concentration), u_(network.size(), 0.0) {
   net_.check();
   if (donor_.finite && !(donor_.capacity > 0))
     throw NumericalError("transport: a finite donor needs a positive volume");
+  for (auto& f : factor_)
+    f = std::make_unique<Factor>();
 }
 
 ThetaIntegrator::~ThetaIntegrator() = default;
@@ -64,42 +68,64 @@ void ThetaIntegrator::set_network(const Network& network) {
     throw NumericalError("transport: set_network changed the node count");
   net_ = network;
   net_.check();
-  dirty_ = true;
+  ++network_version_;
 }
 
 void ThetaIntegrator::remove_donor() {
   if (!donor_attached_)
     return;
   donor_attached_ = false;
-  dirty_ = true;
+  ++network_version_;
 }
 
-void ThetaIntegrator::assemble(double dt, double theta) {
+ThetaIntegrator::Factor& ThetaIntegrator::factor_for(double dt, double theta) {
+  for (auto& f : factor_) {
+    if (f->version == network_version_ && f->dt == dt && f->theta == theta)
+      return *f;
+  }
+  // Prefer a slot holding stale numbers; otherwise the older of the two.
+  int slot = next_slot_;
+  for (int s = 0; s < 2; ++s) {
+    if (factor_[s]->version != network_version_) {
+      slot = s;
+      break;
+    }
+  }
+  next_slot_ = 1 - slot;
+  Factor& f = *factor_[slot];
+  assemble(f, dt, theta);
+  return f;
+}
+
+void ThetaIntegrator::assemble(Factor& f, double dt, double theta) {
   const int n = static_cast<int>(net_.size());
   const bool fin = donor_.finite;
   const int m = n + (fin ? 1 : 0);
   const int d = n;  // the finite donor's index
   std::vector<Eigen::Triplet<double>> t;
   t.reserve(static_cast<std::size_t>(m + 4 * net_.edges.size() + 2 * n));
+  // The structure is the same whether the donor is attached or not (explicit
+  // zeros), so one symbolic analysis serves the whole run.
+  std::vector<int> pattern;
+  pattern.reserve(2 * net_.edges.size() + static_cast<std::size_t>(n) + 1);
+  pattern.push_back(m);
   const double w = theta * dt;
+  const double wd = donor_attached_ ? w : 0.0;
   for (int i = 0; i < n; ++i) {
     const auto k = static_cast<std::size_t>(i);
-    double diag = net_.capacity[k] + w * (net_.to_sink[k] + net_.clearance[k]);
-    if (donor_attached_) {
-      diag += w * net_.to_donor[k];
-      if (fin && net_.to_donor[k] > 0) {
-        t.emplace_back(i, d, -w * net_.to_donor[k]);
-        t.emplace_back(d, i, -w * net_.to_donor[k]);
-      }
+    const double diag =
+        net_.capacity[k] + w * (net_.to_sink[k] + net_.clearance[k]) + wd * net_.to_donor[k];
+    if (fin && net_.to_donor[k] > 0) {
+      t.emplace_back(i, d, -wd * net_.to_donor[k]);
+      t.emplace_back(d, i, -wd * net_.to_donor[k]);
+      pattern.push_back(-1 - i);
     }
     t.emplace_back(i, i, diag);
   }
   if (fin) {
     double diag = donor_.capacity;
-    if (donor_attached_) {
-      for (int i = 0; i < n; ++i)
-        diag += w * net_.to_donor[static_cast<std::size_t>(i)];
-    }
+    for (int i = 0; i < n; ++i)
+      diag += wd * net_.to_donor[static_cast<std::size_t>(i)];
     t.emplace_back(d, d, diag);
   }
   for (const auto& e : net_.edges) {
@@ -107,22 +133,28 @@ void ThetaIntegrator::assemble(double dt, double theta) {
     t.emplace_back(e.j, e.j, w * e.g);
     t.emplace_back(e.i, e.j, -w * e.g);
     t.emplace_back(e.j, e.i, -w * e.g);
+    pattern.push_back(e.i);
+    pattern.push_back(e.j);
   }
-  Eigen::SparseMatrix<double> a(m, m);
-  a.setFromTriplets(t.begin(), t.end());
-  factor_->ldlt.compute(a);
-  if (factor_->ldlt.info() != Eigen::Success)
+  f.a.resize(m, m);
+  f.a.setFromTriplets(t.begin(), t.end());
+  if (pattern != f.pattern) {
+    f.ldlt.analyzePattern(f.a);
+    f.pattern = std::move(pattern);
+  }
+  f.ldlt.factorize(f.a);
+  ++factorisations_;
+  if (f.ldlt.info() != Eigen::Success)
     throw NumericalError("transport: the implicit system could not be factorised");
-  factor_dt_ = dt;
-  factor_theta_ = theta;
-  dirty_ = false;
+  f.dt = dt;
+  f.theta = theta;
+  f.version = network_version_;
 }
 
 void ThetaIntegrator::step(double dt, double theta) {
   if (!(dt > 0) || theta < 0.5 || theta > 1.0)
     throw NumericalError("transport: bad time step or theta");
-  if (dirty_ || dt != factor_dt_ || theta != factor_theta_)
-    assemble(dt, theta);
+  Factor& fac = factor_for(dt, theta);
   const int n = static_cast<int>(net_.size());
   const bool fin = donor_.finite;
   const int m = n + (fin ? 1 : 0);
@@ -156,7 +188,7 @@ void ThetaIntegrator::step(double dt, double theta) {
   }
   if (fin)
     rhs[n] = donor_.capacity * donor_u_ - (1.0 - theta) * dt * lu[n];
-  const Eigen::VectorXd x = factor_->ldlt.solve(rhs);
+  const Eigen::VectorXd x = fac.ldlt.solve(rhs);
   // Balance with the scheme's own weights: u_theta = theta u1 + (1-theta) u0.
   double into = 0;
   double sink = 0;
@@ -192,6 +224,24 @@ void ThetaIntegrator::cn_step(double dt, bool damped, int substeps) {
   }
   for (int s = 0; s < substeps; ++s)
     step(dt / substeps, 1.0);
+}
+
+bool ThetaIntegrator::cn_step_positive(double dt, bool damped, int substeps, double neg_tol) {
+  const std::vector<double> u0 = u_;
+  const double d0 = donor_u_;
+  const Balance b0 = balance_;
+  cn_step(dt, damped, substeps);
+  double lowest = donor_.finite ? donor_u_ : 0.0;
+  for (double v : u_)
+    lowest = std::min(lowest, v);
+  if (damped || lowest >= -neg_tol)
+    return false;
+  u_ = u0;
+  donor_u_ = d0;
+  balance_ = b0;
+  cn_step(dt, true, substeps);
+  ++positivity_fallbacks_;
+  return true;
 }
 
 std::vector<double> ThetaIntegrator::amounts(int n_groups) const {

@@ -28,6 +28,15 @@ ProductCatalogue ProductCatalogue::load(std::string_view path) {
     if (t.contains("diffusivity_water_m2_s"))
       p.diffusivity_water_m2_s = data::positive(t, "diffusivity_water_m2_s", w);
     p.anaesthetic = data::boolean(t, "anaesthetic", w);
+    if (t.contains("pka_acid"))
+      p.pka_acid = data::real(t, "pka_acid", w);
+    if (t.contains("pka_base"))
+      p.pka_base = data::real(t, "pka_base", w);
+    if (p.pka_acid || p.pka_base) {
+      p.formulation_ph = data::real(t, "formulation_ph", w);
+      if (!(p.formulation_ph >= 0 && p.formulation_ph <= 14))
+        w.fail("formulation_ph", "must be within [0, 14]");
+    }
     p.sources = data::strings(t, "source", w);
     if (p.sources.empty())
       w.fail("source", "at least one source is required");
@@ -101,6 +110,11 @@ PropertyModel PropertyModel::load(std::string_view path) {
   bib.require({data::string(cl, "q_source", w)}, w.text);
   m.clearance_mw_cutoff_da = data::positive(cl, "mw_cutoff_da", w);
   m.channel_hindrance = data::positive(data::table(root, "channel", w), "hindrance", w);
+  const auto& ion = data::table(root, "ionisation", w);
+  m.ionised_sc_ratio = data::real(ion, "ionised_sc_ratio", w);
+  if (!(m.ionised_sc_ratio >= 0 && m.ionised_sc_ratio <= 1))
+    w.fail("ionisation.ionised_sc_ratio", "must be within [0, 1]");
+  bib.require({data::string(ion, "source", w)}, w.text);
   return m;
 }
 
@@ -132,37 +146,18 @@ double PropertyModel::d_water_m2_s(const ProductSpec& p) const {
   return p.diffusivity_water_m2_s > 0 ? p.diffusivity_water_m2_s : d_free_m2_s(p.mw_da);
 }
 
-ResealingLaw ResealingLaw::load(std::string_view path) {
-  const toml::table root = data::parse(path);
-  const data::Where w{std::string(path)};
-  const auto& bib = core::Bibliography::builtin();
-  ResealingLaw r;
-  r.unoccluded_reseal_s = data::positive(root, "unoccluded_reseal_h", w) * units::kHour;
-  bib.require({data::string(root, "unoccluded_source", w)}, w.text);
-  r.reference_length_m = data::positive(root, "reference_length_um", w) * units::kUm;
-  r.length_exponent = data::real(root, "length_exponent", w);
-  bib.require({data::string(root, "length_source", w)}, w.text);
-  r.occlusion_factor = data::positive(root, "occlusion_factor", w);
-  r.residual_fraction = data::positive(root, "residual_fraction", w);
-  if (r.residual_fraction >= 1)
-    w.fail("residual_fraction", "must be < 1");
-  return r;
+double unionised_fraction(const ProductSpec& p) {
+  double ionised_per_neutral = 0;
+  if (p.pka_acid)
+    ionised_per_neutral += std::pow(10.0, p.formulation_ph - *p.pka_acid);
+  if (p.pka_base)
+    ionised_per_neutral += std::pow(10.0, *p.pka_base - p.formulation_ph);
+  return 1.0 / (1.0 + ionised_per_neutral);
 }
 
-const ResealingLaw& ResealingLaw::builtin() {
-  static const ResealingLaw r = load("data/transport/resealing.toml");
-  return r;
-}
-
-double ResealingLaw::reseal_time_s(double needle_length_m, bool occluded) const {
-  const double l = std::max(needle_length_m, 1 * units::kUm);
-  return unoccluded_reseal_s * std::pow(l / reference_length_m, length_exponent) *
-         (occluded ? occlusion_factor : 1.0);
-}
-
-double ResealingLaw::open_fraction(double t_s, double reseal_s) const {
-  const double tau = reseal_s / std::log(1.0 / residual_fraction);
-  return std::exp(-std::max(t_s, 0.0) / tau);
+double PropertyModel::sc_ionisation_factor(const ProductSpec& p) const {
+  const double fu = unionised_fraction(p);
+  return fu + ionised_sc_ratio * (1.0 - fu);
 }
 
 Medium skin_medium(const anatomy::LayerStack& stack, const anatomy::Atlas& atlas,
@@ -171,8 +166,11 @@ Medium skin_medium(const anatomy::LayerStack& stack, const anatomy::Atlas& atlas
   using anatomy::Layer;
   Medium m;
   const double kp_m_s = model.kp_sc_cm_h(p.mw_da, p.log_kow) * units::kCm / units::kHour;
-  const double ksc = model.k_sc(p.log_kow);
-  const double dsc = kp_m_s * model.sc_reference_thickness_m / ksc;
+  // Ionisation lowers the SC partition of the whole drug (the SC diffusivity
+  // is the neutral species'), so kp scales by the same factor.
+  const double ion = model.sc_ionisation_factor(p);
+  const double ksc = model.k_sc(p.log_kow) * ion;
+  const double dsc = kp_m_s * ion * model.sc_reference_thickness_m / ksc;
   const double dvt = model.d_free_m2_s(p.mw_da);
   const double kve = atlas.properties(Layer::ViableEpidermis).water_fraction;
   const double kde = atlas.properties(Layer::ReticularDermis).water_fraction;

@@ -59,6 +59,8 @@ Trace run_time_loop(Integrator& integ, const Donor& donor, const OpenFraction& o
     }
     taken += integ.step(dt, damp);
     damp = false;
+    if (opt.progress)
+      opt.progress(static_cast<double>(n + 1) * dt);
     const long done = n + 1;
     if (done % every == 0 || done == opt.steps)
       sample(static_cast<double>(done) * dt);
@@ -71,10 +73,14 @@ Trace run_time_loop(Integrator& integ, const Donor& donor, const OpenFraction& o
   const double scale = std::max({std::abs(m0), std::abs(m1), std::abs(tr.balance.supplied),
                                  std::abs(tr.balance.to_sink), 1e-300});
   tr.mass_balance_rel_error = std::abs(residual) / scale;
-  for (double v : integ.u()) {
-    if (v < -1e-9 * std::max(1.0, donor.concentration))
-      throw NumericalError("transport: negative concentration (time step too large for the data)");
-  }
+  tr.factorisations = integ.factorisations();
+  tr.positivity_fallbacks = integ.positivity_fallbacks();
+  double lowest = 0;
+  for (double v : integ.u())
+    lowest = std::min(lowest, v);
+  tr.min_u_rel = lowest / std::max(1e-300, std::abs(donor.concentration));
+  if (lowest < -1e-9 * std::max(1.0, donor.concentration))
+    throw NumericalError("transport: negative concentration (time step too large for the data)");
   return tr;
 }
 
@@ -83,8 +89,12 @@ namespace {
 // 1D and r-z: Crank-Nicolson on a network rebuilt for each open fraction.
 class NetworkIntegrator final : public Integrator {
  public:
-  NetworkIntegrator(const Builder& build, const Donor& donor, int damped_substeps)
-      : build_(build), donor_(donor), damped_substeps_(damped_substeps) {}
+  NetworkIntegrator(const Builder& build, const Donor& donor, int damped_substeps,
+                    double negative_tol)
+      : build_(build),
+        donor_(donor),
+        damped_substeps_(damped_substeps),
+        neg_tol_(negative_tol * std::abs(donor.concentration)) {}
   void set_open_fraction(double f) override {
     disc_ = build_(f);
     if (integ_)
@@ -94,8 +104,16 @@ class NetworkIntegrator final : public Integrator {
   }
   void remove_donor() override { integ_->remove_donor(); }
   long step(double dt, bool damped) override {
+    if (neg_tol_ > 0) {
+      const bool redone = integ_->cn_step_positive(dt, damped, damped_substeps_, neg_tol_);
+      return damped ? damped_substeps_ : (redone ? 1 + damped_substeps_ : 1);
+    }
     integ_->cn_step(dt, damped, damped_substeps_);
     return damped ? damped_substeps_ : 1;
+  }
+  [[nodiscard]] long factorisations() const override { return integ_->factorisations(); }
+  [[nodiscard]] long positivity_fallbacks() const override {
+    return integ_->positivity_fallbacks();
   }
   [[nodiscard]] std::vector<double> amounts(int n_groups) const override {
     return integ_->amounts(n_groups);
@@ -112,6 +130,7 @@ class NetworkIntegrator final : public Integrator {
   const Builder& build_;
   Donor donor_;
   int damped_substeps_;
+  double neg_tol_;
   Discretisation disc_;
   std::optional<ThetaIntegrator> integ_;
 };
@@ -120,7 +139,7 @@ class NetworkIntegrator final : public Integrator {
 
 Trace simulate(const Builder& build, const Donor& donor, const OpenFraction& open,
                const RunOptions& opt, int n_groups, const Observer& observe) {
-  NetworkIntegrator integ(build, donor, opt.damped_substeps);
+  NetworkIntegrator integ(build, donor, opt.damped_substeps, opt.negative_tol);
   std::function<void(double)> sampled = nullptr;
   if (observe)
     sampled = [&](double t) { observe(t, integ.discretisation(), integ.theta()); };

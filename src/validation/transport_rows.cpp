@@ -1,14 +1,18 @@
-// Transport validation rows: anaesthetic onset and channel resealing against
+// Transport validation rows: anaesthetic onset and channel resealing (the
+// puncture stage's law, used by transport and response) against
 // published figures (data/validation/transport.toml).
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "../core/data_toml.hpp"
+#include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/sources.hpp"
 #include "mnsim/core/text.hpp"
 #include "mnsim/core/units.hpp"
+#include "mnsim/puncture/resealing.hpp"
 #include "mnsim/transport/anaesthetic.hpp"
+#include "mnsim/transport/product.hpp"
 #include "mnsim/validation/validation.hpp"
 #include "row_reader.hpp"
 
@@ -18,7 +22,7 @@ std::vector<Row> transport_rows() {
   namespace data = core::data;
   constexpr std::string_view kPath = "data/validation/transport.toml";
   const toml::table root = data::parse(kPath);
-  const auto& law = transport::ResealingLaw::builtin();
+  const auto& law = puncture::ResealingLaw::builtin();
   const auto& an = transport::AnaestheticModel::builtin();
   std::vector<Row> rows;
   for (const auto& node : data::array_of_tables(root, "row", {std::string(kPath)})) {
@@ -48,19 +52,53 @@ std::vector<Row> transport_rows() {
       r.condition = fmt::format("{}, intact skin, {} min application, {}", pid,
                                 core::format_number(app_min), site);
     } else if (r.quantity == "reseal_ratio") {
-      const double l = units::from_um(data::positive(t, "length_um", w));
-      const double l0 = units::from_um(data::positive(t, "reference_length_um", w));
+      puncture::ClosureConditions k;
+      puncture::ClosureConditions k0;
+      k.needle_length_m = units::from_um(data::positive(t, "length_um", w));
+      k0.needle_length_m = units::from_um(data::positive(t, "reference_length_um", w));
       r.unit = std::string("ratio");
-      r.predicted = law.reseal_time_s(l, false) / law.reseal_time_s(l0, false);
-      r.condition = fmt::format("needle {} vs {} um", core::format_number(units::to_um(l)),
-                                core::format_number(units::to_um(l0)));
+      r.predicted = law.reseal_time_s(k) / law.reseal_time_s(k0);
+      r.condition =
+          fmt::format("needle {} vs {} um", core::format_number(units::to_um(k.needle_length_m)),
+                      core::format_number(units::to_um(k0.needle_length_m)));
     } else if (r.quantity == "reseal_h") {
-      const double l = units::from_um(data::positive(t, "length_um", w));
-      const bool occ = data::boolean(t, "occluded", w);
+      puncture::ClosureConditions k;
+      k.needle_length_m = units::from_um(data::positive(t, "length_um", w));
+      k.occluded = data::boolean(t, "occluded", w);
+      k.age_years =
+          t.contains("age_years") ? data::positive(t, "age_years", w) : law.young_age_years;
+      k.site = t.contains("site") ? data::string(t, "site", w) : law.reference_site;
       r.unit = std::string("h");
-      r.predicted = units::to_hours(law.reseal_time_s(l, occ));
-      r.condition = fmt::format("needle {} um, {}", core::format_number(units::to_um(l)),
-                                occ ? "occluded" : "unoccluded");
+      r.predicted = units::to_hours(law.reseal_time_s(k));
+      r.condition = fmt::format(
+          "needle {} um, {}, {} y, {}", core::format_number(units::to_um(k.needle_length_m)),
+          k.occluded ? "occluded" : "unoccluded", core::format_number(k.age_years), k.site);
+    } else if (r.quantity == "kp_ph_ratio") {
+      // Intact-skin kp of an ionisable drug at pH vs reference pH (same drug).
+      transport::ProductSpec p;
+      p.mw_da = data::positive(t, "mw_da", w);
+      p.log_kow = data::real(t, "log_kow", w);
+      if (t.contains("pka_acid"))
+        p.pka_acid = data::real(t, "pka_acid", w);
+      if (t.contains("pka_base"))
+        p.pka_base = data::real(t, "pka_base", w);
+      p.concentration_mg_per_ml = 1;
+      p.dose_ul_per_cm2 = 1;
+      const std::string site = data::string(t, "site", w);
+      const double ph = data::real(t, "ph", w);
+      const double ph0 = data::real(t, "reference_ph", w);
+      const auto& atlas = anatomy::Atlas::builtin();
+      const auto stack = atlas.stack(site, anatomy::Subject{45, anatomy::Sex::Female, 3});
+      const auto& model = transport::PropertyModel::builtin();
+      auto kp_at = [&](double v) {
+        p.formulation_ph = v;
+        return transport::steady_permeability_m_s(
+            transport::skin_medium(stack, atlas, p, model, false, true));
+      };
+      r.unit = std::string("ratio");
+      r.predicted = kp_at(ph) / kp_at(ph0);
+      r.condition = fmt::format("intact {} skin, pH {} vs {}", site, core::format_number(ph),
+                                core::format_number(ph0));
     } else {
       w.fail("quantity", fmt::format("unknown quantity '{}'", r.quantity));
     }

@@ -116,3 +116,36 @@ TEST_F(Deliver, PenChannelsEnhanceDelivery) {
 }
 
 }  // namespace
+
+namespace {
+// A roller too blunt and too lightly pressed to puncture (issue 11, item 4).
+std::string no_puncture_case() {
+  std::ifstream in(std::string(MNSIM_SOURCE_DIR) + "/cases/home-roller.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  text += "\n[simulation]\nfidelity = \"1d\"\nhorizon_h = 2\n";
+  // Overrides: blunt 100 um tips, 0.1 N.
+  const auto set = [&text](const std::string& key, const std::string& value) {
+    const auto at = text.find("\n" + key + " =");
+    ASSERT_NE(at, std::string::npos) << key;
+    const auto end = text.find('\n', at + 1);
+    text.replace(at + 1, end - at - 1, key + " = " + value);
+  };
+  set("tip_radius_um", "100");
+  set("pressure_n", "0.1");
+  return text;
+}
+}  // namespace
+
+TEST_F(Deliver, NoPuncturesTextAndJsonSayIntactOnly) {
+  const auto path = write("np.toml", no_puncture_case()).string();
+  const auto j = run("deliver " + path + " --json");
+  ASSERT_EQ(j.status, 0) << j.err;
+  const auto js = nlohmann::json::parse(j.out);
+  for (const auto& z : js["zones"]) {
+    EXPECT_FALSE(z.contains("channels_resealed_h")) << z.dump();
+    EXPECT_GT(z["kp_intact_cm_h"].get<double>(), 0.0);
+  }
+  const auto t = run("deliver " + path);
+  EXPECT_EQ(t.status, 0) << t.err;
+  EXPECT_NE(t.out.find("delivered past the stratum corneum"), std::string::npos) << t.out;
+}

@@ -14,7 +14,9 @@
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/ode.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/healing/healing.hpp"
+#include "mnsim/puncture/resealing.hpp"
 
 namespace {
 
@@ -29,7 +31,11 @@ double max_rel_error(double rtol) {
   const auto& hp = healing::Params::builtin();
   const healing::Hypotheses hyp;
   const double kb = 24.0 * rp.barrier_rate_per_h(45);
-  const double kp = 24.0 * rp.pore_close_per_h;
+  // The resealing law's rate at its reference conditions (750 um, unoccluded).
+  const auto& law = puncture::ResealingLaw::builtin();
+  const double kp = law.closure_rate_per_s(
+                        {law.reference_length_m, false, law.young_age_years, law.reference_site}) *
+                    units::kDay;
   core::StiffOde ode(
       healing::kStateCount,
       [&](double, std::span<const double> y, std::span<double> dy) {

@@ -19,12 +19,15 @@ const anatomy::Atlas& atlas() {
 TEST(Bridges, ChannelSpecCarriesThePattern) {
   const auto c = io::default_case();
   const auto p = puncture_zone(c, 1, atlas());
-  const auto ch = channel_spec(p.pattern, true);
+  auto closure = puncture::closure_conditions(c, 1);
+  closure.occluded = true;
+  const auto ch = channel_spec(p.pattern, closure);
   EXPECT_DOUBLE_EQ(ch.density_per_m2, p.pattern.punctures_per_cm2 * 1e4);
   EXPECT_DOUBLE_EQ(ch.depth_m, p.pattern.depth_m.mean);
   EXPECT_GT(ch.surface_radius_m, 0);
   EXPECT_LE(ch.depth_m, p.pattern.length_m);
-  EXPECT_TRUE(ch.occluded);
+  EXPECT_TRUE(ch.closure.occluded);
+  EXPECT_EQ(ch.closure.site, c.zones[1].site);
 }
 
 TEST(Bridges, DoseFollowsThePattern) {

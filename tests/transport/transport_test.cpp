@@ -44,16 +44,6 @@ TEST(Properties, PottsGuyAndRefit) {
   EXPECT_GT(m.k_sc(3), m.k_sc(-1));
 }
 
-TEST(Resealing, OcclusionAndLengthSlowIt) {
-  const auto& law = ResealingLaw::builtin();
-  EXPECT_NEAR(law.reseal_time_s(law.reference_length_m, false), law.unoccluded_reseal_s, 1e-9);
-  EXPECT_GT(law.reseal_time_s(750e-6, true), law.reseal_time_s(750e-6, false));
-  EXPECT_GT(law.reseal_time_s(1500e-6, false), law.reseal_time_s(500e-6, false));
-  const double t = law.reseal_time_s(1000e-6, false);
-  EXPECT_NEAR(law.open_fraction(t, t), law.residual_fraction, 1e-12);
-  EXPECT_NEAR(law.open_fraction(0, t), 1.0, 1e-15);
-}
-
 TEST(SkinMedium, IntactKpMatchesPottsGuyForThinViableResistance) {
   // For a lipophilic-enough small solute the SC dominates: kp(stack) ~ kp_PG * L_ref / L_sc.
   const auto& atlas = anatomy::Atlas::builtin();
@@ -119,8 +109,13 @@ TEST(Deliver, HugeGridRefusedBeforeAllocation) {
   o.memory_limit_bytes = 1e8;
   Medium m = membrane();
   m.layers[0].thickness_m = 2e-3;
-  ChannelSpec ch{1e6, 1e-3, 50e-6, 1e-3, false};
-  EXPECT_THROW((void)run_medium(m, &ch, 1e-9, o), NumericalError);
+  ChannelSpec ch{1e6, 1e-3, 50e-6, {1e-3, false, 25, ""}};
+  try {
+    (void)run_medium(m, &ch, 1e-9, o);
+    FAIL() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.issues().at(0).field, "simulation.max_memory_mb");
+  }
 }
 
 TEST(Deliver, NeedlingEnhancesAndOcclusionKeepsChannelsOpenLonger) {
@@ -133,17 +128,17 @@ TEST(Deliver, NeedlingEnhancesAndOcclusionKeepsChannelsOpenLonger) {
   o.horizon_s = 6 * 3600;
   o.dx_m = 10e-6;
   o.steps = 240;
-  ChannelSpec ch{2e6, 500e-6, 30e-6, 1e-3, false};
+  ChannelSpec ch{2e6, 500e-6, 30e-6, {1e-3, false, 25, ""}};
   const Delivery open = deliver(m, *p, ch, o);
   ASSERT_TRUE(open.enhancement_ratio.has_value());
   EXPECT_GT(*open.enhancement_ratio, 2.0);
   EXPECT_LT(open.needled.mass_balance_rel_error, 1e-10);
-  ch.occluded = true;
+  ch.closure.occluded = true;
   const Delivery occ = deliver(m, *p, ch, o);
   EXPECT_GT(occ.needled.past_sc_ug_per_cm2.back(), open.needled.past_sc_ug_per_cm2.back());
   // 1D homogenised channels give the same order of magnitude as r-z.
   o.fidelity = Fidelity::OneD;
-  ch.occluded = false;
+  ch.closure.occluded = false;
   const Delivery one = deliver(m, *p, ch, o);
   const double ratio =
       one.needled.past_sc_ug_per_cm2.back() / open.needled.past_sc_ug_per_cm2.back();
@@ -169,7 +164,7 @@ TEST(Anaesthetic, NeedlingNumbsFaster) {
   ch.density_per_m2 = 1e6;
   ch.depth_m = 300e-6;
   ch.surface_radius_m = 60e-6;
-  ch.needle_length_m = 0.5e-3;
+  ch.closure.needle_length_m = 0.5e-3;
   const auto stack = anatomy::Atlas::builtin().stack("forehead", {45, anatomy::Sex::Female, 3});
   Options o;
   o.fidelity = Fidelity::OneD;
@@ -220,7 +215,7 @@ TEST(Deliver3d, ThreeDFidelityRunsWithARegularOrAGivenLayout) {
   o.dx_m = 10e-6;
   o.steps = 30;
   o.tolerance_3d = 1e-3;
-  ChannelSpec ch{2e7, 150e-6, 20e-6, 1e-3, false};
+  ChannelSpec ch{2e7, 150e-6, 20e-6, {1e-3, false, 25, ""}};
   const Delivery d = deliver(m, *p, ch, o);
   EXPECT_LT(d.needled.mass_balance_rel_error, 1e-10);
   EXPECT_GT(d.needled.douglas_steps, 0);
@@ -247,12 +242,13 @@ TEST(Deliver3d, HugeGridRefusedBeforeAllocation) {
   Medium m;
   m.layers.push_back({"a", 1e-3, 1e-10, 1.0, 0.0});
   m.donor.concentration = 1e6;
-  ChannelSpec ch{1e6, 5e-4, 50e-6, 1e-3, false};
+  ChannelSpec ch{1e6, 5e-4, 50e-6, {1e-3, false, 25, ""}};
   try {
     (void)run_medium(m, &ch, 1e-9, o);
-    FAIL() << "no NumericalError";
-  } catch (const NumericalError& e) {
-    EXPECT_NE(std::string(e.what()).find("GB"), std::string::npos);
+    FAIL() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("MB"), std::string::npos);
+    EXPECT_EQ(e.issues().at(0).field, "simulation.max_memory_mb");
   }
 }
 

@@ -99,6 +99,9 @@ struct Product {
   std::optional<double> concentration_mg_per_ml;
   std::optional<double> dose_ul_per_cm2;
   std::optional<double> diffusivity_water_m2_s;
+  std::optional<double> pka_acid;        // ionisable acidic group
+  std::optional<double> pka_base;        // ionisable basic group (conjugate acid)
+  std::optional<double> formulation_ph;  // vehicle pH (absent: 7)
   Applied applied = Applied::After;
 };
 
@@ -118,6 +121,7 @@ struct Simulation {
   Fidelity fidelity = Fidelity::Axisymmetric;
   double horizon_h = 24;
   double dx_um = 5;
+  double max_memory_mb = 1500;  // transport memory budget (see io/fields.cpp)
 };
 
 struct MediumLayer {

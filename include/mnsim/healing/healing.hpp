@@ -59,9 +59,9 @@ struct Session {
 
 struct CourseOptions {
   double horizon_days = 365;
-  int steps_per_day = 24;           // output/interpolation resolution inside the integrator
-  double anaesthetic_depth_um = 0;  // for the first session's pain figure
-  bool occluded = false;
+  int steps_per_day = 24;               // output/interpolation resolution inside the integrator
+  double anaesthetic_depth_um = 0;      // for the first session's pain figure
+  puncture::ClosureConditions closure;  // channel closure (puncture::ResealingLaw)
   Hypotheses hypotheses;
   double rel_tol = 1e-8;
 };

@@ -11,6 +11,7 @@
 
 #include "mnsim/anatomy/subject.hpp"
 #include "mnsim/healing/healing.hpp"
+#include "mnsim/puncture/resealing.hpp"
 
 namespace mnsim::healing {
 
@@ -21,7 +22,7 @@ namespace mnsim::healing {
 struct Protocol {
   anatomy::Subject subject;
   response::InjuryDose dose;
-  bool occluded = false;
+  puncture::ClosureConditions closure;  // of the protocol's first zone
   int sessions = 1;
   double interval_days = 0;
 };

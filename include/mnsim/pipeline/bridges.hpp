@@ -6,6 +6,7 @@
 #include "mnsim/case/case.hpp"
 #include "mnsim/healing/observations.hpp"
 #include "mnsim/puncture/pattern.hpp"
+#include "mnsim/puncture/resealing.hpp"
 #include "mnsim/response/response.hpp"
 #include "mnsim/transport/case_delivery.hpp"
 #include "mnsim/transport/deliver.hpp"
@@ -35,7 +36,10 @@ Punctured puncture_zone(const cases::Case& c, std::size_t zone, const anatomy::A
 // Transport's channels from a pattern: the session's channel density, the
 // mean channel depth, the equivalent-circle surface radius of the openings
 // (sqrt of the mean major x minor axes / 2) and the needle length used.
-transport::ChannelSpec channel_spec(const puncture::ZonePattern& p, bool occluded);
+// The closure conditions come from puncture::closure_conditions(case, zone),
+// the same ones the response and healing stages get (one resealing law).
+transport::ChannelSpec channel_spec(const puncture::ZonePattern& p,
+                                    const puncture::ClosureConditions& closure);
 
 // The 3D cell's channels from the pattern's representative patch: a square
 // window at the patch centre holding on average `channels_wanted` channels

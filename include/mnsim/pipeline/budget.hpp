@@ -13,6 +13,7 @@
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/case/case.hpp"
 #include "mnsim/core/error.hpp"
+#include "mnsim/transport/deliver.hpp"
 
 namespace mnsim::pipeline {
 
@@ -44,7 +45,12 @@ struct WorkEstimate {
 WorkEstimate estimate_work(const cases::Case& c, const anatomy::Atlas& atlas);
 
 // An issue naming simulation.dx_um (and the smallest spacing that fits) when
-// the grid exceeds kMaxTransportCells.
+// the grid exceeds kMaxTransportCells even at the coarsest spacing the
+// transport planner may choose (transport::kMaxDxCoarsening x dx_um): within
+// that, the transport stage plans the actual grid against the memory budget
+// simulation.max_memory_mb (transport::plan_medium; coarsening said in the
+// warnings, refusal naming that field) -- this cheap check only catches a
+// case no plan could fit, before the puncture stage runs.
 std::vector<InputIssue> check_budget(const cases::Case& c, const anatomy::Atlas& atlas);
 
 }  // namespace mnsim::pipeline

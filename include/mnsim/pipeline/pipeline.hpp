@@ -5,7 +5,9 @@
 // next one's input.
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -21,6 +23,10 @@ namespace mnsim::pipeline {
 struct Options {
   bool delivery = true;            // run the transport stage (the slowest)
   healing::Hypotheses hypotheses;  // labelled, unvalidated product effects (off)
+  // Transport progress (pipeline::DeliveryProgress, transport_input.hpp); nullptr: none.
+  std::function<void(std::size_t zone, std::size_t zones, const std::string& site, double t_s,
+                     double horizon_s)>
+      progress = nullptr;
 };
 
 // Everything computed for one [[zones]] entry, stage by stage.
@@ -48,10 +54,11 @@ RunResult run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& 
 
 // Stages 5-6 for one zone given its session dose: the course of c.course.
 // `steps_per_day` (output resolution) and `rel_tol` (CVODE) default to the
-// reporting accuracy; the planner's predictor uses coarser ones.
+// reporting accuracy; the planner's predictor uses coarser ones. `zone`: the
+// case zone whose site and needle setting set the channel closure.
 healing::Course course_of(const cases::Case& c, const response::InjuryDose& dose,
                           std::optional<double> anaesthetic_depth_um = std::nullopt,
                           const healing::Hypotheses& hypotheses = {}, int steps_per_day = 24,
-                          double rel_tol = 1e-8);
+                          double rel_tol = 1e-8, std::size_t zone = 0);
 
 }  // namespace mnsim::pipeline

@@ -4,6 +4,7 @@
 // own typed inputs (transport/case_delivery.hpp).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,24 @@ transport::ProductSpec transport_product(const cases::Product& p, const std::str
 // case's resolved device (pipeline::resolved_device): it gives the needling
 // depth an anaesthetic must reach where a zone sets none. Throws InputError
 // for a case without a product, anaesthetic or medium.
+// `progress` (optional) is told, after every time step, which zone runs
+// (index, count, site) and the simulated time and horizon of its current run.
+using DeliveryProgress = std::function<void(std::size_t zone, std::size_t zones,
+                                            const std::string& site, double t_s, double horizon_s)>;
 transport::CaseDelivery deliver_case(const cases::Case& c, const device::Device& device,
-                                     const std::vector<transport::ZoneSkin>& zones);
+                                     const std::vector<transport::ZoneSkin>& zones,
+                                     const DeliveryProgress& progress = nullptr);
+
+// The transport grid of every run deliver_case would make, planned within the
+// case's budget (simulation.max_memory_mb) without running anything: one
+// entry per (zone, product or anaesthetic). Throws InputError naming the
+// budget field when a run has no plan that fits.
+struct ZonePlan {
+  std::string site;
+  std::string what;  // the product id, or "anaesthetic <id>"
+  transport::RunPlan plan;
+};
+std::vector<ZonePlan> plan_case(const cases::Case& c, const device::Device& device,
+                                const std::vector<transport::ZoneSkin>& zones);
 
 }  // namespace mnsim::pipeline

@@ -13,6 +13,7 @@
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/anatomy/subject.hpp"
+#include "mnsim/puncture/resealing.hpp"
 
 namespace mnsim::cases {
 struct Case;
@@ -56,8 +57,6 @@ struct Params {
   double oedema_decay_per_day = 0;    // k_O
   double grade_max = 4;               // clinical grade scale 0..4
   double grade_visible = 0.5;         // below this erythema counts as resolved
-  double pore_close_per_h = 0;        // open channels reseal (unoccluded)
-  double occlusion_factor = 1;        // pore_close_per_h is multiplied by this when occluded
   double barrier_young_per_h = 0;     // Ghadially: stratum-corneum repair rate, young (fitted)
   double barrier_aged_per_h = 0;      // same, aged (fitted)
   double barrier_young_age_years = 25;
@@ -81,7 +80,9 @@ double injury_load_um(const InjuryDose& dose, const Params& p);
 
 struct Options {
   double anaesthetic_depth_um = 0;  // numbed depth at treatment (the transport stage); 0 = none
-  bool occluded = false;            // channels covered after treatment
+  // Needle length, occlusion, age and site of the channels: their closure
+  // rate is puncture::ResealingLaw's (the one the transport stage uses).
+  puncture::ClosureConditions closure;
   double horizon_days = 14;
   double output_step_h = 1;
 };
@@ -115,7 +116,7 @@ struct AcuteResponse {
   double erythema_resolved_day = 0;  // first time after the peak below grade_visible
   double erythema_grade_days = 0;    // area under the erythema curve
   double oedema_peak = 0;
-  double barrier_resealed_h = 0;  // open channels below 5 % of those made
+  double barrier_resealed_h = 0;  // open channels below the law's residual (5 %) of those made
   double pain_nrs = 0;            // 0..10 during treatment
   double bleeding_fraction = 0;   // = dose.fraction_reaching_papillary
   PihRisk pih;

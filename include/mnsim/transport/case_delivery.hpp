@@ -79,5 +79,10 @@ AnaestheticDelivery deliver_anaesthetic(const ZoneSkin& skin, const ProductSpec&
                                         Options o, double needling_depth_m);
 // An explicit medium (no channels): the zone "medium".
 ZoneDelivery deliver_medium(const Medium& m, const Options& o);
+// The grid plans deliver_zone / deliver_anaesthetic / deliver_medium would
+// run on (needled run; the intact run is 1D and small), without running them.
+RunPlan plan_zone(const ZoneSkin& skin, const ProductSpec& p, const Options& o);
+RunPlan plan_anaesthetic(const ZoneSkin& skin, const ProductSpec& a, double minutes, Options o);
+RunPlan plan_medium_run(const Medium& m, const Options& o);
 
 }  // namespace mnsim::transport

@@ -8,6 +8,7 @@
 // docs/verification.md.
 #pragma once
 
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -23,22 +24,39 @@ namespace mnsim::transport {
 
 // The channels of one zone, from the puncture stage (pipeline::channel_spec).
 struct ChannelSpec {
-  double density_per_m2 = 0;    // channels per m^2 of skin (0: no channels)
-  double depth_m = 0;           // channel depth below the surface
-  double surface_radius_m = 0;  // channel radius at the surface (taken as a cylinder)
-  double needle_length_m = 0;   // for the resealing law (longer needles reseal slower)
-  bool occluded = false;        // covered after treatment (reseals slower)
+  double density_per_m2 = 0;            // channels per m^2 of skin (0: no channels)
+  double depth_m = 0;                   // channel depth below the surface
+  double surface_radius_m = 0;          // channel radius at the surface (taken as a cylinder)
+  puncture::ClosureConditions closure;  // for the resealing law (puncture::ResealingLaw)
 };
 
 enum class Fidelity { OneD, Axisymmetric, ThreeD };
 
+// The default transport memory budget [bytes]: fits a laptop with the rest of
+// the process (peak under 2 GB for any case within it).
+inline constexpr double kDefaultBudgetBytes = 1.5e9;
+// The most the planner coarsens dx to fit the budget (a factor on the asked dx).
+inline constexpr double kMaxDxCoarsening = 2.0;
+
 struct Options {
   Fidelity fidelity = Fidelity::Axisymmetric;
   double horizon_s = 86400;  // simulated time
-  double dx_m = 5e-6;        // grid spacing (depth and radius)
-  int steps = 0;             // time steps; 0: automatic, clamp(horizon / 60 s, 200, 4000)
+  double dx_m = 5e-6;        // grid spacing (depth, and radius inside and at the channel)
+  // r-z: radial cells outside the channel grow by this factor per cell from
+  // dx at the channel wall (1: uniform dx; docs/models/transport.md, numerics).
+  double rz_growth = 1.1;
+  int steps = 0;  // time steps; 0: automatic, clamp(horizon / 60 s, 200, 4000)
   double application_s = std::numeric_limits<double>::infinity();  // product wiped off at
-  double memory_limit_bytes = 0;  // grids needing more are refused; 0: half the physical memory
+  // The budget (case field simulation.max_memory_mb): a plan whose estimated
+  // solver memory is larger is coarsened (dx up to 2x, or the 3D window cut to
+  // one channel per periodic cell, each said in `warnings`) or, when no plan
+  // fits, refused with an InputError naming `budget_field`.
+  // 0: min(kDefaultBudgetBytes, half the physical memory).
+  double memory_limit_bytes = 0;
+  std::string budget_field = "simulation.max_memory_mb";
+  // Called after every time step with the simulated time and the horizon of
+  // the run under way (progress reports; nullptr: none).
+  std::function<void(double t_s, double horizon_s)> progress = nullptr;
   double numbing_threshold_ug_per_ml = 0;  // > 0: numbing depth (tissue concentration threshold)
   double numbing_target_depth_m = 0;       // numbing onset: the depth reaches this
   double tolerance_3d = 1e-4;      // 3D: step-doubling tolerance (max |u error| / donor conc.)
@@ -47,6 +65,24 @@ struct Options {
   // Every problem as InputIssues (fields of the case: simulation.*).
   [[nodiscard]] std::vector<InputIssue> check() const;
 };
+
+// What a run will solve and its estimated cost, chosen before anything is
+// allocated (`plan_medium`; `deliver --dry-run` prints it).
+struct RunPlan {
+  std::string solver;        // "1d", "r-z" or "3d"
+  double dx_m = 0;           // the spacing used (coarser than asked when the budget forced it)
+  int nz = 0;                // depth rows
+  int nr = 1;                // r-z: radial cells
+  int nx = 0;                // 3D: columns per side
+  int channels = 0;          // 3D: channels in the periodic window
+  double window_side_m = 0;  // 3D: window side
+  double cells = 0;
+  double memory_bytes = 0;  // estimated peak of the solver's data
+  double seconds = 0;       // rough wall-time estimate (2-core machine, unloaded)
+  double budget_bytes = 0;
+  std::vector<std::string> warnings;  // how the plan departs from what was asked
+};
+nlohmann::json to_json(const RunPlan& p);
 
 // One simulated run (needled or intact).
 struct Run {
@@ -62,7 +98,10 @@ struct Run {
   double mass_balance_rel_error = 0;
   int steps = 0;
   int rebuilds = 0;
-  long douglas_steps = 0;  // 3D: ADI steps taken (adaptive)
+  long factorisations = 0;        // 1D / r-z
+  long positivity_fallbacks = 0;  // 1D / r-z: steps redone as backward Euler
+  RunPlan plan;                   // the grid it ran on
+  long douglas_steps = 0;         // 3D: ADI steps taken (adaptive)
   // The final field for VTK: concentration c [ug/mL] on nz x nr cells (r-z),
   // or nz x ny x nx cells (3D: r_faces_m holds the x faces, y_faces_m the y).
   std::vector<double> z_faces_m;
@@ -83,6 +122,12 @@ struct Delivery {
   int layout_channels = 0;
   std::vector<std::string> warnings;
 };
+
+// Plans a run as `run_medium` would (throws InputError naming the budget
+// field when no plan fits).
+RunPlan plan_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, const Options& opt,
+                    const ResealingLaw& law = ResealingLaw::builtin(),
+                    const ChannelLayout* layout = nullptr);
 
 // Runs a medium with or without channels (ch == nullptr or density 0: none).
 // `open_dk` is D*K of an open channel. Throws InputError for bad options or

@@ -71,9 +71,14 @@ Discretisation build_1d(const Medium& m, const DepthGrid& g, const ChannelGeomet
 
 // r-z unit cell of radius R around one channel of radius a (a face of the
 // radial grid; a = 0: no channel, identical to 1D), zero flux on the axis and
-// the outer radius.
+// the outer radius. Radial cells of dr inside the channel; outside it the
+// cells start at dr at the wall and grow by `growth` per cell (1: uniform;
+// the sizes are scaled so the last face is R).
 Discretisation build_rz(const Medium& m, const DepthGrid& g, const ChannelGeometry& ch, double dr_m,
-                        double open_fraction);
+                        double open_fraction, double growth = 1.0);
+
+// The radial faces build_rz uses (0 ... R, with a as a face).
+std::vector<double> rz_radial_faces(const ChannelGeometry& ch, double dr_m, double growth = 1.0);
 
 // Bytes a discretisation of `nodes` nodes with `edges_per_node` neighbours
 // needs (state, network, factorised matrix estimate), for refusing grids that

@@ -90,6 +90,13 @@ class ThetaIntegrator {
   // backward-Euler steps of dt/substeps (use after t = 0 and after any jump
   // of the data, to damp the non-smooth modes CN would keep).
   void cn_step(double dt, bool damped, int substeps = 4);
+  // `cn_step` with a positivity guard: when the step leaves any node (or the
+  // finite donor) below -neg_tol, it is undone and redone as `substeps`
+  // backward-Euler steps of dt/substeps. Backward Euler keeps u >= 0: its
+  // matrix C + dt L is an M-matrix (positive diagonal, non-positive
+  // off-diagonals, diagonally dominant), so its inverse is non-negative and
+  // so is its right-hand side C u0 + dt s. Returns true when it fell back.
+  bool cn_step_positive(double dt, bool damped, int substeps, double neg_tol);
 
   [[nodiscard]] const std::vector<double>& u() const { return u_; }
   [[nodiscard]] double donor_u() const { return donor_u_; }
@@ -102,12 +109,21 @@ class ThetaIntegrator {
   [[nodiscard]] double donor_amount() const;
   // Instantaneous rate leaving through the sink and by clearance [ug/m^2/s].
   [[nodiscard]] double out_rate() const;
+  // Factorisations computed so far (numeric; the symbolic analysis is done
+  // once per sparsity pattern), and steps redone by the positivity guard.
+  [[nodiscard]] long factorisations() const { return factorisations_; }
+  [[nodiscard]] long positivity_fallbacks() const { return positivity_fallbacks_; }
   // Sets the tissue state (for tests and exact initial conditions).
   void set_u(std::vector<double> u) { u_ = std::move(u); }
 
  private:
   struct Factor;
-  void assemble(double dt, double theta);
+  // The factor for (dt, theta) on the current network: one of two cached
+  // slots (the Crank-Nicolson step and the damped substep), refactorised
+  // numerically when the network changed; the symbolic analysis (ordering,
+  // elimination tree) is shared while the sparsity pattern stays the same.
+  Factor& factor_for(double dt, double theta);
+  void assemble(Factor& f, double dt, double theta);
 
   Network net_;
   Donor donor_;
@@ -116,10 +132,11 @@ class ThetaIntegrator {
   std::vector<double> u_;
   std::vector<double> rhs_;
   Balance balance_;
-  std::unique_ptr<Factor> factor_;
-  double factor_dt_ = -1;
-  double factor_theta_ = -1;
-  bool dirty_ = true;
+  std::unique_ptr<Factor> factor_[2];
+  int next_slot_ = 0;
+  long network_version_ = 0;  // bumped by set_network / remove_donor
+  long factorisations_ = 0;
+  long positivity_fallbacks_ = 0;
 };
 
 }  // namespace mnsim::transport

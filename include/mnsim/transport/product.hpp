@@ -3,15 +3,17 @@
 // The catalogue is data/transport/products.toml; the property model (Potts-Guy
 // or its 2023 refit for the stratum corneum, viable-tissue diffusivity from
 // MW, partition, dermal clearance) is data/transport/properties.toml; the
-// channel resealing law is data/transport/resealing.toml. Equations and
+// channel resealing law is puncture::ResealingLaw (data/puncture/resealing.toml). Equations and
 // sources: docs/models/transport.md.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/puncture/resealing.hpp"
 #include "mnsim/transport/medium.hpp"
 
 namespace mnsim::transport {
@@ -25,8 +27,16 @@ struct ProductSpec {
   double dose_ul_per_cm2 = 0;
   double diffusivity_water_m2_s = 0;  // 0: estimated from MW
   bool anaesthetic = false;
+  // Ionisation (Henderson-Hasselbalch): absent pKa = no such group.
+  std::optional<double> pka_acid;  // acidic group (ionised above it)
+  std::optional<double> pka_base;  // basic group (conjugate acid; ionised below it)
+  double formulation_ph = 7.0;     // the vehicle's pH
   std::vector<std::string> sources;
 };
+
+// Share of the drug un-ionised at the formulation pH:
+// 1 / (1 + 10^(pH - pKa_acid) + 10^(pKa_base - pH)) (absent groups: no term).
+double unionised_fraction(const ProductSpec& p);
 
 class ProductCatalogue {
  public:
@@ -54,6 +64,9 @@ struct PropertyModel {
   double clearance_q_per_s = 0;
   double clearance_mw_cutoff_da = 0;
   double channel_hindrance = 1;
+  // Stratum-corneum permeability of the ionised species relative to the
+  // un-ionised one (fitted to lidocaine's pH dependence).
+  double ionised_sc_ratio = 0;
 
   static PropertyModel load(std::string_view path);
   static const PropertyModel& builtin();
@@ -67,23 +80,14 @@ struct PropertyModel {
   [[nodiscard]] double d_free_m2_s(double mw_da) const;  // viable tissue / water
   [[nodiscard]] double dermal_clearance_per_s(double mw_da) const;
   [[nodiscard]] double d_water_m2_s(const ProductSpec& p) const;
+  // Factor on the SC partition (hence kp) for the product's ionisation:
+  // f_u + ionised_sc_ratio (1 - f_u). The channels (aqueous) carry both species.
+  [[nodiscard]] double sc_ionisation_factor(const ProductSpec& p) const;
 };
 
-// Closure of the channels (data/transport/resealing.toml).
-struct ResealingLaw {
-  double unoccluded_reseal_s = 7200;
-  double reference_length_m = 750e-6;
-  double length_exponent = 0.553;
-  double occlusion_factor = 4;
-  double residual_fraction = 0.05;
-
-  static ResealingLaw load(std::string_view path);
-  static const ResealingLaw& builtin();
-  // Time for the channel's excess conductance to fall to residual_fraction.
-  [[nodiscard]] double reseal_time_s(double needle_length_m, bool occluded) const;
-  // Open fraction f(t) = exp(-t/tau), tau = t_reseal / ln(1/residual).
-  [[nodiscard]] double open_fraction(double t_s, double reseal_s) const;
-};
+// The channel resealing law is the puncture stage's (one law for transport
+// and response): include/mnsim/puncture/resealing.hpp.
+using ResealingLaw = puncture::ResealingLaw;
 
 // The layer names of an atlas transport medium (docs/interface.md keys).
 inline constexpr std::string_view kStratumCorneum = "stratum_corneum";

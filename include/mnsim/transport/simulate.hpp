@@ -19,6 +19,12 @@ struct RunOptions {
   double donor_off_s = std::numeric_limits<double>::infinity();  // product wiped off at
   double refresh_fraction = 0.01;  // rebuild when the open fraction moved by this much
   int max_samples = 241;           // samples kept (always including t = 0 and the horizon)
+  // 1D / r-z positivity guard: a Crank-Nicolson step leaving any concentration
+  // below -negative_tol x the donor concentration is redone as backward-Euler
+  // substeps (ThetaIntegrator::cn_step_positive); 0 turns the guard off.
+  double negative_tol = 1e-10;
+  // Called after every step with the simulated time (progress reports).
+  std::function<void(double t_s)> progress = nullptr;
 };
 
 struct Trace {
@@ -31,6 +37,9 @@ struct Trace {
   Balance balance;
   double mass_balance_rel_error = 0;  // |M(T) - M(0) - in + out| / scale
   int rebuilds = 0;
+  long factorisations = 0;        // 1D / r-z: numeric LDLT factorisations
+  long positivity_fallbacks = 0;  // 1D / r-z: steps redone by the positivity guard
+  double min_u_rel = 0;           // lowest u at the end / donor concentration
 };
 
 // Builds the discretisation for an open fraction f in [0, 1].
@@ -59,6 +68,9 @@ class Integrator {
   [[nodiscard]] virtual double tissue_amount() const = 0;
   [[nodiscard]] virtual double donor_amount() const = 0;
   [[nodiscard]] virtual const std::vector<double>& u() const = 0;
+  // Counters for the trace (factorisations, positivity fallbacks); 0 if n/a.
+  [[nodiscard]] virtual long factorisations() const { return 0; }
+  [[nodiscard]] virtual long positivity_fallbacks() const { return 0; }
 };
 
 // The one time loop: `opt.steps` steps of horizon / steps, the integrator
