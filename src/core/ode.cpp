@@ -91,11 +91,17 @@ void StiffOde::reset(double t, std::span<const double> y) {
 }
 
 std::span<const double> StiffOde::advance_to(double t_out) {
+  return advance_to(t_out, t_out);
+}
+
+std::span<const double> StiffOde::advance_to(double t_out, double t_stop) {
   if (!impl_->initialised)
     throw NumericalError("StiffOde::advance_to before reset");
   if (t_out <= t_)
     return y_;
-  check(CVodeSetStopTime(impl_->mem, t_out), "CVodeSetStopTime");
+  if (!(t_stop >= t_out))
+    throw NumericalError("StiffOde::advance_to: the stop time is before the output time");
+  check(CVodeSetStopTime(impl_->mem, t_stop), "CVodeSetStopTime");
   double t_reached = t_;
   check(CVode(impl_->mem, t_out, impl_->y, &t_reached, CV_NORMAL), "CVode");
   t_ = t_out;

@@ -102,6 +102,7 @@ Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subj
   // Walk the fine time grid t = k / steps_per_day; apply sessions exactly at
   // their times (the integrator restarts after each jump).
   const std::size_t total = n_days * steps;
+  const double t_end = static_cast<double>(total) / static_cast<double>(steps);
   double day_max_e = 0;
   double day_max_o = 0;
   std::span<const double> state = y;
@@ -118,7 +119,11 @@ Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subj
       out.session_days.push_back(ts);
       ++next_session;
     }
-    state = ode.advance_to(t);
+    // No discontinuity before the next session (or the horizon): the
+    // integrator steps freely there and interpolates the grid points.
+    const double t_stop =
+        next_session < sessions.size() ? std::min(sessions[next_session].day, t_end) : t_end;
+    state = ode.advance_to(t, std::max(t, t_stop));
     for (const double v : state) {
       if (v < -1e-9)
         throw NumericalError("healing: a state became negative (t = " + std::to_string(t) + " d)");
@@ -145,7 +150,7 @@ Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subj
 
   out.collagen_rel_peak = *std::max_element(out.collagen_rel.begin(), out.collagen_rel.end());
   out.collagen_rel_end = out.collagen_rel.back();
-  if (!sessions.empty()) {
+  if (!sessions.empty() && options.first_session_response) {
     response::Options ro;
     ro.anaesthetic_depth_um = options.anaesthetic_depth_um;
     ro.closure = options.closure;

@@ -8,6 +8,8 @@
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
 #include "mnsim/pipeline/transport_input.hpp"
+#include "mnsim/puncture/resealing.hpp"
+#include "mnsim/response/response.hpp"
 #include "mnsim/transport/product.hpp"
 
 namespace mnsim::pipeline {
@@ -33,38 +35,56 @@ const puncture::MechanicsParams& predictor_params() {
 planner::ZonePrediction PipelinePredictor::predict_zone(
     const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
     const planner::CourseSetting& course) const {
+  const auto full_key = std::make_tuple(zone, setting.depth_mm, setting.passes, course.sessions,
+                                        course.interval_days);
   const auto key = std::make_tuple(zone, setting.depth_mm, setting.passes);
-  std::optional<std::pair<response::InjuryDose, double>> cached;
+  std::optional<SessionEffect> cached;
   {
     const std::lock_guard<std::mutex> lock(mutex_);
+    if (const auto it = predictions_.find(full_key); it != predictions_.end())
+      return it->second;
     if (const auto it = doses_.find(key); it != doses_.end())
       cached = it->second;
   }
+  cases::Case trial = c;
+  trial.zones.at(zone).depth_mm = setting.depth_mm;
+  trial.procedure.passes = setting.passes;
   if (!cached) {
-    cases::Case trial = c;
-    trial.zones.at(zone).depth_mm = setting.depth_mm;
-    trial.procedure.passes = setting.passes;
     puncture::PatternInput in = pattern_input(trial, zone, atlas_);
     in.zone_area_m2 = kPatchAreaM2;
     const Punctured p{puncture::simulate(in, predictor_params()), in.skin};
-    const double depth_um =
-        p.pattern.channels_total > 0 ? units::to_um(p.pattern.depth_m.mean) : 0.0;
-    cached = std::make_pair(injury_dose(p.pattern, p.skin), depth_um);
+    SessionEffect e;
+    e.real_depth_um = p.pattern.channels_total > 0 ? units::to_um(p.pattern.depth_m.mean) : 0.0;
+    e.dose = injury_dose(p.pattern, p.skin);
+    // The first session's acute response (downtime) depends on the setting,
+    // not on the course: computed once here, skipped in the courses below.
+    response::Options ro;
+    ro.closure = puncture::closure_conditions(trial, zone);
+    e.downtime_days = response::simulate(e.dose, subject_of(trial), ro).erythema_resolved_day;
+    cached = e;
     const std::lock_guard<std::mutex> lock(mutex_);
     doses_.emplace(key, *cached);
   }
-  const auto& [dose, depth_um] = *cached;
 
-  cases::Case trial = c;
   trial.course.sessions = course.sessions;
   trial.course.interval_days = course.interval_days;
   trial.course.horizon_days =
       std::ceil((course.sessions - 1) * course.interval_days + kFollowUpDays);
-  const healing::Course k = course_of(trial, dose, std::nullopt, {}, kStepsPerDay, kRelTol);
+  healing::CourseOptions opt;
+  opt.steps_per_day = kStepsPerDay;
+  opt.rel_tol = kRelTol;
+  opt.horizon_days = trial.course.horizon_days;
+  opt.closure = puncture::closure_conditions(trial, zone);
+  opt.first_session_response = false;
+  const healing::Course k = healing::simulate_course(
+      healing::regular_sessions(course.sessions, course.interval_days, cached->dose),
+      subject_of(trial), opt);
   planner::ZonePrediction out;
-  out.real_depth_um = depth_um;
-  out.downtime_days = k.first_session.erythema_resolved_day;
+  out.real_depth_um = cached->real_depth_um;
+  out.downtime_days = cached->downtime_days;
   out.collagen_gain_rel = k.collagen_rel.back();
+  const std::lock_guard<std::mutex> lock(mutex_);
+  predictions_.emplace(full_key, out);
   return out;
 }
 

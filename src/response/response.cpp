@@ -77,6 +77,10 @@ PihRisk pih_risk(int fitzpatrick, double erythema_grade_days, const Params& p) {
   return r;
 }
 
+namespace {
+constexpr double kLongestResolutionDays = 365;  // erythema must resolve within a year
+}  // namespace
+
 AcuteResponse simulate(const InjuryDose& dose, const anatomy::Subject& subject,
                        const Options& options, const Params& params) {
   if (!(options.horizon_days > 0) || !(options.output_step_h > 0))
@@ -108,7 +112,9 @@ AcuteResponse simulate(const InjuryDose& dose, const anatomy::Subject& subject,
       static_cast<long>(std::ceil(options.horizon_days * 24.0 / options.output_step_h));
   for (long i = 1; i <= steps; ++i) {
     const double t_h = std::min(options.horizon_days * 24.0, i * options.output_step_h);
-    record(t_h, ode.advance_to(t_h / 24.0));
+    // Autonomous after the session: the integrator steps freely and
+    // interpolates the hourly grid.
+    record(t_h, ode.advance_to(t_h / 24.0, options.horizon_days));
   }
   // Peak, exposure and resolution; resolution may lie beyond the horizon.
   std::size_t peak = 0;
@@ -137,9 +143,10 @@ AcuteResponse simulate(const InjuryDose& dose, const anatomy::Subject& subject,
     // Beyond the horizon: keep integrating (hourly) up to a year.
     double t_h = r.time_h.back();
     double prev = r.erythema.back();
-    while (!found && t_h < 365.0 * 24.0) {
+    while (!found && t_h < kLongestResolutionDays * 24.0) {
       const double next_h = t_h + 1.0;
-      const double e = erythema_grade(params, ode.advance_to(next_h / 24.0));
+      const double e =
+          erythema_grade(params, ode.advance_to(next_h / 24.0, kLongestResolutionDays));
       if (e < vis) {
         r.erythema_resolved_day = (t_h + (prev - vis) / (prev - e)) / 24.0;
         found = true;

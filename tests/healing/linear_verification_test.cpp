@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -26,7 +27,16 @@ double chain(double l, double ka, double kb, double t) {
   return l * ka / (kb - ka) * (std::exp(-ka * t) - std::exp(-kb * t));
 }
 
-double max_rel_error(double rtol) {
+struct Outcome {
+  double worst = 0;  // max relative error against the exact solution
+  long steps = 0;    // CVODE steps taken
+};
+
+// free_stepping: outputs interpolated between steps (advance_to(t, t_stop)),
+// else every output time is a stop time.
+// hourly: outputs every hour for 10 days (as the acute model records), else
+// at seven times spread over them.
+Outcome integrate(double rtol, bool free_stepping, bool hourly = false) {
   const auto& rp = response::Params::builtin();
   const auto& hp = healing::Params::builtin();
   const healing::Hypotheses hyp;
@@ -49,8 +59,14 @@ double max_rel_error(double rtol) {
   y0[response::kScDeficit] = 0.02;
   ode.reset(0, y0);
   double worst = 0;
-  for (const double t : {0.05, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0}) {
-    const auto y = ode.advance_to(t);
+  std::vector<double> times = {0.05, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0};
+  if (hourly) {
+    times.clear();
+    for (int h = 1; h <= 240; ++h)
+      times.push_back(h / 24.0);
+  }
+  for (const double t : times) {
+    const auto y = free_stepping ? ode.advance_to(t, times.back()) : ode.advance_to(t);
     const double km = rp.mediator_decay_per_day;
     const std::array<std::pair<double, double>, 6> pairs = {{
         {y[response::kMediator], load * std::exp(-km * t)},
@@ -67,7 +83,11 @@ double max_rel_error(double rtol) {
         worst = std::max(worst, std::abs(num - exact) / scale);
     }
   }
-  return worst;
+  return {worst, ode.steps_taken()};
+}
+
+double max_rel_error(double rtol) {
+  return integrate(rtol, false).worst;
 }
 
 TEST(Verification, CvodeMatchesExactLinearSolution) {
@@ -81,6 +101,23 @@ TEST(Verification, CvodeMatchesExactLinearSolution) {
   EXPECT_LT(e8, 1e-5);
   // Four decades of rtol (1e-4 -> 1e-8) gain at least one decade of error.
   EXPECT_LT(e8, 0.1 * e4);
+}
+
+// Outputs interpolated between free steps (the course and the acute model
+// integrate this way between sessions) keep the accuracy of stopping at each
+// output and converge the same way; on an hourly output grid they save steps.
+TEST(Verification, InterpolatedOutputsKeepTheAccuracy) {
+  for (const double rtol : {1e-4, 1e-6, 1e-8}) {
+    const Outcome stop = integrate(rtol, false, true);
+    const Outcome free = integrate(rtol, true, true);
+    std::printf(
+        "rtol %.0e, hourly outputs: stops %.3g (%ld steps), interpolated %.3g (%ld steps)\n", rtol,
+        stop.worst, stop.steps, free.worst, free.steps);
+    EXPECT_LT(free.steps, stop.steps);
+    EXPECT_LT(free.worst, 10 * stop.worst);
+  }
+  EXPECT_LT(integrate(1e-8, true).worst, 0.1 * integrate(1e-4, true).worst);
+  EXPECT_LT(integrate(1e-8, true).worst, 1e-5);
 }
 
 }  // namespace

@@ -35,6 +35,11 @@ class StiffOde {
   // steps past t_out. Throws NumericalError if CVODE fails or the state is
   // not finite.
   std::span<const double> advance_to(double t_out);
+  // The same, but the integrator may step past t_out up to t_stop (>= t_out;
+  // the next discontinuity of the right-hand side) and returns the state at
+  // t_out from its interpolant, to the same tolerances. Many output times
+  // between discontinuities then cost no extra steps.
+  std::span<const double> advance_to(double t_out, double t_stop);
 
   [[nodiscard]] double time() const { return t_; }
   [[nodiscard]] std::size_t size() const { return n_; }

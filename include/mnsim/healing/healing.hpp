@@ -64,6 +64,10 @@ struct CourseOptions {
   puncture::ClosureConditions closure;  // channel closure (puncture::ResealingLaw)
   Hypotheses hypotheses;
   double rel_tol = 1e-8;
+  // false: skip the first session's acute model (Course::first_session stays
+  // empty) -- for callers that already have it (it depends on the dose, not
+  // on the course).
+  bool first_session_response = true;
 };
 
 // Number of ODE states (acute states first, then these) and their order.

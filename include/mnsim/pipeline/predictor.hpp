@@ -43,8 +43,19 @@ class PipelinePredictor final : public planner::Predictor {
   // Puncture results per (zone, setting): the planner revisits settings.
   // Guarded by mutex_: the planner calls predict_zone from several threads.
   mutable std::mutex mutex_;
-  mutable std::map<std::tuple<std::size_t, double, int>, std::pair<response::InjuryDose, double>>
-      doses_;
+  // What a session at a setting does, whatever the course: its dose, the
+  // mean real depth and the first session's downtime.
+  struct SessionEffect {
+    response::InjuryDose dose;
+    double real_depth_um = 0;
+    double downtime_days = 0;
+  };
+  mutable std::map<std::tuple<std::size_t, double, int>, SessionEffect> doses_;
+  // Whole predictions per (zone, setting, course): the depth search revisits
+  // points (each number of passes starts at the shallowest setting, rounding
+  // re-evaluates the optimum), and an exact repeat costs a healing course.
+  mutable std::map<std::tuple<std::size_t, double, int, int, double>, planner::ZonePrediction>
+      predictions_;
 };
 
 }  // namespace mnsim::pipeline
