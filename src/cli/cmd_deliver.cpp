@@ -14,6 +14,7 @@
 #include "mnsim/io/output.hpp"
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/pipeline/device.hpp"
+#include "mnsim/pipeline/stages.hpp"
 #include "mnsim/pipeline/transport_input.hpp"
 #include "mnsim/transport/export.hpp"
 #include "progress.hpp"
@@ -118,10 +119,7 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
          const transport::CaseDelivery d =
              pipeline::deliver_case(c, pipeline::resolved_device(c), skins, progress);
          bar.finish();
-         nlohmann::json j = transport::to_json(d);
-         j["disclaimer"] = std::string(kDisclaimer);
-         j = with_provenance(std::move(j), loaded.provenance);
-         core::require_finite(j);
+         const nlohmann::json j = pipeline::deliver_json(d, loaded.provenance);
          // The first zone's product (an empty run without one).
          const transport::Run first = d.first() != nullptr ? d.first()->needled : transport::Run{};
          if (!o->csv.empty())

@@ -14,6 +14,7 @@
 #include "mnsim/healing/report.hpp"
 #include "mnsim/io/atomic_file.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
+#include "mnsim/pipeline/stages.hpp"
 
 namespace mnsim::cli {
 
@@ -71,61 +72,39 @@ void add_heal_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--hypothesis", o->hypotheses,
                   "Switch on a labelled, unvalidated product hypothesis (repeatable)")
       ->check(CLI::IsMember({"prp", "vitamin_c"}));
-  commands.push_back(
-      {cmd, [o] {
-         const auto loaded = load_or_default(o->case_path);
-         const cases::Case& c = loaded.c;
-         if (c.medium) {
-           throw InputError(
-               InputIssue{c.source, "medium", "",
-                          "heal needs atlas zones; a case with an explicit [medium] has "
-                          "no skin to heal"});
-         }
-         healing::Hypotheses hyp;
-         for (const auto& h : o->hypotheses) {
-           hyp.prp = hyp.prp || h == "prp";
-           hyp.vitamin_c = hyp.vitamin_c || h == "vitamin_c";
-         }
-         pipeline::Options popt;
-         popt.hypotheses = hyp;
-         // Transport only for the anaesthetic's numbed depth (pain).
-         popt.delivery = c.procedure.anaesthetic.has_value();
-         cases::Case cc = c;
-         if (popt.delivery)
-           cc.product.reset();
-         const auto run = pipeline::run(cc, anatomy::Atlas::builtin(), popt);
-         std::vector<healing::Course> courses;
-         for (const auto& zr : run.zones)
-           courses.push_back(zr.course);
-         // Everything is computed before anything is written.
-         nlohmann::json j = with_provenance({}, loaded.provenance);
-         j["zones"] = nlohmann::json::array();
-         for (std::size_t z = 0; z < courses.size(); ++z) {
-           auto zj = healing::full_json(courses[z], run.zones[z].anaesthetic_depth_um);
-           zj["site"] = c.zones[z].site;
-           zj["indication"] = cases::to_string(c.zones[z].indication);
-           j["zones"].push_back(std::move(zj));
-         }
-         j["dose"] = "puncture stage (pipeline::injury_dose)";
-         j["disclaimer"] = kDisclaimer;
-         core::require_finite(j);
-         std::string text;
-         if (!o->json) {
-           text = fmt::format(
-               "mnsim heal: {} session(s) every {:g} days, {:g} days simulated "
-               "(day 0 = first session; injury dose from the puncture stage)\n\n",
-               c.course.sessions, c.course.interval_days, c.course.horizon_days);
-           for (std::size_t z = 0; z < courses.size(); ++z)
-             text += fmt::format("{} ({})\n", c.zones[z].site,
-                                 cases::to_string(c.zones[z].indication)) +
-                     healing::brief_text(courses[z], run.zones[z].anaesthetic_depth_um) + "\n";
-           text += std::string(kDisclaimer) + "\n";
-         }
-         if (!o->csv.empty())
-           io::write_file_atomic(o->csv, csv_text(c, courses));
-         print(o->json ? dump(j) : text);
-         return 0;
-       }});
+  commands.push_back({cmd, [o] {
+                        const auto loaded = load_or_default(o->case_path);
+                        const cases::Case& c = loaded.c;
+                        healing::Hypotheses hyp;
+                        for (const auto& h : o->hypotheses) {
+                          hyp.prp = hyp.prp || h == "prp";
+                          hyp.vitamin_c = hyp.vitamin_c || h == "vitamin_c";
+                        }
+                        const auto run = pipeline::heal_case(c, anatomy::Atlas::builtin(), hyp);
+                        std::vector<healing::Course> courses;
+                        for (const auto& zr : run.zones)
+                          courses.push_back(zr.course);
+                        // Everything is computed before anything is written.
+                        const nlohmann::json j = pipeline::heal_json(run, loaded.provenance);
+                        std::string text;
+                        if (!o->json) {
+                          text = fmt::format(
+                              "mnsim heal: {} session(s) every {:g} days, {:g} days simulated "
+                              "(day 0 = first session; injury dose from the puncture stage)\n\n",
+                              c.course.sessions, c.course.interval_days, c.course.horizon_days);
+                          for (std::size_t z = 0; z < courses.size(); ++z)
+                            text +=
+                                fmt::format("{} ({})\n", c.zones[z].site,
+                                            cases::to_string(c.zones[z].indication)) +
+                                healing::brief_text(courses[z], run.zones[z].anaesthetic_depth_um) +
+                                "\n";
+                          text += std::string(kDisclaimer) + "\n";
+                        }
+                        if (!o->csv.empty())
+                          io::write_file_atomic(o->csv, csv_text(c, courses));
+                        print(o->json ? dump(j) : text);
+                        return 0;
+                      }});
 }
 
 }  // namespace mnsim::cli

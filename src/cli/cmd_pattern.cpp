@@ -13,6 +13,7 @@
 #include "mnsim/core/units.hpp"
 #include "mnsim/io/atomic_file.hpp"
 #include "mnsim/pipeline/bridges.hpp"
+#include "mnsim/pipeline/stages.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/puncture/report.hpp"
 
@@ -37,65 +38,51 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--svg-crop-mm", o->svg_crop_mm,
                   "Side of the square drawn by --svg, mm (0.2 to 10; default 1.5)")
       ->check(CLI::Range(0.2, 10.0));
-  commands.push_back({cmd, [o] {
-                        const auto loaded = load_or_default(o->case_path);
-                        const cases::Case& c = loaded.c;
-                        if (c.zones.empty()) {
-                          throw InputError(InputIssue{
-                              c.source, "zones", "",
-                              "mnsim pattern needs [[zones]] on the skin; an explicit [medium] "
-                              "has no device pattern"});
-                        }
-                        std::size_t svg_index = 0;
-                        if (!o->svg.empty() && !o->svg_zone.empty()) {
-                          std::string sites;
-                          bool found = false;
-                          for (std::size_t i = 0; i < c.zones.size(); ++i) {
-                            sites += (i ? ", " : "") + c.zones[i].site;
-                            if (!found && c.zones[i].site == o->svg_zone) {
-                              svg_index = i;
-                              found = true;
-                            }
-                          }
-                          if (!found) {
-                            const bool numeric =
-                                o->svg_zone.find_first_not_of("0123456789") == std::string::npos;
-                            throw InputError(InputIssue{
-                                "<command line>", "--svg-zone", o->svg_zone,
-                                std::string(numeric ? "takes a site id, not an index; " : "") +
-                                    "one of the case's sites: " + sites});
-                          }
-                        }
-                        const auto& atlas = anatomy::Atlas::builtin();
-                        std::vector<puncture::ZonePattern> zones;
-                        for (std::size_t i = 0; i < c.zones.size(); ++i)
-                          zones.push_back(pipeline::puncture_zone(c, i, atlas).pattern);
-                        // Everything is computed before anything is written.
-                        nlohmann::json j = with_provenance({}, loaded.provenance);
-                        j["case"] = c.info.name;
-                        j["zones"] = nlohmann::json::array();
-                        std::uint64_t total = 0;
-                        for (const auto& z : zones) {
-                          j["zones"].push_back(puncture::zone_json(z));
-                          total += z.channels_total;
-                        }
-                        j["channels_session_total"] = total;
-                        j["disclaimer"] = std::string(kDisclaimer);
-                        core::require_finite(j);
-                        std::string svg;
-                        if (!o->svg.empty())
-                          svg = puncture::patch_svg(
-                              zones[svg_index], {.crop_side_m = units::from_mm(o->svg_crop_mm)});
-                        std::string text = "mnsim pattern: " + c.info.name + "\n\n";
-                        for (const auto& z : zones)
-                          text += puncture::zone_text(z) + "\n";
-                        text += "Session: " + std::to_string(total) + " channels.\n\n" +
-                                std::string(kDisclaimer) + "\n";
-                        if (!svg.empty())
-                          io::write_file_atomic(o->svg, svg);
-                        print(o->json ? dump(j) : text);
-                        return 0;
-                      }});
+  commands.push_back(
+      {cmd, [o] {
+         const auto loaded = load_or_default(o->case_path);
+         const cases::Case& c = loaded.c;
+         std::size_t svg_index = 0;
+         // (No zones: pattern_case says so.)
+         if (!o->svg.empty() && !o->svg_zone.empty() && !c.zones.empty()) {
+           std::string sites;
+           bool found = false;
+           for (std::size_t i = 0; i < c.zones.size(); ++i) {
+             sites += (i ? ", " : "") + c.zones[i].site;
+             if (!found && c.zones[i].site == o->svg_zone) {
+               svg_index = i;
+               found = true;
+             }
+           }
+           if (!found) {
+             const bool numeric = o->svg_zone.find_first_not_of("0123456789") == std::string::npos;
+             throw InputError(
+                 InputIssue{"<command line>", "--svg-zone", o->svg_zone,
+                            std::string(numeric ? "takes a site id, not an index; " : "") +
+                                "one of the case's sites: " + sites});
+           }
+         }
+         const pipeline::PatternResult r = pipeline::pattern_case(c, anatomy::Atlas::builtin());
+         const auto& zones = r.zones;
+         // Everything is computed before anything is written.
+         const nlohmann::json j = pipeline::pattern_json(r, loaded.provenance);
+         std::uint64_t total = 0;
+         for (const auto& z : zones)
+           total += z.channels_total;
+         std::string svg;
+         if (!o->svg.empty())
+           svg = puncture::patch_svg(zones[svg_index],
+                                     {.crop_side_m = units::from_mm(o->svg_crop_mm)});
+         std::string text = "mnsim pattern: " + c.info.name + "\n\n";
+         for (const auto& z : zones)
+           text += puncture::zone_text(z) + "\n";
+         text += "Session: " + std::to_string(total) + " channels.\n\n" + std::string(kDisclaimer) +
+                 "\n";
+         if (!svg.empty())
+           io::write_file_atomic(o->svg, svg);
+         print(o->json ? dump(j) : text);
+         return 0;
+       }});
 }
 
 }  // namespace mnsim::cli

@@ -3,7 +3,11 @@
 #
 #   cmake -DMNSIM_BUILD_DIR=<mnsim build> -DCONSUMER_SOURCE_DIR=<tests/consumer>
 #         -DWORK_DIR=<scratch> [-DGENERATOR=<gen>] [-DCXX_COMPILER=<c++>]
-#         [-DBUILD_TYPE=<type>] [-DLINKER_FLAGS=<flags>] -P run_consumer_test.cmake
+#         [-DBUILD_TYPE=<type>] [-DLINKER_FLAGS=<flags>]
+#         [-DPYTHON_SITE_DIR=<dir under the prefix> -DPYTHON_EXECUTABLE=<python>]
+#         -P run_consumer_test.cmake
+# With PYTHON_SITE_DIR (the build has the Python module), the installed
+# module must import from the prefix and answer.
 foreach(var MNSIM_BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run_consumer_test.cmake: ${var} is not set")
@@ -33,6 +37,22 @@ endforeach()
 file(GLOB_RECURSE config_files ${prefix}/*/mnsimConfig.cmake)
 if(NOT config_files)
   message(FATAL_ERROR "consumer test: the install has no mnsimConfig.cmake")
+endif()
+
+# 1b. The Python module (no ';' in the script: CMake would split it there), when built: installed into the site dir, importable.
+if(PYTHON_SITE_DIR)
+  set(site ${prefix}/${PYTHON_SITE_DIR})
+  if(NOT EXISTS ${site}/mnsim/__init__.py)
+    message(FATAL_ERROR "consumer test: the install lacks the Python module in ${site}/mnsim")
+  endif()
+  run_step("importing the installed Python module"
+           ${CMAKE_COMMAND} -E env PYTHONPATH=${site} PYTHONDONTWRITEBYTECODE=1
+           ${PYTHON_EXECUTABLE} -c
+           "import sys, mnsim\nassert mnsim.__file__.startswith(sys.argv[1]), mnsim.__file__\nprint(mnsim.atlas('neck').sites[0]['id'])"
+           ${site})
+  if(NOT step_output MATCHES "^neck")
+    message(FATAL_ERROR "consumer test: the installed Python module answered '${step_output}'")
+  endif()
 endif()
 
 # 2. Configure the consumer against the install only (no package registry).

@@ -60,12 +60,15 @@ def allowed(src, dst):
 
 
 def module_of_path(root, path):
-    """The module a file under include/mnsim/<m>/ or src/<m>/ belongs to, or None."""
+    """The module a file under include/mnsim/<m>/ or src/<m>/ belongs to (python/:
+    the Python bindings, module `python`), or None."""
     rel = os.path.relpath(os.path.normpath(path), root).split(os.sep)
     if len(rel) >= 3 and rel[0] == "include" and rel[1] == "mnsim":
         return rel[2]
     if len(rel) >= 2 and rel[0] == "src":
         return rel[1]
+    if len(rel) >= 2 and rel[0] == "python":
+        return "python"
     return None
 
 
@@ -86,7 +89,7 @@ def check(root):
     problems = []
     files = 0
     edges = 0
-    for path in checker.source_files(root, [os.path.join("include", "mnsim"), "src"]):
+    for path in checker.source_files(root, [os.path.join("include", "mnsim"), "src", "python"]):
         files += 1
         src = module_of_path(root, path)
         rel = os.path.relpath(path, root)
