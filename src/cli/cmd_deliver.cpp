@@ -13,7 +13,9 @@
 #include "mnsim/io/output.hpp"
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/pipeline/device.hpp"
+#include "mnsim/pipeline/report.hpp"
 #include "mnsim/pipeline/transport_input.hpp"
+#include "mnsim/pipeline/uncertainty.hpp"
 #include "progress.hpp"
 #include "report.hpp"
 
@@ -108,7 +110,14 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
          const transport::CaseDelivery d =
              pipeline::deliver_case(c, pipeline::resolved_device(c), skins, progress);
          bar.finish();
+         pipeline::UncertaintyStages stages;
+         stages.delivery = true;
+         const auto u = pipeline::uncertainty(c, anatomy::Atlas::builtin(), stages);
          nlohmann::json j = transport::to_json(d);
+         for (std::size_t i = 0; i < u.zones.size() && i < j["zones"].size(); ++i)
+           pipeline::add_intervals(u.zones[i], nullptr, &j["zones"][i], nullptr);
+         if (!u.zones.empty())
+           j["uncertainty"] = pipeline::uncertainty_json(u);
          j["disclaimer"] = std::string(kDisclaimer);
          j = with_provenance(std::move(j), loaded.provenance);
          core::require_finite(j);
@@ -118,7 +127,9 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
            io::write_file_atomic(o->csv, transport::to_csv(first));
          if (!o->vtk.empty())
            io::write_file_atomic(o->vtk, transport::to_vtk(first, "mnsim deliver"));
-         print(o->json ? dump(j) : d.full_report() + "\n" + std::string(kDisclaimer) + "\n");
+         const std::string intervals = u.zones.empty() ? "" : pipeline::intervals_text(u, c) + "\n";
+         print(o->json ? dump(j)
+                       : d.full_report() + "\n" + intervals + std::string(kDisclaimer) + "\n");
          return 0;
        }});
 }

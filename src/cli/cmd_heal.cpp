@@ -14,6 +14,8 @@
 #include "mnsim/healing/report.hpp"
 #include "mnsim/io/atomic_file.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
+#include "mnsim/pipeline/report.hpp"
+#include "mnsim/pipeline/uncertainty.hpp"
 
 namespace mnsim::cli {
 
@@ -88,6 +90,7 @@ void add_heal_command(CLI::App& app, Commands& commands) {
          }
          pipeline::Options popt;
          popt.hypotheses = hyp;
+         popt.uncertainty = true;
          // Transport only for the anaesthetic's numbed depth (pain).
          popt.delivery = c.procedure.anaesthetic.has_value();
          cases::Case cc = c;
@@ -104,8 +107,12 @@ void add_heal_command(CLI::App& app, Commands& commands) {
            auto zj = healing::full_json(courses[z], run.zones[z].anaesthetic_depth_um);
            zj["site"] = c.zones[z].site;
            zj["indication"] = cases::to_string(c.zones[z].indication);
+           if (run.uncertainty)
+             pipeline::add_intervals(run.uncertainty->zones[z], nullptr, nullptr, &zj);
            j["zones"].push_back(std::move(zj));
          }
+         if (run.uncertainty)
+           j["uncertainty"] = pipeline::uncertainty_json(*run.uncertainty);
          j["dose"] = "puncture stage (pipeline::injury_dose)";
          j["disclaimer"] = kDisclaimer;
          core::require_finite(j);
@@ -119,6 +126,8 @@ void add_heal_command(CLI::App& app, Commands& commands) {
              text += fmt::format("{} ({})\n", c.zones[z].site,
                                  cases::to_string(c.zones[z].indication)) +
                      healing::brief_text(courses[z], run.zones[z].anaesthetic_depth_um) + "\n";
+           if (run.uncertainty)
+             text += pipeline::intervals_text(*run.uncertainty, c) + "\n";
            text += std::string(kDisclaimer) + "\n";
          }
          if (!o->csv.empty())

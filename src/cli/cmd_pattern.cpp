@@ -13,6 +13,8 @@
 #include "mnsim/core/units.hpp"
 #include "mnsim/io/atomic_file.hpp"
 #include "mnsim/pipeline/bridges.hpp"
+#include "mnsim/pipeline/report.hpp"
+#include "mnsim/pipeline/uncertainty.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/puncture/report.hpp"
 
@@ -70,15 +72,19 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
                         std::vector<puncture::ZonePattern> zones;
                         for (std::size_t i = 0; i < c.zones.size(); ++i)
                           zones.push_back(pipeline::puncture_zone(c, i, atlas).pattern);
+                        const auto u = pipeline::uncertainty(c, atlas, {});
                         // Everything is computed before anything is written.
                         nlohmann::json j = with_provenance({}, loaded.provenance);
                         j["case"] = c.info.name;
                         j["zones"] = nlohmann::json::array();
                         std::uint64_t total = 0;
-                        for (const auto& z : zones) {
-                          j["zones"].push_back(puncture::zone_json(z));
-                          total += z.channels_total;
+                        for (std::size_t i = 0; i < zones.size(); ++i) {
+                          auto zj = puncture::zone_json(zones[i]);
+                          pipeline::add_intervals(u.zones[i], &zj, nullptr, nullptr);
+                          j["zones"].push_back(std::move(zj));
+                          total += zones[i].channels_total;
                         }
+                        j["uncertainty"] = pipeline::uncertainty_json(u);
                         j["channels_session_total"] = total;
                         j["disclaimer"] = std::string(kDisclaimer);
                         core::require_finite(j);
@@ -89,6 +95,7 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
                         std::string text = "mnsim pattern: " + c.info.name + "\n\n";
                         for (const auto& z : zones)
                           text += puncture::zone_text(z) + "\n";
+                        text += pipeline::intervals_text(u, c) + "\n";
                         text += "Session: " + std::to_string(total) + " channels.\n\n" +
                                 std::string(kDisclaimer) + "\n";
                         if (!svg.empty())

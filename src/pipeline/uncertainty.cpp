@@ -1,0 +1,129 @@
+#include "mnsim/pipeline/uncertainty.hpp"
+
+#include <fmt/format.h>
+
+#include "mnsim/core/random.hpp"
+#include "mnsim/core/units.hpp"
+#include "mnsim/pipeline/bridges.hpp"
+#include "mnsim/pipeline/device.hpp"
+#include "mnsim/pipeline/pipeline.hpp"
+#include "mnsim/pipeline/transport_input.hpp"
+#include "mnsim/puncture/uncertainty.hpp"
+
+namespace mnsim::pipeline {
+
+namespace {
+
+constexpr std::array<double, 3> kQuantiles{0.10, 0.50, 0.90};
+
+core::Interval interval_of(const std::vector<double>& v) {
+  return {v[puncture::quantile_index(v, kQuantiles[0])],
+          v[puncture::quantile_index(v, kQuantiles[1])],
+          v[puncture::quantile_index(v, kQuantiles[2])]};
+}
+
+// The reruns do not read the patch's coverage or spacing (the costliest part
+// of a pattern): cut them, as the planner's predictor does.
+puncture::MechanicsParams for_rerun(puncture::MechanicsParams p) {
+  p.coverage_samples = 1000;
+  p.spacing_statistics = false;
+  return p;
+}
+
+constexpr int kStepsPerDay = 1;   // the figures are end-of-course and first-session values
+constexpr double kRelTol = 1e-5;  // as the planner's predictor: far below the spread
+
+}  // namespace
+
+Draw draw_of(const cases::Case& c, std::size_t zone, std::size_t k, const anatomy::Atlas& atlas,
+             const puncture::MechanicsParams& base) {
+  Draw d;
+  d.input = pattern_input(c, zone, atlas);
+  core::Rng person(c.info.seed, fmt::format("uncertainty.zone{}.person", zone), k);
+  d.input.skin = atlas.sample(c.zones[zone].site, subject_of(c), person);
+  core::Rng params(c.info.seed, "uncertainty.parameters", k);
+  d.params = puncture::posterior_draw(base, params);
+  return d;
+}
+
+ZoneDraws sample_zone(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
+                      const puncture::MechanicsParams& base, int samples) {
+  ZoneDraws out;
+  const auto n = static_cast<std::size_t>(std::max(1, samples));
+  out.depth_m.assign(n, 0.0);
+  out.sc_breached_fraction.assign(n, 0.0);
+  // Each draw has its own streams and slot: any thread count, the same result.
+#pragma omp parallel for schedule(dynamic)
+  for (std::size_t k = 0; k < n; ++k) {
+    const Draw d = draw_of(c, zone, k, atlas, base);
+    const auto e = puncture::expected_insertion(d.input, d.params);
+    out.depth_m[k] = e.mean_depth_m;
+    out.sc_breached_fraction[k] = e.sc_breached_fraction;
+  }
+  for (std::size_t q = 0; q < kQuantiles.size(); ++q)
+    out.at_depth_quantile[q] = puncture::quantile_index(out.depth_m, kQuantiles[q]);
+  const core::Interval d = interval_of(out.depth_m);
+  out.real_depth_um = {units::to_um(d.p10), units::to_um(d.p50), units::to_um(d.p90)};
+  out.sc_breached_fraction_interval = interval_of(out.sc_breached_fraction);
+  return out;
+}
+
+Uncertainty uncertainty(const cases::Case& c, const anatomy::Atlas& atlas,
+                        const UncertaintyStages& stages) {
+  Uncertainty u;
+  u.samples = c.simulation.samples;
+  u.seed = c.info.seed;
+  if (c.medium || c.zones.empty())
+    return u;
+  const auto& base = puncture::MechanicsParams::builtin();
+  std::vector<ZoneDraws> draws;
+  for (std::size_t i = 0; i < c.zones.size(); ++i) {
+    draws.push_back(sample_zone(c, i, atlas, base, c.simulation.samples));
+    u.zones.push_back({draws.back().real_depth_um, draws.back().sc_breached_fraction_interval,
+                       std::nullopt, std::nullopt, std::nullopt});
+  }
+  const bool deliver = stages.delivery && c.product.has_value();
+  if (!deliver && !stages.healing)
+    return u;
+  // The later stages at the draws of the depth p10, p50 and p90.
+  std::vector<std::array<double, 3>> delivered(c.zones.size());
+  std::vector<std::array<double, 3>> downtime(c.zones.size());
+  std::vector<std::array<double, 3>> collagen(c.zones.size());
+  cases::Case product_only = c;
+  product_only.procedure.anaesthetic.reset();  // the product's amount only
+  for (std::size_t q = 0; q < kQuantiles.size(); ++q) {
+    std::vector<transport::ZoneSkin> skins;
+    for (std::size_t i = 0; i < c.zones.size(); ++i) {
+      const Draw d = draw_of(c, i, draws[i].at_depth_quantile[q], atlas, base);
+      const puncture::ZonePattern pat = puncture::simulate(d.input, for_rerun(d.params));
+      if (deliver) {
+        skins.push_back({d.input.skin, channel_spec(pat, puncture::closure_conditions(c, i)),
+                         channel_layout(pat, units::from_um(c.simulation.dx_um))});
+      }
+      if (stages.healing) {
+        const healing::Course k = course_of(c, injury_dose(pat, d.input.skin), std::nullopt,
+                                            stages.hypotheses, kStepsPerDay, kRelTol, i);
+        downtime[i][q] = k.erythema_resolved_day;
+        collagen[i][q] = k.collagen_rel_end;
+      }
+    }
+    if (deliver) {
+      const auto cd = deliver_case(product_only, resolved_device(c), skins);
+      for (std::size_t i = 0; i < c.zones.size(); ++i) {
+        const auto& z = cd.zones[i];
+        delivered[i][q] = z.delivery ? z.delivery->needled.past_sc_ug_per_cm2.back() : 0.0;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < c.zones.size(); ++i) {
+    if (deliver)
+      u.zones[i].delivered_past_sc_ug_per_cm2 = {delivered[i][0], delivered[i][1], delivered[i][2]};
+    if (stages.healing) {
+      u.zones[i].downtime_days = {downtime[i][0], downtime[i][1], downtime[i][2]};
+      u.zones[i].collagen_gain_rel = {collagen[i][0], collagen[i][1], collagen[i][2]};
+    }
+  }
+  return u;
+}
+
+}  // namespace mnsim::pipeline
