@@ -30,8 +30,9 @@ puncture::MechanicsParams for_rerun(puncture::MechanicsParams p) {
   return p;
 }
 
-constexpr int kStepsPerDay = 1;   // the figures are end-of-course and first-session values
-constexpr double kRelTol = 1e-5;  // as the planner's predictor: far below the spread
+constexpr double kPatchAreaM2 = 1e-4;  // 1 cm^2
+constexpr int kStepsPerDay = 1;        // the figures are end-of-course and first-session values
+constexpr double kRelTol = 1e-5;       // as the planner's predictor: far below the spread
 
 }  // namespace
 
@@ -82,46 +83,51 @@ Uncertainty uncertainty(const cases::Case& c, const anatomy::Atlas& atlas,
     u.zones.push_back({draws.back().real_depth_um, draws.back().sc_breached_fraction_interval,
                        std::nullopt, std::nullopt, std::nullopt});
   }
-  const bool deliver = stages.delivery && c.product.has_value();
-  if (!deliver && !stages.healing)
-    return u;
-  // The later stages at the draws of the depth p10, p50 and p90.
-  std::vector<std::array<double, 3>> delivered(c.zones.size());
-  std::vector<std::array<double, 3>> downtime(c.zones.size());
-  std::vector<std::array<double, 3>> collagen(c.zones.size());
-  cases::Case product_only = c;
-  product_only.procedure.anaesthetic.reset();  // the product's amount only
-  for (std::size_t q = 0; q < kQuantiles.size(); ++q) {
-    std::vector<transport::ZoneSkin> skins;
+  if (stages.healing) {
+    // Response and healing at every draw (a 1 cm^2 patch: densities and depth
+    // distributions do not depend on the area): exact quantiles, no assumption.
     for (std::size_t i = 0; i < c.zones.size(); ++i) {
-      const Draw d = draw_of(c, i, draws[i].at_depth_quantile[q], atlas, base);
-      const puncture::ZonePattern pat = puncture::simulate(d.input, for_rerun(d.params));
-      if (deliver) {
+      const auto n = draws[i].depth_m.size();
+      std::vector<double> downtime(n, 0.0);
+      std::vector<double> collagen(n, 0.0);
+#pragma omp parallel for schedule(dynamic)
+      for (std::size_t k = 0; k < n; ++k) {
+        Draw d = draw_of(c, i, k, atlas, base);
+        d.input.zone_area_m2 = kPatchAreaM2;
+        const puncture::ZonePattern pat = puncture::simulate(d.input, for_rerun(d.params));
+        const healing::Course course = course_of(c, injury_dose(pat, d.input.skin), std::nullopt,
+                                                 stages.hypotheses, kStepsPerDay, kRelTol, i);
+        downtime[k] = course.erythema_resolved_day;
+        collagen[k] = course.collagen_rel_end;
+      }
+      u.zones[i].downtime_days = interval_of(downtime);
+      u.zones[i].collagen_gain_rel = interval_of(collagen);
+    }
+  }
+  if (stages.delivery && c.product.has_value()) {
+    // Transport (the costliest stage) at the draws of the depth p10, p50 and
+    // p90, in the run's own person: the depth's share of the spread, exact
+    // where the delivered amount rises with depth (uncertainty_test.cpp).
+    cases::Case product_only = c;
+    product_only.procedure.anaesthetic.reset();  // the product's amount only
+    std::vector<std::array<double, 3>> delivered(c.zones.size());
+    for (std::size_t q = 0; q < kQuantiles.size(); ++q) {
+      std::vector<transport::ZoneSkin> skins;
+      for (std::size_t i = 0; i < c.zones.size(); ++i) {
+        Draw d = draw_of(c, i, draws[i].at_depth_quantile[q], atlas, base);
+        d.input.skin = pattern_input(c, i, atlas).skin;
+        const puncture::ZonePattern pat = puncture::simulate(d.input, for_rerun(d.params));
         skins.push_back({d.input.skin, channel_spec(pat, puncture::closure_conditions(c, i)),
                          channel_layout(pat, units::from_um(c.simulation.dx_um))});
       }
-      if (stages.healing) {
-        const healing::Course k = course_of(c, injury_dose(pat, d.input.skin), std::nullopt,
-                                            stages.hypotheses, kStepsPerDay, kRelTol, i);
-        downtime[i][q] = k.erythema_resolved_day;
-        collagen[i][q] = k.collagen_rel_end;
-      }
-    }
-    if (deliver) {
       const auto cd = deliver_case(product_only, resolved_device(c), skins);
       for (std::size_t i = 0; i < c.zones.size(); ++i) {
         const auto& z = cd.zones[i];
         delivered[i][q] = z.delivery ? z.delivery->needled.past_sc_ug_per_cm2.back() : 0.0;
       }
     }
-  }
-  for (std::size_t i = 0; i < c.zones.size(); ++i) {
-    if (deliver)
+    for (std::size_t i = 0; i < c.zones.size(); ++i)
       u.zones[i].delivered_past_sc_ug_per_cm2 = {delivered[i][0], delivered[i][1], delivered[i][2]};
-    if (stages.healing) {
-      u.zones[i].downtime_days = {downtime[i][0], downtime[i][1], downtime[i][2]};
-      u.zones[i].collagen_gain_rel = {collagen[i][0], collagen[i][1], collagen[i][2]};
-    }
   }
   return u;
 }
