@@ -47,6 +47,13 @@ Draw draw_of(const cases::Case& c, std::size_t zone, std::size_t k, const anatom
   return d;
 }
 
+response::InjuryDose draw_dose(const cases::Case& c, std::size_t zone, std::size_t k,
+                               const anatomy::Atlas& atlas, const puncture::MechanicsParams& base) {
+  Draw d = draw_of(c, zone, k, atlas, base);
+  d.input.zone_area_m2 = kPatchAreaM2;
+  return injury_dose(puncture::simulate(d.input, for_rerun(d.params)), d.input.skin);
+}
+
 ZoneDraws sample_zone(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
                       const puncture::MechanicsParams& base, int samples) {
   ZoneDraws out;
@@ -92,10 +99,7 @@ Uncertainty uncertainty(const cases::Case& c, const anatomy::Atlas& atlas,
       std::vector<double> collagen(n, 0.0);
 #pragma omp parallel for schedule(dynamic)
       for (std::size_t k = 0; k < n; ++k) {
-        Draw d = draw_of(c, i, k, atlas, base);
-        d.input.zone_area_m2 = kPatchAreaM2;
-        const puncture::ZonePattern pat = puncture::simulate(d.input, for_rerun(d.params));
-        const healing::Course course = course_of(c, injury_dose(pat, d.input.skin), std::nullopt,
+        const healing::Course course = course_of(c, draw_dose(c, i, k, atlas, base), std::nullopt,
                                                  stages.hypotheses, kStepsPerDay, kRelTol, i);
         downtime[k] = course.erythema_resolved_day;
         collagen[k] = course.collagen_rel_end;

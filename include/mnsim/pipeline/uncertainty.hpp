@@ -25,6 +25,7 @@
 #include "mnsim/core/interval.hpp"
 #include "mnsim/healing/healing.hpp"
 #include "mnsim/puncture/pattern.hpp"
+#include "mnsim/response/response.hpp"
 
 namespace mnsim::pipeline {
 
@@ -37,6 +38,12 @@ struct Draw {
 };
 Draw draw_of(const cases::Case& c, std::size_t zone, std::size_t k, const anatomy::Atlas& atlas,
              const puncture::MechanicsParams& base);
+
+// Draw k's injury dose: its pattern on a 1 cm^2 patch (densities and depth
+// distributions do not depend on the area; coverage and spacing statistics,
+// which no later stage reads, cut) in its person's skin.
+response::InjuryDose draw_dose(const cases::Case& c, std::size_t zone, std::size_t k,
+                               const anatomy::Atlas& atlas, const puncture::MechanicsParams& base);
 
 // Every draw's expected depth and breached share of one zone.
 struct ZoneDraws {
