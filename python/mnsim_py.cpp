@@ -232,7 +232,8 @@ py::dict deliver(const PyCase& pc) {
   {
     py::gil_scoped_release nogil;
     d = pipeline::deliver_case(pc.c, anatomy::Atlas::builtin());
-    j = pipeline::deliver_json(*d, pc.provenance);
+    const auto u = pipeline::deliver_uncertainty(pc.c, anatomy::Atlas::builtin());
+    j = pipeline::deliver_json(*d, pc.provenance, &u);
   }
   py::list zones;
   for (const auto& z : d->zones)

@@ -54,7 +54,8 @@ json to_json(const Case& c) {
                  {"horizon_days", c.course.horizon_days}};
   j["simulation"] = {{"fidelity", to_string(c.simulation.fidelity)},
                      {"horizon_h", c.simulation.horizon_h},
-                     {"dx_um", c.simulation.dx_um}};
+                     {"dx_um", c.simulation.dx_um},
+                     {"samples", c.simulation.samples}};
   return j;
 }
 

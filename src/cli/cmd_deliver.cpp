@@ -119,7 +119,8 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
          const transport::CaseDelivery d =
              pipeline::deliver_case(c, pipeline::resolved_device(c), skins, progress);
          bar.finish();
-         const nlohmann::json j = pipeline::deliver_json(d, loaded.provenance);
+         const auto u = pipeline::deliver_uncertainty(c, anatomy::Atlas::builtin());
+         const nlohmann::json j = pipeline::deliver_json(d, loaded.provenance, &u);
          // The first zone's product (an empty run without one).
          const transport::Run first = d.first() != nullptr ? d.first()->needled : transport::Run{};
          if (!o->csv.empty())
@@ -145,7 +146,9 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
          }
          if (!o->vtk.empty())
            io::write_file_atomic(o->vtk, transport::to_vtk(first, "mnsim deliver"));
-         print(o->json ? dump(j) : d.full_report() + "\n" + std::string(kDisclaimer) + "\n");
+         const std::string intervals = u.zones.empty() ? "" : pipeline::intervals_text(u, c) + "\n";
+         print(o->json ? dump(j)
+                       : d.full_report() + "\n" + intervals + std::string(kDisclaimer) + "\n");
          return 0;
        }});
 }

@@ -98,6 +98,8 @@ void add_heal_command(CLI::App& app, Commands& commands) {
                                             cases::to_string(c.zones[z].indication)) +
                                 healing::brief_text(courses[z], run.zones[z].anaesthetic_depth_um) +
                                 "\n";
+                          if (run.uncertainty)
+                            text += pipeline::intervals_text(*run.uncertainty, c) + "\n";
                           text += std::string(kDisclaimer) + "\n";
                         }
                         if (!o->csv.empty())

@@ -76,6 +76,7 @@ void add_pattern_command(CLI::App& app, Commands& commands) {
          std::string text = "mnsim pattern: " + c.info.name + "\n\n";
          for (const auto& z : zones)
            text += puncture::zone_text(z) + "\n";
+         text += pipeline::intervals_text(r.uncertainty, c) + "\n";
          text += "Session: " + std::to_string(total) + " channels.\n\n" + std::string(kDisclaimer) +
                  "\n";
          if (!svg.empty())

@@ -55,6 +55,7 @@ void add_run_command(CLI::App& app, Commands& commands) {
          }
          Progress bar(!o->quiet);
          pipeline::Options popt;
+         popt.uncertainty = true;
          if (bar.active()) {
            popt.progress = [&bar](std::size_t zone, std::size_t zones, const std::string& site,
                                   double t, double h) { bar.update(zone, zones, site, t, h); };

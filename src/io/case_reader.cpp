@@ -755,6 +755,7 @@ Case build(const toml::table& root, const std::string& source, const BadFields& 
     c.simulation.horizon_h = r.real("horizon_h");
     c.simulation.dx_um = r.real("dx_um");
     c.simulation.max_memory_mb = r.real("max_memory_mb");
+    c.simulation.samples = static_cast<int>(r.integer("samples"));
   }
   if (root.contains("medium")) {
     Medium m;

@@ -87,6 +87,7 @@ constexpr std::array kFields = {
   FieldSpec{"simulation.horizon_h", K::Real, P::Default, "24", "h", 0.01, 720, false, "", "transport", "Simulated time for transport."},
   FieldSpec{"simulation.dx_um", K::Real, P::Default, "5", "um", 0.1, 100, false, "", "transport", "Grid spacing."},
   FieldSpec{"simulation.max_memory_mb", K::Real, P::Default, "1500", "MB", 1, 1.0e6, false, "", "transport", "Memory budget of the transport grid (estimated before anything is allocated): a larger plan is coarsened (dx up to 2x, or the 3D window cut to one channel per cell; said in warnings) or, when none fits, refused. `mnsim deliver --dry-run` prints the plan."},
+  FieldSpec{"simulation.samples", K::Integer, P::Default, "32", "", 8, 4096, false, "", "puncture, planner, reports", "Seeded uncertainty draws per zone (insertion-parameter posterior x between-person skin) behind the p10-p50-p90 intervals: depth, SC breach, downtime and collagen over every draw; transport at the draws of the depth p10, p50 and p90; the planner keeps its limits at the p90 (docs/models/puncture.md, docs/safety.md)."},
 
   FieldSpec{"medium.layers[].name", K::String, P::Required, "", "", -kInf, kInf, false, "", "transport", "Layer name, used as the key of the results."},
   FieldSpec{"medium.layers[].thickness_um", K::Real, P::Required, "", "um", 0.1, 1.0e5, false, "", "transport", "Layer thickness."},

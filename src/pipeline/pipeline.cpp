@@ -59,6 +59,8 @@ RunResult run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& 
     }
     zr.course = course_of(c, zr.dose, zr.anaesthetic_depth_um, options.hypotheses, 24, 1e-8, i);
   }
+  if (options.uncertainty && !c.medium && !c.zones.empty())
+    r.uncertainty = uncertainty(c, atlas, {options.delivery, true, options.hypotheses});
   return r;
 }
 

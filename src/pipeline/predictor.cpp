@@ -8,7 +8,9 @@
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
 #include "mnsim/pipeline/transport_input.hpp"
+#include "mnsim/pipeline/uncertainty.hpp"
 #include "mnsim/puncture/resealing.hpp"
+#include "mnsim/puncture/uncertainty.hpp"
 #include "mnsim/response/response.hpp"
 #include "mnsim/transport/product.hpp"
 
@@ -82,9 +84,106 @@ planner::ZonePrediction PipelinePredictor::predict_zone(
   planner::ZonePrediction out;
   out.real_depth_um = cached->real_depth_um;
   out.downtime_days = cached->downtime_days;
+  out.real_depth_um_interval = depth_interval_um(c, zone, setting.depth_mm);
+  out.samples = c.simulation.samples;
   out.collagen_gain_rel = k.collagen_rel.back();
   const std::lock_guard<std::mutex> lock(mutex_);
   predictions_.emplace(full_key, out);
+  return out;
+}
+
+core::Interval PipelinePredictor::depth_interval_um(const cases::Case& c, std::size_t zone,
+                                                    double depth_mm) const {
+  // On a grid of kDepthGridMm settings (every device step is a multiple),
+  // linear in between: exact at every setting the plan can give.
+  auto node = [&](long k) {
+    const auto key = std::make_pair(zone, k);
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (const auto it = depth_intervals_.find(key); it != depth_intervals_.end())
+        return it->second;
+    }
+    cases::Case at_setting = c;
+    at_setting.zones.at(zone).depth_mm = static_cast<double>(k) * kDepthGridMm;
+    const core::Interval v = sample_zone(at_setting, zone, atlas_,
+                                         puncture::MechanicsParams::builtin(), c.simulation.samples)
+                                 .real_depth_um;
+    const std::lock_guard<std::mutex> lock(mutex_);
+    depth_intervals_.emplace(key, v);
+    return v;
+  };
+  const double g = depth_mm / kDepthGridMm;
+  const long k0 = std::lround(g);
+  if (std::abs(g - static_cast<double>(k0)) < 1e-9)
+    return node(k0);
+  const auto lo = static_cast<long>(std::floor(g));
+  const double w = g - static_cast<double>(lo);
+  const core::Interval a = node(lo);
+  const core::Interval b = node(lo + 1);
+  return {(1 - w) * a.p10 + w * b.p10, (1 - w) * a.p50 + w * b.p50, (1 - w) * a.p90 + w * b.p90};
+}
+
+planner::ZonePrediction PipelinePredictor::predict_zone_intervals(
+    const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
+    const planner::CourseSetting& course, bool collagen) const {
+  planner::ZonePrediction out = predict_zone(c, zone, setting, course);
+  const auto key = std::make_tuple(zone, setting.depth_mm, setting.passes);
+  cases::Case trial = c;
+  trial.zones.at(zone).depth_mm = setting.depth_mm;
+  trial.procedure.passes = setting.passes;
+  const auto n = static_cast<std::size_t>(std::max(1, c.simulation.samples));
+  std::vector<response::InjuryDose> doses;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (const auto it = draw_doses_.find(key); it != draw_doses_.end())
+      doses = it->second;
+  }
+  if (doses.empty()) {
+    doses.resize(n);
+#pragma omp parallel for schedule(dynamic)
+    for (std::size_t k = 0; k < n; ++k)
+      doses[k] = draw_dose(trial, zone, k, atlas_, puncture::MechanicsParams::builtin());
+    const std::lock_guard<std::mutex> lock(mutex_);
+    draw_doses_.emplace(key, doses);
+  }
+  // As predict_zone: the zone's own closure conditions.
+  trial.course.sessions = course.sessions;
+  trial.course.interval_days = course.interval_days;
+  trial.course.horizon_days =
+      std::ceil((course.sessions - 1) * course.interval_days + kFollowUpDays);
+  response::Options ro;
+  ro.closure = puncture::closure_conditions(trial, zone);
+  // The first session's downtime does not depend on the course: cached per setting.
+  std::optional<std::vector<double>> cached_downtime;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (const auto it = draw_downtime_.find(key); it != draw_downtime_.end())
+      cached_downtime = it->second;
+  }
+  std::vector<double> downtime = cached_downtime.value_or(std::vector<double>(n, 0.0));
+  std::vector<double> gain(n, 0.0);
+  if (collagen || !cached_downtime) {
+#pragma omp parallel for schedule(dynamic)
+    for (std::size_t k = 0; k < n; ++k) {
+      if (collagen) {
+        const healing::Course h =
+            course_of(trial, doses[k], std::nullopt, {}, kStepsPerDay, kRelTol, zone);
+        downtime[k] = h.first_session.erythema_resolved_day;
+        gain[k] = h.collagen_rel.back();
+      } else {
+        downtime[k] = response::simulate(doses[k], subject_of(trial), ro).erythema_resolved_day;
+      }
+    }
+    const std::lock_guard<std::mutex> lock(mutex_);
+    draw_downtime_.emplace(key, downtime);
+  }
+  auto interval = [](const std::vector<double>& v) {
+    return core::Interval{v[puncture::quantile_index(v, 0.1)], v[puncture::quantile_index(v, 0.5)],
+                          v[puncture::quantile_index(v, 0.9)]};
+  };
+  out.downtime_days_interval = interval(downtime);
+  if (collagen)
+    out.collagen_gain_rel_interval = interval(gain);
   return out;
 }
 

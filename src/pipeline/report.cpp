@@ -79,6 +79,62 @@ json delivery_summary(const transport::ZoneDelivery& z) {
 
 }  // namespace
 
+json interval_json(const core::Interval& i) {
+  return {{"p10", i.p10}, {"p50", i.p50}, {"p90", i.p90}};
+}
+
+std::string interval_text(const core::Interval& i, int digits) {
+  return fmt::format("{:.{}f} ({:.{}f}\u2013{:.{}f})", i.p50, digits, i.p10, digits, i.p90, digits);
+}
+
+json uncertainty_json(const Uncertainty& u) {
+  return {{"samples", u.samples},
+          {"seed", u.seed},
+          {"method",
+           "real depth and SC breach: quantiles over the draws (insertion-parameter posterior x "
+           "between-person skin); later figures: the stages rerun at the draws of the depth p10, "
+           "p50 and p90 (exact quantiles where a figure rises with depth)"}};
+}
+
+void add_intervals(const ZoneIntervals& z, json* pattern, json* delivery, json* healing) {
+  if (pattern != nullptr) {
+    (*pattern)["real_depth_um_interval"] = interval_json(z.real_depth_um);
+    (*pattern)["sc_breached_fraction_interval"] = interval_json(z.sc_breached_fraction);
+  }
+  if (delivery != nullptr && z.delivered_past_sc_ug_per_cm2)
+    (*delivery)["delivered_past_sc_ug_per_cm2_interval"] =
+        interval_json(*z.delivered_past_sc_ug_per_cm2);
+  if (healing != nullptr && z.downtime_days) {
+    (*healing)["downtime_days_interval"] = interval_json(*z.downtime_days);
+    (*healing)["collagen_gain_rel_interval"] = interval_json(*z.collagen_gain_rel);
+  }
+}
+
+std::string intervals_text(const Uncertainty& u, const cases::Case& c) {
+  std::string out = fmt::format(
+      "Uncertainty: p50 (p10\u2013p90) over {} draws of the insertion parameters and the "
+      "person (seed {}):\n",
+      u.samples, u.seed);
+  for (std::size_t i = 0; i < u.zones.size() && i < c.zones.size(); ++i) {
+    const auto& z = u.zones[i];
+    out += fmt::format(
+        "  {:<14} real depth {} um, SC breached {} %", c.zones[i].site,
+        interval_text(z.real_depth_um),
+        interval_text({100 * z.sc_breached_fraction.p10, 100 * z.sc_breached_fraction.p50,
+                       100 * z.sc_breached_fraction.p90}));
+    if (z.delivered_past_sc_ug_per_cm2)
+      out +=
+          fmt::format(", delivered {} ug/cm2", interval_text(*z.delivered_past_sc_ug_per_cm2, 2));
+    if (z.downtime_days) {
+      out +=
+          fmt::format(", downtime {} d, collagen at end {} x", interval_text(*z.downtime_days, 1),
+                      interval_text(*z.collagen_gain_rel, 2));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 Provenance provenance_of(const cases::Case& c, std::string_view case_text) {
   return {core::sha256_hex(case_text), c.info.seed};
 }
@@ -112,6 +168,10 @@ json run_json(const RunResult& r, const planner::Plan* plan, const Provenance& p
     if (r.delivery)
       zj["delivery"] = delivery_summary(r.delivery->zones[i]);
     zj["healing"] = healing::summary_json(zr.course, zr.anaesthetic_depth_um);
+    if (r.uncertainty && i < r.uncertainty->zones.size()) {
+      add_intervals(r.uncertainty->zones[i], &zj["pattern"], r.delivery ? &zj["delivery"] : nullptr,
+                    &zj["healing"]);
+    }
     j["zones"].push_back(zj);
   }
   if (r.case_.medium) {
@@ -123,6 +183,8 @@ json run_json(const RunResult& r, const planner::Plan* plan, const Provenance& p
     j["zones"].push_back(zj);
   }
   j["plan"] = plan != nullptr ? planner::plan_json(*plan) : json(nullptr);
+  if (r.uncertainty)
+    j["uncertainty"] = uncertainty_json(*r.uncertainty);
   j["disclaimer"] = kDisclaimer;
   core::require_finite(j);
   return j;
@@ -214,6 +276,8 @@ std::string run_text(const RunResult& r, const planner::Plan* plan) {
         "   needling with the anaesthetic's numbed depth; PIH: post-inflammatory\n"
         "   hyperpigmentation risk per session; collagen: peak and at the horizon)\n\n";
   }
+  if (r.uncertainty)
+    out += intervals_text(*r.uncertainty, c) + "\n";
   if (c.medium) {
     out += fmt::format("Explicit medium (replaces the atlas): {} donor {} ug/mL, {} sink\n",
                        cases::to_string(c.medium->donor_kind),

@@ -62,6 +62,7 @@ PatternResult pattern_case(const cases::Case& c, const anatomy::Atlas& atlas) {
   r.case_name = c.info.name;
   for (std::size_t i = 0; i < c.zones.size(); ++i)
     r.zones.push_back(puncture_zone(c, i, atlas).pattern);
+  r.uncertainty = uncertainty(c, atlas, {});
   return r;
 }
 
@@ -71,11 +72,16 @@ nlohmann::json pattern_json(const PatternResult& r, const Provenance& p) {
   j["case"] = r.case_name;
   j["zones"] = nlohmann::json::array();
   std::uint64_t total = 0;
-  for (const auto& z : r.zones) {
-    j["zones"].push_back(puncture::zone_json(z));
-    total += z.channels_total;
+  for (std::size_t i = 0; i < r.zones.size(); ++i) {
+    auto zj = puncture::zone_json(r.zones[i]);
+    if (i < r.uncertainty.zones.size())
+      add_intervals(r.uncertainty.zones[i], &zj, nullptr, nullptr);
+    j["zones"].push_back(std::move(zj));
+    total += r.zones[i].channels_total;
   }
   j["channels_session_total"] = total;
+  if (!r.uncertainty.zones.empty())
+    j["uncertainty"] = uncertainty_json(r.uncertainty);
   j["disclaimer"] = std::string(kDisclaimer);
   core::require_finite(j);
   return j;
@@ -85,8 +91,22 @@ transport::CaseDelivery deliver_case(const cases::Case& c, const anatomy::Atlas&
   return deliver_case(c, resolved_device(c), zone_skins(c, atlas));
 }
 
-nlohmann::json deliver_json(const transport::CaseDelivery& d, const Provenance& p) {
+Uncertainty deliver_uncertainty(const cases::Case& c, const anatomy::Atlas& atlas) {
+  if (c.zones.empty())
+    return {};
+  UncertaintyStages stages;
+  stages.delivery = true;
+  return uncertainty(c, atlas, stages);
+}
+
+nlohmann::json deliver_json(const transport::CaseDelivery& d, const Provenance& p,
+                            const Uncertainty* u) {
   nlohmann::json j = transport::to_json(d);
+  if (u != nullptr && !u->zones.empty()) {
+    for (std::size_t i = 0; i < u->zones.size() && i < j["zones"].size(); ++i)
+      add_intervals(u->zones[i], nullptr, &j["zones"][i], nullptr);
+    j["uncertainty"] = uncertainty_json(*u);
+  }
   j["disclaimer"] = std::string(kDisclaimer);
   add_provenance(j, p);
   core::require_finite(j);
@@ -102,6 +122,7 @@ RunResult heal_case(const cases::Case& c, const anatomy::Atlas& atlas,
   }
   Options options;
   options.hypotheses = hypotheses;
+  options.uncertainty = true;
   // Transport only for the anaesthetic's numbed depth (pain).
   options.delivery = c.procedure.anaesthetic.has_value();
   cases::Case cc = c;
@@ -118,8 +139,13 @@ nlohmann::json heal_json(const RunResult& r, const Provenance& p) {
     auto zj = healing::full_json(zr.course, zr.anaesthetic_depth_um);
     zj["site"] = zr.zone.site;
     zj["indication"] = cases::to_string(zr.zone.indication);
+    const std::size_t z = j["zones"].size();
+    if (r.uncertainty && z < r.uncertainty->zones.size())
+      add_intervals(r.uncertainty->zones[z], nullptr, nullptr, &zj);
     j["zones"].push_back(std::move(zj));
   }
+  if (r.uncertainty)
+    j["uncertainty"] = uncertainty_json(*r.uncertainty);
   j["dose"] = "puncture stage (pipeline::injury_dose)";
   j["disclaimer"] = kDisclaimer;
   core::require_finite(j);

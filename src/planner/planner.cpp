@@ -60,9 +60,23 @@ class DepthProblem {
     return *cached_;
   }
 
+  // The prediction with the downtime interval (costlier: predict_zone_intervals),
+  // for the conservative check of a setting the planner rounds to.
+  const ZonePrediction& conservative(double depth_mm) {
+    auto it = conservative_.find(depth_mm);
+    if (it == conservative_.end()) {
+      it = conservative_
+               .emplace(depth_mm, predictor_.predict_zone_intervals(
+                                      c_, zone_, ZoneSetting{depth_mm, passes_}, course_, false))
+               .first;
+    }
+    return it->second;
+  }
+
   [[nodiscard]] bool feasible(const ZonePrediction& p) const {
-    return p.downtime_days <= zl_.max_downtime_days + kDowntimeTolDays &&
-           p.real_depth_um <= zl_.max_real_depth_um + kRealTolUm;
+    // The conservative quantile (p90) when the predictor gives intervals.
+    return p.limit_downtime_days() <= zl_.max_downtime_days + kDowntimeTolDays &&
+           p.limit_real_depth_um() <= zl_.max_real_depth_um + kRealTolUm;
   }
   [[nodiscard]] double objective(const ZonePrediction& p) const {
     return p.collagen_gain_rel - weight_ * p.downtime_days;
@@ -78,11 +92,11 @@ class DepthProblem {
   }
   static double g_downtime(unsigned /*n*/, const double* x, double* /*grad*/, void* self) {
     auto* p = static_cast<DepthProblem*>(self);
-    return p->at(x[0]).downtime_days - p->zl_.max_downtime_days;
+    return p->at(x[0]).limit_downtime_days() - p->zl_.max_downtime_days;
   }
   static double g_real_depth(unsigned /*n*/, const double* x, double* /*grad*/, void* self) {
     auto* p = static_cast<DepthProblem*>(self);
-    return (p->at(x[0]).real_depth_um - p->zl_.max_real_depth_um) / kUmPerMm;
+    return (p->at(x[0]).limit_real_depth_um() - p->zl_.max_real_depth_um) / kUmPerMm;
   }
 
  private:
@@ -95,6 +109,7 @@ class DepthProblem {
   double weight_;
   std::optional<ZonePrediction> cached_;
   double cached_x_ = 0;
+  std::map<double, ZonePrediction> conservative_;
   std::optional<double> best_x_;
   double best_obj_ = -std::numeric_limits<double>::infinity();
 };
@@ -155,14 +170,16 @@ std::pair<std::string, std::string> binding_at(const ZoneLimits& zl, double x_st
                                                const ZonePrediction& p_star, int passes) {
   if (x_star >= zl.max_setting_mm - kActiveMm)
     return {std::string(to_string(zl.setting_cap)), "setting at " + setting_cap_words(zl)};
-  if (p_star.real_depth_um >= zl.max_real_depth_um - kActiveUm) {
+  if (p_star.limit_real_depth_um() >= zl.max_real_depth_um - kActiveUm) {
     return {std::string(to_string(zl.real_depth_cap)),
-            fmt::format("predicted real depth at the {} cap of {:.0f} um",
-                        to_string(zl.real_depth_cap), zl.max_real_depth_um)};
+            fmt::format("predicted {}real depth at the {} cap of {:.0f} um",
+                        p_star.real_depth_um_interval ? "p90 " : "", to_string(zl.real_depth_cap),
+                        zl.max_real_depth_um)};
   }
-  if (p_star.downtime_days >= zl.max_downtime_days - kActiveDays) {
-    return {"downtime", fmt::format("predicted downtime at the accepted {:.3g} days ({} passes)",
-                                    zl.max_downtime_days, passes)};
+  if (p_star.limit_downtime_days() >= zl.max_downtime_days - kActiveDays) {
+    return {"downtime",
+            fmt::format("predicted {}downtime at the accepted {:.3g} days ({} passes)",
+                        p_star.downtime_days_interval ? "p90 " : "", zl.max_downtime_days, passes)};
   }
   if (p_star.collagen_gain_rel <= 1.0 + 1e-9) {
     return {"no_predicted_gain",
@@ -180,10 +197,11 @@ std::optional<double> round_to_step(DepthProblem& problem, double x_star, const 
   const double hi = zl.max_setting_mm;
   double x = std::max(lo, round_down_to_step(x_star + opt.xtol_mm, zl.step_mm));
   x = std::clamp(x, lo, hi);
-  ZonePrediction px = problem.at(x);
+  // The conservative check (p90 downtime as well as p90 depth) at the steps.
+  ZonePrediction px = problem.conservative(x);
   while (!problem.feasible(px) && x > lo) {
     x = std::clamp(round_down_to_step(x - zl.step_mm, zl.step_mm), lo, hi);
-    px = problem.at(x);
+    px = problem.conservative(x);
   }
   if (!problem.feasible(px))
     return std::nullopt;
@@ -194,16 +212,18 @@ std::optional<double> round_to_step(DepthProblem& problem, double x_star, const 
 // Why even the shallowest setting is infeasible with `passes` passes.
 std::string infeasible_words(const ZoneLimits& zl, const ZonePrediction& at_lo, int passes) {
   const double lo = zl.min_setting_mm;
-  if (at_lo.downtime_days > zl.max_downtime_days) {
+  const char* q = at_lo.downtime_days_interval ? " (p90)" : "";
+  if (at_lo.limit_downtime_days() > zl.max_downtime_days) {
     return fmt::format(
         "even {:.3g} mm with {} pass(es) is predicted to give {:.2g} days "
-        "of downtime, above the accepted {:.3g}",
-        lo, passes, at_lo.downtime_days, zl.max_downtime_days);
+        "of downtime{}, above the accepted {:.3g}",
+        lo, passes, at_lo.limit_downtime_days(), q, zl.max_downtime_days);
   }
   return fmt::format(
-      "even {:.3g} mm reaches {:.0f} um, below which the real-depth cap "
+      "even {:.3g} mm reaches {:.0f} um{}, below which the real-depth cap "
       "of {:.0f} um lies",
-      lo, at_lo.real_depth_um, zl.max_real_depth_um);
+      lo, at_lo.limit_real_depth_um(), at_lo.real_depth_um_interval ? " (p90)" : "",
+      zl.max_real_depth_um);
 }
 
 // Depth search: the best setting for one zone and course over every allowed
@@ -235,9 +255,12 @@ ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor&
     const double x_star = problem.best_x().value_or(lo);
     auto [binding, detail] = binding_at(zl, x_star, problem.at(x_star), passes);
     const auto x = round_to_step(problem, x_star, zl, opt);
-    if (!x)
+    if (!x) {
+      if (first_infeasible.empty())
+        first_infeasible = infeasible_words(zl, problem.conservative(lo), passes);
       continue;
-    const ZonePrediction px = problem.at(*x);
+    }
+    const ZonePrediction px = problem.conservative(*x);
     const double obj = problem.objective(px);
     if (!best.feasible || obj > best.objective + 1e-12) {
       best.feasible = true;
@@ -437,11 +460,12 @@ void case_depth_warnings(const ZoneContext& x, std::size_t i, const ZoneLimits& 
   }
   const auto pc =
       x.predictor.predict_zone(x.c, i, ZoneSetting{*z.depth_mm, s.setting.passes}, x.course);
-  if (pc.real_depth_um > zl.max_real_depth_um + kRealTolUm) {
+  if (pc.limit_real_depth_um() > zl.max_real_depth_um + kRealTolUm) {
     out.push_back(fmt::format(
-        "the case's depth {:.3g} mm is predicted to reach {:.0f} um, beyond the {} cap of "
+        "the case's depth {:.3g} mm is predicted to reach {:.0f} um{}, beyond the {} cap of "
         "{:.0f} um",
-        *z.depth_mm, pc.real_depth_um, to_string(zl.real_depth_cap), zl.max_real_depth_um));
+        *z.depth_mm, pc.limit_real_depth_um(), pc.real_depth_um_interval ? " (p90)" : "",
+        to_string(zl.real_depth_cap), zl.max_real_depth_um));
   }
 }
 
@@ -511,7 +535,9 @@ bool plan_zones(const ZoneContext& x, const std::vector<ZoneLimits>& zl,
     } else {
       any_planned = true;
       zp.setting = s.setting;
-      zp.prediction = s.prediction;
+      // The plan's figures with every interval (the collagen gain's too).
+      zp.prediction =
+          x.predictor.predict_zone_intervals(x.c, i, s.setting, chosen.course, /*collagen=*/true);
       zp.warnings = zone_warnings(x, i, zl[i], targets[i], s);
     }
     plan.zones.push_back(std::move(zp));
@@ -710,9 +736,10 @@ std::vector<std::string> limit_violations(const Plan& plan, const cases::Case& c
       out.push_back(where("a setting without a prediction"));
       continue;
     }
-    if (z.prediction->real_depth_um > zl.max_real_depth_um + kRealTolUm)
+    // The conservative quantile: p90 when the prediction has intervals.
+    if (z.prediction->limit_real_depth_um() > zl.max_real_depth_um + kRealTolUm)
       out.push_back(where("real depth beyond its cap"));
-    if (z.prediction->downtime_days > c.patient.max_downtime_days + kDowntimeTolDays)
+    if (z.prediction->limit_downtime_days() > c.patient.max_downtime_days + kDowntimeTolDays)
       out.push_back(where("downtime beyond the patient's limit"));
   }
   if (plan.course) {

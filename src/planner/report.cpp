@@ -1,5 +1,7 @@
 #include "mnsim/planner/report.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "mnsim/core/disclaimer.hpp"
@@ -8,6 +10,12 @@ namespace mnsim::planner {
 
 namespace {
 using nlohmann::json;
+
+json interval_or_null(const std::optional<core::Interval>& i) {
+  if (!i)
+    return nullptr;
+  return {{"p10", i->p10}, {"p50", i->p50}, {"p90", i->p90}};
+}
 
 // Numbers in the plan are rounded for people; the plan itself is exact.
 double r3(double v) {
@@ -39,6 +47,11 @@ json plan_json(const Plan& plan) {
     e["downtime_days"] = z.prediction ? json(r3(z.prediction->downtime_days)) : json(nullptr);
     e["collagen_gain_rel"] =
         z.prediction ? json(r3(z.prediction->collagen_gain_rel)) : json(nullptr);
+    if (z.prediction) {
+      e["real_depth_um_interval"] = interval_or_null(z.prediction->real_depth_um_interval);
+      e["downtime_days_interval"] = interval_or_null(z.prediction->downtime_days_interval);
+      e["collagen_gain_rel_interval"] = interval_or_null(z.prediction->collagen_gain_rel_interval);
+    }
     e["binding_constraint"] = z.binding_constraint;
     e["binding_detail"] = z.binding_detail;
     e["limits"] = {{"min_setting_mm", r3(z.limits.min_setting_mm)},
@@ -58,6 +71,11 @@ json plan_json(const Plan& plan) {
                                              {"minutes", plan.anaesthetic->minutes}}
                                       : json(nullptr);
   j["warnings"] = plan.warnings;
+  j["quantile_rule"] = std::string(kQuantileRule);
+  int samples = 0;
+  for (const auto& z : plan.zones)
+    samples = std::max(samples, z.prediction ? z.prediction->samples : 0);
+  j["samples"] = samples > 0 ? json(samples) : json(nullptr);
   j["disclaimer"] = std::string(kDisclaimer);
   return j;
 }
@@ -101,6 +119,19 @@ std::string plan_text(const Plan& plan, const cases::Case& c) {
                          cases::to_string(z.indication), "-", "-", "-", "-", "-",
                          z.binding_constraint);
     }
+    if (z.prediction && z.prediction->real_depth_um_interval) {
+      const auto& p = *z.prediction;
+      auto iv = [](const core::Interval& i, int digits) {
+        return fmt::format("{:.{}f} ({:.{}f}\u2013{:.{}f})", i.p50, digits, i.p10, digits, i.p90,
+                           digits);
+      };
+      std::string line = "    p50 (p10\u2013p90): real " + iv(*p.real_depth_um_interval, 0) + " um";
+      if (p.downtime_days_interval)
+        line += ", downtime " + iv(*p.downtime_days_interval, 1) + " d";
+      if (p.collagen_gain_rel_interval)
+        line += ", collagen " + iv(*p.collagen_gain_rel_interval, 2) + " x";
+      out += line + "\n";
+    }
     out += fmt::format("    why: {}\n", z.binding_detail);
     for (const auto& w : z.warnings)
       out += fmt::format("    ! {}\n", w);
@@ -110,7 +141,8 @@ std::string plan_text(const Plan& plan, const cases::Case& c) {
     for (const auto& w : plan.warnings)
       out += fmt::format("  ! {}\n", w);
   }
-  out += "\nLimits and their basis: docs/safety.md. " + std::string(kDisclaimer) + "\n";
+  out += std::string("\nQuantile rule: ") + kQuantileRule + ".\n";
+  out += "Limits and their basis: docs/safety.md. " + std::string(kDisclaimer) + "\n";
   return out;
 }
 

@@ -425,6 +425,26 @@ void summarize(const PatternInput& in, const MechanicsParams& p, const Insertion
 
 }  // namespace
 
+ExpectedInsertion expected_insertion(const PatternInput& in, const MechanicsParams& p) {
+  ZonePattern scratch;
+  const InsertionTable table = insertion_table(in, p, scratch);
+  ExpectedInsertion out;
+  std::size_t punctured = 0;
+  double sum = 0;
+  for (const Entry& e : table.entries) {
+    if (e.punctured) {
+      ++punctured;
+      sum += e.depth_m;
+    }
+  }
+  if (!table.entries.empty())
+    out.sc_breached_fraction =
+        static_cast<double>(punctured) / static_cast<double>(table.entries.size());
+  if (punctured > 0)
+    out.mean_depth_m = sum / static_cast<double>(punctured);
+  return out;
+}
+
 ZonePattern simulate(const PatternInput& in, const MechanicsParams& p) {
   ZonePattern z;
   z.site = in.site;

@@ -161,8 +161,8 @@ std::string patch_svg(const ZonePattern& z, const SvgOptions& options) {
             "<ellipse cx=\"{:.1f}\" cy=\"{:.1f}\" rx=\"{:.1f}\" ry=\"{:.1f}\" "
             "transform=\"rotate({:.0f} {:.1f} {:.1f})\" fill=\"{}\"/>\n",
             left + x * k, top + y * k, units::to_um(c.opening_major_radius_m) * k,
-            units::to_um(c.opening_minor_radius_m) * k, c.angle_rad * 180 / std::numbers::pi, left + x * k,
-            top + y * k, depth_colour(depth_t(units::to_um(c.depth_m))));
+            units::to_um(c.opening_minor_radius_m) * k, c.angle_rad * 180 / std::numbers::pi,
+            left + x * k, top + y * k, depth_colour(depth_t(units::to_um(c.depth_m))));
       }
     }
   }
@@ -185,9 +185,9 @@ std::string patch_svg(const ZonePattern& z, const SvgOptions& options) {
       fmt::arg("crop", units::to_mm(units::from_um(crop_um))),
       fmt::arg("ind", cases::to_string(z.indication)), fmt::arg("dev", device),
       fmt::arg("len", units::to_mm(z.length_m)), fmt::arg("passes", z.passes),
-      fmt::arg("patch", units::to_mm(z.patch_side_m)), fmt::arg("mean", units::to_um(z.depth_m.mean)),
-      fmt::arg("cov", 100 * z.coverage_fraction), fmt::arg("left", left), fmt::arg("top", top),
-      fmt::arg("px", px));
+      fmt::arg("patch", units::to_mm(z.patch_side_m)),
+      fmt::arg("mean", units::to_um(z.depth_m.mean)), fmt::arg("cov", 100 * z.coverage_fraction),
+      fmt::arg("left", left), fmt::arg("top", top), fmt::arg("px", px));
   s += body;
   if (drawn == 0) {
     s += fmt::format(

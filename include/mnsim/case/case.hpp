@@ -122,6 +122,7 @@ struct Simulation {
   double horizon_h = 24;
   double dx_um = 5;
   double max_memory_mb = 1500;  // transport memory budget (see io/fields.cpp)
+  int samples = 32;             // uncertainty draws per zone (parameters x people)
 };
 
 struct MediumLayer {

@@ -14,6 +14,7 @@
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/case/case.hpp"
 #include "mnsim/healing/healing.hpp"
+#include "mnsim/pipeline/uncertainty.hpp"
 #include "mnsim/puncture/pattern.hpp"
 #include "mnsim/response/response.hpp"
 #include "mnsim/transport/case_delivery.hpp"
@@ -21,7 +22,10 @@
 namespace mnsim::pipeline {
 
 struct Options {
-  bool delivery = true;            // run the transport stage (the slowest)
+  bool delivery = true;  // run the transport stage (the slowest)
+  // The p10-p50-p90 intervals (uncertainty.hpp): simulation.samples draws,
+  // the later stages rerun at three of them (transport when `delivery`).
+  bool uncertainty = false;
   healing::Hypotheses hypotheses;  // labelled, unvalidated product effects (off)
   // Transport progress (pipeline::DeliveryProgress, transport_input.hpp); nullptr: none.
   std::function<void(std::size_t zone, std::size_t zones, const std::string& site, double t_s,
@@ -45,6 +49,7 @@ struct RunResult {
   cases::Case case_;
   std::vector<ZoneResult> zones;                    // in case order
   std::optional<transport::CaseDelivery> delivery;  // stage 4 (needs a product or medium)
+  std::optional<Uncertainty> uncertainty;           // Options::uncertainty, atlas zones only
 };
 
 // The anatomy subject of a case's patient.

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <tuple>
+#include <vector>
 
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/planner/predictor.hpp"
@@ -33,12 +34,28 @@ class PipelinePredictor final : public planner::Predictor {
   [[nodiscard]] std::optional<double> anaesthetic_onset_min(
       const cases::Case& c, std::string_view product) const override;
 
+  // predict_zone plus the downtime interval (and the collagen gain's when
+  // `collagen`) over c.simulation.samples draws (uncertainty.hpp): each
+  // draw's dose on a 1 cm^2 patch, its first-session response (downtime)
+  // and, for the collagen, its course.
+  [[nodiscard]] planner::ZonePrediction predict_zone_intervals(const cases::Case& c,
+                                                               std::size_t zone,
+                                                               const planner::ZoneSetting& setting,
+                                                               const planner::CourseSetting& course,
+                                                               bool collagen) const override;
+
   [[nodiscard]] std::string name() const override { return "pipeline"; }
 
   static constexpr double kFollowUpDays = 90;
+  static constexpr double kDepthGridMm = 0.05;  // depth-interval grid (device steps are multiples)
   static constexpr double kMaxApplicationMin = 120;  // Bjerring 1990's longest application
 
  private:
+  // The real-depth interval over c.simulation.samples draws at a setting:
+  // computed on the kDepthGridMm grid, linear in between.
+  [[nodiscard]] core::Interval depth_interval_um(const cases::Case& c, std::size_t zone,
+                                                 double depth_mm) const;
+
   const anatomy::Atlas& atlas_;
   // Puncture results per (zone, setting): the planner revisits settings.
   // Guarded by mutex_: the planner calls predict_zone from several threads.
@@ -56,6 +73,13 @@ class PipelinePredictor final : public planner::Predictor {
   // re-evaluates the optimum), and an exact repeat costs a healing course.
   mutable std::map<std::tuple<std::size_t, double, int, int, double>, planner::ZonePrediction>
       predictions_;
+  // Per (zone, setting): the real-depth interval over the draws, and the
+  // draws' doses (filled by predict_zone_intervals).
+  // keyed by (zone, grid index k: setting k x kDepthGridMm; passes do not change it).
+  mutable std::map<std::pair<std::size_t, long>, core::Interval> depth_intervals_;
+  mutable std::map<std::tuple<std::size_t, double, int>, std::vector<response::InjuryDose>>
+      draw_doses_;
+  mutable std::map<std::tuple<std::size_t, double, int>, std::vector<double>> draw_downtime_;
 };
 
 }  // namespace mnsim::pipeline

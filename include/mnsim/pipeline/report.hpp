@@ -35,6 +35,22 @@ Provenance provenance_of(const cases::Case& c, std::string_view case_text);
 // absent) to the top level of `j`.
 void add_provenance(nlohmann::json& j, const Provenance& p);
 
+// {"p10", "p50", "p90"}.
+nlohmann::json interval_json(const core::Interval& i);
+// "p50 (p10–p90)" with `digits` decimals.
+std::string interval_text(const core::Interval& i, int digits = 0);
+// {"samples", "seed", "method"}: the top-level "uncertainty" object of every
+// command that reports intervals.
+nlohmann::json uncertainty_json(const Uncertainty& u);
+// The zone's intervals added to its stage objects (any may be null):
+// pattern: real_depth_um_interval, sc_breached_fraction_interval; delivery:
+// delivered_past_sc_ug_per_cm2_interval; healing: downtime_days_interval,
+// collagen_gain_rel_interval.
+void add_intervals(const ZoneIntervals& z, nlohmann::json* pattern, nlohmann::json* delivery,
+                   nlohmann::json* healing);
+// One text line per zone of the intervals, headed by the draw count and seed.
+std::string intervals_text(const Uncertainty& u, const cases::Case& c);
+
 // `mnsim run --json`; `plan` is null for a case with an explicit medium.
 nlohmann::json run_json(const RunResult& r, const planner::Plan* plan, const Provenance& p);
 

@@ -38,6 +38,7 @@ nlohmann::json atlas_json(const anatomy::Atlas& atlas,
 struct PatternResult {
   std::string case_name;
   std::vector<puncture::ZonePattern> zones;  // in case order
+  Uncertainty uncertainty;                   // the p10-p50-p90 intervals (uncertainty.hpp)
 };
 // The puncture stage for every zone. InputError when the case has no
 // [[zones]] (an explicit [medium] has no device pattern).
@@ -49,8 +50,12 @@ nlohmann::json pattern_json(const PatternResult& r, const Provenance& p);
 // The transport stage for every zone (InputError without a product, an
 // anaesthetic or a medium).
 transport::CaseDelivery deliver_case(const cases::Case& c, const anatomy::Atlas& atlas);
-// `mnsim deliver --json`.
-nlohmann::json deliver_json(const transport::CaseDelivery& d, const Provenance& p);
+// The delivered-amount intervals of `deliver` (transport rerun at the depth
+// p10/p50/p90 draws; uncertainty.hpp). Empty for a case without zones.
+Uncertainty deliver_uncertainty(const cases::Case& c, const anatomy::Atlas& atlas);
+// `mnsim deliver --json` (with the intervals when `u` has zones).
+nlohmann::json deliver_json(const transport::CaseDelivery& d, const Provenance& p,
+                            const Uncertainty* u = nullptr);
 
 // --- heal ---
 // Response and remodelling per zone (the pipeline without the product's

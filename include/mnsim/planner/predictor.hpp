@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "mnsim/case/case.hpp"
+#include "mnsim/core/interval.hpp"
 
 namespace mnsim::planner {
 
@@ -30,6 +31,21 @@ struct ZonePrediction {
   double real_depth_um = 0;      // depth the needle tips reach (mean)
   double downtime_days = 0;      // days of visible erythema after one session
   double collagen_gain_rel = 1;  // dermal collagen at the end of the course, 1 = baseline
+  // p10-p50-p90 over the predictor's uncertainty draws (parameter posterior x
+  // people); absent for a predictor without uncertainty. The planner keeps
+  // its limits at the conservative quantile (docs/safety.md): the p90 real
+  // depth under every depth cap, the p90 downtime within what the patient
+  // accepts; without an interval, the point figure.
+  std::optional<core::Interval> real_depth_um_interval;
+  std::optional<core::Interval> downtime_days_interval;
+  std::optional<core::Interval> collagen_gain_rel_interval;
+  int samples = 0;  // draws behind the intervals
+  [[nodiscard]] double limit_real_depth_um() const {
+    return real_depth_um_interval ? real_depth_um_interval->p90 : real_depth_um;
+  }
+  [[nodiscard]] double limit_downtime_days() const {
+    return downtime_days_interval ? downtime_days_interval->p90 : downtime_days;
+  }
 };
 
 class Predictor {
@@ -40,6 +56,18 @@ class Predictor {
   [[nodiscard]] virtual ZonePrediction predict_zone(const cases::Case& c, std::size_t zone,
                                                     const ZoneSetting& setting,
                                                     const CourseSetting& course) const = 0;
+  // predict_zone with the costlier intervals: the downtime's (and, when
+  // `collagen`, the collagen gain's) over the uncertainty draws. The planner
+  // calls it to confirm the p90 downtime at the settings it rounds to, and
+  // for the plan's figures. Default: predict_zone (no intervals).
+  [[nodiscard]] virtual ZonePrediction predict_zone_intervals(const cases::Case& c,
+                                                              std::size_t zone,
+                                                              const ZoneSetting& setting,
+                                                              const CourseSetting& course,
+                                                              bool collagen) const {
+    (void)collagen;
+    return predict_zone(c, zone, setting, course);
+  }
   // Minutes of application until the anaesthetic numbs deep enough for the
   // needling; nullopt if the product is unknown to the predictor.
   [[nodiscard]] virtual std::optional<double> anaesthetic_onset_min(

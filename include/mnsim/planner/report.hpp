@@ -10,6 +10,11 @@
 
 namespace mnsim::planner {
 
+// The conservative-quantile rule the limits are kept at (docs/safety.md).
+inline constexpr const char* kQuantileRule =
+    "limits kept at the conservative quantile over the uncertainty draws: the p90 real depth "
+    "under every depth cap, the p90 downtime within what the patient accepts";
+
 nlohmann::json plan_json(const Plan& plan);
 std::string plan_text(const Plan& plan, const cases::Case& c);
 

@@ -97,6 +97,18 @@ struct PatternInput {
 
 ZonePattern simulate(const PatternInput& in, const MechanicsParams& p);
 
+// The zone's expected mean channel depth and stratum-corneum breached share
+// without placing any contact: every (needle, local-stiffness bin) entry of
+// the insertion table simulate() builds is equally likely per contact (each
+// needle touches the skin once per press or drum turn, the bin is uniform),
+// so these are the expectations of ZonePattern::depth_m.mean and
+// sc_breached_fraction. Cheap: the uncertainty sampling calls it per draw.
+struct ExpectedInsertion {
+  double mean_depth_m = 0;  // over the punctured entries (0 when none punctures)
+  double sc_breached_fraction = 0;
+};
+ExpectedInsertion expected_insertion(const PatternInput& in, const MechanicsParams& p);
+
 // Treated area per site (data/puncture/zone_areas.toml), m^2; DataError if absent.
 double zone_area_m2(const std::string& site);
 
