@@ -294,7 +294,9 @@ py::dict run(const PyCase& pc) {
   {
     py::gil_scoped_release nogil;
     const auto& a = anatomy::Atlas::builtin();
-    r = pipeline::run(pc.c, a);
+    pipeline::Options options;
+    options.uncertainty = true;  // as `mnsim run`
+    r = pipeline::run(pc.c, a, options);
     std::optional<planner::Plan> p;
     if (!pc.c.medium) {
       const pipeline::PipelinePredictor predictor(a);

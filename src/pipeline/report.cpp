@@ -91,9 +91,10 @@ json uncertainty_json(const Uncertainty& u) {
   return {{"samples", u.samples},
           {"seed", u.seed},
           {"method",
-           "real depth and SC breach: quantiles over the draws (insertion-parameter posterior x "
-           "between-person skin); later figures: the stages rerun at the draws of the depth p10, "
-           "p50 and p90 (exact quantiles where a figure rises with depth)"}};
+           "real depth, SC breach, downtime and collagen gain: quantiles over every draw "
+           "(insertion-parameter posterior x between-person skin); delivered amount: transport "
+           "rerun at the draws of the depth p10, p50 and p90 in the case's person (depth "
+           "uncertainty only; exact quantiles where the amount rises with depth)"}};
 }
 
 void add_intervals(const ZoneIntervals& z, json* pattern, json* delivery, json* healing) {
