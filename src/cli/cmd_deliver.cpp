@@ -135,10 +135,11 @@ void add_deliver_command(CLI::App& app, Commands& commands) {
              const transport::Run& r = z.delivery->needled;
              const transport::VtkMeta meta{z.site, static_cast<int>(zi),
                                            loaded.provenance.case_sha256.value_or("")};
-             for (std::size_t k = 0; k < r.snapshots.size(); ++k) {
+             for (std::size_t k = 0; k < transport::vtu_snapshots(r); ++k) {
                const std::string name = fmt::format("zone{}-{}-t{:02}.vtu", zi, z.site, k);
                files[name] = transport::to_vtu(r, k, meta);
-               entries.push_back({r.snapshots[k].time_s, static_cast<int>(zi), name});
+               const double t = r.snapshots.empty() ? r.time_s.back() : r.snapshots[k].time_s;
+               entries.push_back({t, static_cast<int>(zi), name});
              }
            }
            files["deliver.pvd"] = transport::to_pvd(entries);

@@ -321,14 +321,7 @@ Run solve_3d(const Medium& m, const DepthGrid& g, const GridPlan& p, const RunOp
       }
     }
   }
-  r.cell_layer.resize(r.field_ug_per_ml.size());
-  for (int iz = 0; iz < cell.nz(); ++iz) {
-    for (int iy = 0; iy < cell.nx(); ++iy) {
-      for (int ix = 0; ix < cell.nx(); ++ix)
-        r.cell_layer[cell.index(ix, iy, iz)] = g.layer[static_cast<std::size_t>(iz)];
-    }
-  }
-  r.snapshots.push_back({ro.horizon_s, r.field_ug_per_ml});
+  r.row_layer = g.layer;
   check_mass_balance(r);
   return r;
 }

@@ -107,8 +107,20 @@ std::string to_csv(const CaseDelivery& d) {
   return os.str();
 }
 
+std::size_t vtu_snapshots(const Run& r) {
+  if (!r.snapshots.empty())
+    return r.snapshots.size();
+  return r.field_ug_per_ml.empty() ? 0 : 1;
+}
+
 std::string to_vtu(const Run& r, std::size_t snapshot, const VtkMeta& meta) {
-  const auto& snap = r.snapshots.at(snapshot);
+  // 3D keeps no snapshots: its one "snapshot" is the final field.
+  const bool final_only = r.snapshots.empty();
+  if (final_only && snapshot != 0)
+    throw std::out_of_range("to_vtu: a 3D run has only its final field");
+  const double snap_time_s = final_only ? r.time_s.back() : r.snapshots.at(snapshot).time_s;
+  const std::vector<double>& snap_field =
+      final_only ? r.field_ug_per_ml : r.snapshots.at(snapshot).field_ug_per_ml;
   const std::size_t nz = r.z_faces_m.size() - 1;
   std::vector<double> pts;
   std::vector<std::int32_t> conn;
@@ -174,7 +186,7 @@ std::string to_vtu(const Run& r, std::size_t snapshot, const VtkMeta& meta) {
       types.push_back(kLine);
     }
   }
-  if (types.size() != snap.field_ug_per_ml.size())
+  if (types.size() != snap_field.size())
     throw std::logic_error("to_vtu: the field does not match the grid");
 
   std::ostringstream os;
@@ -183,7 +195,7 @@ std::string to_vtu(const Run& r, std::size_t snapshot, const VtkMeta& meta) {
      << "); coordinates in um; concentration in ug/mL of tissue -->\n"
      << "<VTKFile type=\"UnstructuredGrid\" version=\"1.0\" byte_order=\"LittleEndian\" "
         "header_type=\"UInt32\">\n  <UnstructuredGrid>\n    <FieldData>\n";
-  array(os, "Float64", "TIME", 1, std::vector<double>{snap.time_s});
+  array(os, "Float64", "TIME", 1, std::vector<double>{snap_time_s});
   array(os, "Int32", "zone", 1, std::vector<std::int32_t>{meta.zone});
   array(os, "UInt8", "site_ascii", 1, bytes_of(meta.site));
   array(os, "UInt8", "case_sha256_ascii", 1, bytes_of(meta.case_sha256));
@@ -201,9 +213,16 @@ std::string to_vtu(const Run& r, std::size_t snapshot, const VtkMeta& meta) {
   array(os, "Int32", "offsets", 1, offsets);
   array(os, "UInt8", "types", 1, types);
   os << "      </Cells>\n      <CellData Scalars=\"concentration_ug_per_ml\">\n";
-  array(os, "Float64", "concentration_ug_per_ml", 1, snap.field_ug_per_ml);
+  array(os, "Float64", "concentration_ug_per_ml", 1, snap_field);
   if (r.cell_layer.size() == types.size()) {
     std::vector<std::int32_t> layer(r.cell_layer.begin(), r.cell_layer.end());
+    array(os, "Int32", "layer_id", 1, layer);
+  } else if (three_d && r.row_layer.size() == nz) {
+    // x fastest, then y, then depth (the field's order).
+    const std::size_t per_row = types.size() / nz;
+    std::vector<std::int32_t> layer(types.size());
+    for (std::size_t i = 0; i < layer.size(); ++i)
+      layer[i] = r.row_layer[i / per_row];
     array(os, "Int32", "layer_id", 1, layer);
   }
   if (r.cell_in_channel.size() == types.size())

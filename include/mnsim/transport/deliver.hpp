@@ -109,13 +109,16 @@ struct Run {
   std::vector<double> r_faces_m;
   std::vector<double> y_faces_m;
   std::vector<double> field_ug_per_ml;
-  // Per cell of the field (same order): the layer index (into `layers`) and,
-  // r-z only, 1 inside the channel (r < channel radius, depth < channel depth).
+  // Per cell of the field (same order; 1D / r-z): the layer index (into
+  // `layers`) and, r-z only, 1 inside the channel (r < channel radius, depth
+  // < channel depth). 3D keeps the layer per depth row (`row_layer`) instead:
+  // its fields are large and the transport budget counts only the solver.
   std::vector<int> cell_layer;
+  std::vector<int> row_layer;
   std::vector<std::uint8_t> cell_in_channel;
   // The field at up to kSnapshots evenly spaced times (1D / r-z; the last is
   // the horizon, equal to field_ug_per_ml), for time-series exports. 3D keeps
-  // only the final field (its fields are large).
+  // only the final field (field_ug_per_ml; no snapshots).
   struct Snapshot {
     double time_s = 0;
     std::vector<double> field_ug_per_ml;

@@ -31,6 +31,8 @@ struct VtkMeta {
 // Coordinates in micrometres (x = r or x, y = -depth for 1D/r-z, z = -depth
 // for 3D). Throws std::out_of_range for a snapshot the run does not have.
 std::string to_vtu(const Run& r, std::size_t snapshot, const VtkMeta& meta);
+// The number of snapshots to_vtu can write (3D: 1, the final field).
+std::size_t vtu_snapshots(const Run& r);
 
 struct PvdEntry {
   double time_s = 0;
