@@ -135,7 +135,7 @@ std::string to_vtu(const Run& r, std::size_t snapshot, const VtkMeta& meta) {
   };
   constexpr std::uint8_t kLine = 3;
   constexpr std::uint8_t kQuad = 9;
-  constexpr std::uint8_t kVoxel = 11;
+  constexpr std::uint8_t kHexahedron = 12;
   if (three_d) {
     const std::size_t nx = r.r_faces_m.size() - 1;
     const std::size_t ny = r.y_faces_m.size() - 1;
@@ -149,17 +149,18 @@ std::string to_vtu(const Run& r, std::size_t snapshot, const VtkMeta& meta) {
     for (std::size_t k = 0; k < nz; ++k)
       for (std::size_t j = 0; j < ny; ++j)
         for (std::size_t i = 0; i < nx; ++i) {
+          // VTK_HEXAHEDRON node order: the bottom face counter-clockwise, then the top.
           for (const auto& [a, b, c] : {std::array<std::size_t, 3>{i, j, k},
                                         {i + 1, j, k},
-                                        {i, j + 1, k},
                                         {i + 1, j + 1, k},
+                                        {i, j + 1, k},
                                         {i, j, k + 1},
                                         {i + 1, j, k + 1},
-                                        {i, j + 1, k + 1},
-                                        {i + 1, j + 1, k + 1}})
+                                        {i + 1, j + 1, k + 1},
+                                        {i, j + 1, k + 1}})
             conn.push_back(pid(a, b, c));
           offsets.push_back(static_cast<std::int32_t>(conn.size()));
-          types.push_back(kVoxel);
+          types.push_back(kHexahedron);
         }
   } else if (rz) {
     const std::size_t nr = r.r_faces_m.size() - 1;

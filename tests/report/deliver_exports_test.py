@@ -40,7 +40,7 @@ def close(a, b, rel=1e-6, floor=1e-12):
 
 
 def layer_widths(m):
-    """Per cell: volume per cm^2 of skin surface (cm), for line / quad / voxel cells."""
+    """Per cell: volume per cm^2 of skin surface (cm), for line / quad / hexahedron cells."""
     pts = m.points
     block = m.cells[0]
     d = block.data
@@ -52,9 +52,9 @@ def layer_widths(m):
         dz = np.abs(pts[d[:, 2], 1] - pts[d[:, 1], 1]) * UM_TO_CM
         big_r = pts[:, 0].max() * UM_TO_CM
         return (r1**2 - r0**2) / big_r**2 * dz
-    if block.type == "hexahedron" or block.type == "voxel":
+    if block.type == "hexahedron":
         lo = pts[d[:, 0]]
-        hi = pts[d[:, 7]]
+        hi = pts[d[:, 6]]  # the opposite corner
         vol = np.prod(np.abs(hi - lo), axis=1) * UM_TO_CM**3
         side = (pts[:, 0].max() - pts[:, 0].min()) * (pts[:, 1].max() - pts[:, 1].min())
         return vol / (side * UM_TO_CM**2)

@@ -27,7 +27,7 @@ struct VtkMeta {
 };
 
 // One snapshot of a run as a VTK XML unstructured grid: 1D as a line of
-// depth cells, r-z as quads in the (r, -depth) plane, 3D as voxels.
+// depth cells, r-z as quads in the (r, -depth) plane, 3D as hexahedra.
 // Coordinates in micrometres (x = r or x, y = -depth for 1D/r-z, z = -depth
 // for 3D). Throws std::out_of_range for a snapshot the run does not have.
 std::string to_vtu(const Run& r, std::size_t snapshot, const VtkMeta& meta);
