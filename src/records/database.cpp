@@ -180,34 +180,31 @@ std::int64_t Database::changes() const {
   return sqlite3_changes64(db_);
 }
 
-void Database::read_transaction(const std::function<void()>& body) {
-  if (sqlite3_get_autocommit(db_) == 0) {
+namespace {
+// One transaction around `body` (nested calls join the open one).
+void in_transaction(sqlite3* db, const char* begin, const std::function<void()>& body,
+                    const std::function<void(const char*)>& exec) {
+  if (sqlite3_get_autocommit(db) == 0) {
     body();
     return;
   }
-  exec("BEGIN DEFERRED");
+  exec(begin);
   try {
     body();
     exec("COMMIT");
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
 }
+}  // namespace
+
+void Database::read_transaction(const std::function<void()>& body) {
+  in_transaction(db_, "BEGIN DEFERRED", body, [this](const char* sql) { exec(sql); });
+}
 
 void Database::transaction(const std::function<void()>& body) {
-  if (sqlite3_get_autocommit(db_) == 0) {
-    body();
-    return;
-  }
-  exec("BEGIN IMMEDIATE");
-  try {
-    body();
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  in_transaction(db_, "BEGIN IMMEDIATE", body, [this](const char* sql) { exec(sql); });
 }
 
 void Database::upgrade(int target_version) {
