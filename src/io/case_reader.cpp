@@ -86,6 +86,10 @@ class Prescan {
         skip_comment();
       } else if (c == '"' || c == '\'') {
         const bool key = key_ctx_;
+        if (!key && !opens_value(i_)) {
+          fail(kStringAfterValue);
+          break;
+        }
         const std::size_t len = skip_string(key);
         if (key)
           key_segment(len);
@@ -110,6 +114,23 @@ class Prescan {
     char bracket;  // '[' or '{'
     int depth;     // nesting depth of this array or inline table
   };
+
+  // toml++ 3.3 reads a bare value (number, date, boolean) up to the next
+  // terminator, classifying every character on the way; a string glued to it
+  // (`x = 0b1"\\é"`) leads that classification into the string and onto the
+  // same unreachable branch (found by tests/fuzz). In valid TOML a string
+  // value follows `=`, `[`, `,`, whitespace or a line break (in an array);
+  // anything else is a syntax error, refused here before toml++ sees it.
+  [[nodiscard]] bool opens_value(std::size_t at) const {
+    if (at == 0)
+      return true;
+    const char p = t_[at - 1];
+    return p == '=' || p == '[' || p == ',' || p == '{' || p == ' ' || p == '\t' || p == '\n' ||
+           p == '\r';
+  }
+
+  static constexpr const char* kStringAfterValue =
+      "a string directly after another value (separate values with a comma, or put one per line)";
 
   static constexpr const char* kNonAsciiOutside =
       "a non-ASCII character outside a string or comment (TOML allows them only there)";

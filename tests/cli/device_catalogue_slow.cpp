@@ -1,7 +1,8 @@
-// Every catalogue device through `mnsim run` and `mnsim plan`: a case naming
+// Every catalogue device through `mnsim run` (and its plan): a case naming
 // only `device.model` must be run and planned with the catalogue entry, never
 // with the case's unfilled [device] defaults (issue 9: a roller was printed
 // as "pen, 16 needles, 1 mm" and warned about pen cartridges).
+#include <fstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -47,9 +48,14 @@ TEST_F(DeviceCatalogue, EveryModelIsRunAndPlannedAsTheCatalogueSaysIt) {
     const std::string kind(mnsim::cases::to_string(d.kind));
     const std::string length = mnsim::core::format_number(mnsim::units::to_mm(d.needle_length_m));
 
-    const auto run = mnsim("run " + path + " --json");
+    // One run per device (its plan included): text on stdout, JSON in the
+    // folder (the plan command itself is tested in tests/planner).
+    const auto out = dir_ / d.model;
+    const auto run = mnsim("run " + path + " --out " + out.string());
     ASSERT_EQ(run.status, 0) << run.err;
-    const json dev = json::parse(run.out).at("device");
+    std::ifstream in(out / "result.json");
+    const json rj = json::parse(in);
+    const json dev = rj.at("device");
     EXPECT_EQ(dev.at("model"), d.model);
     EXPECT_EQ(dev.at("name"), d.name);
     EXPECT_EQ(dev.at("kind"), kind);
@@ -59,21 +65,17 @@ TEST_F(DeviceCatalogue, EveryModelIsRunAndPlannedAsTheCatalogueSaysIt) {
     EXPECT_NEAR(dev.at("tip_radius_um").get<double>(), mnsim::units::to_um(d.tip_radius_m), 1e-9);
     EXPECT_EQ(dev.at("uses"), 0);
 
-    const auto text = mnsim("run " + path);
-    ASSERT_EQ(text.status, 0) << text.err;
+    const std::string& text = run.out;
     const std::string line =
         fmt::format("Device: {} {}, {} needles, {} mm,", kind, d.model, d.needle_count, length);
-    EXPECT_NE(text.out.find(line), std::string::npos) << "expected '" << line << "' in\n"
-                                                      << text.out;
+    EXPECT_NE(text.find(line), std::string::npos) << "expected '" << line << "' in\n" << text;
 
-    const auto plan = mnsim("plan " + path);
-    ASSERT_EQ(plan.status, 0) << plan.err;
-    const auto plan_json = mnsim("plan " + path + " --json");
-    ASSERT_EQ(plan_json.status, 0) << plan_json.err;
-    const json pj = json::parse(plan_json.out);
+    ASSERT_TRUE(rj.at("plan").is_object());
+    const json& pj = rj.at("plan");
+    const std::string plan_json = pj.dump();
     if (d.kind != mnsim::cases::DeviceKind::Pen) {
-      for (const auto* out : {&plan.out, &text.out, &plan_json.out})
-        EXPECT_EQ(out->find("Pen cartridges"), std::string::npos) << *out;
+      for (const auto* o : {&text, &plan_json})
+        EXPECT_EQ(o->find("Pen cartridges"), std::string::npos) << *o;
     }
     // A roller or stamp plan that wants other needles names the case's real length.
     for (const auto& z : pj.at("zones")) {

@@ -113,6 +113,24 @@ TEST(CaseLimits, NonAsciiWhereTomlLooksForWhitespaceIsRefused) {
             "e \xe3\x80\x81");
 }
 
+TEST(CaseLimits, StringGluedToABareValueIsRefused) {
+  // toml++ 3.3 reads a bare value up to a terminator and would classify the
+  // string's characters on the way (the fuzzer's finding of 2026-11-30).
+  for (const char* text : {"[case]\nname = 0b1\"\\\xc3\xa9\"\n", "[case]\nname = 1\"x\"\n",
+                           "[case]\nname = 1979-05-27'x'\n", "[case]\nname = 0b1\x01\"x\"\n"}) {
+    const auto p = problems(std::string(kMinimal) + text);
+    EXPECT_NE(p.find("a string directly after another value"), std::string::npos) << text << "\n"
+                                                                                  << p;
+  }
+  // A string after `=`, `[`, `,`, a space or a line break is fine.
+  const Case c = parse_case(std::string(kMinimal) + "[case]\nname =\"a\"\n", "t.toml");
+  EXPECT_EQ(c.info.name, "a");
+  EXPECT_NO_THROW(
+      parse_case(std::string(kMinimal) +
+                     "[patient]\nhistory = [\"keloids\",\"pregnancy\",\n\"active_acne\" ]\n",
+                 "t.toml"));
+}
+
 TEST(CaseLimits, LongKeyIsRefused) {
   const auto p = problems(std::string(kMinimal) + std::string(1000, 'k') + " = 1\n");
   EXPECT_NE(p.find("a key longer than 128 bytes"), std::string::npos) << p;

@@ -38,8 +38,12 @@ TEST(Mechanics, DimpleLawInvertsAndIsMonotone) {
   }
 }
 
-TEST(Mechanics, DepthNeverExceedsTravelOrNeedleLength) {
+TEST(Mechanics, DepthNeverExceedsTravelOrNeedleLengthAndSolvesTheForceBalance) {
+  // at_travel solves z + dimple(resistance(z)) = u by safeguarded Newton;
+  // where it does (punctured, short of the hub), the root is checked against
+  // the residual and against plain bisection (the method it replaced).
   core::Rng rng(1, "test.mechanics", 0);
+  int solved = 0;
   for (int i = 0; i < 2000; ++i) {
     Needle n;
     n.length_m = 0.1e-3 + 2.9e-3 * rng.uniform();
@@ -55,6 +59,32 @@ TEST(Mechanics, DepthNeverExceedsTravelOrNeedleLength) {
     EXPECT_LE(ins.depth_m, u);
     EXPECT_GE(ins.depth_m, 0.0);
     EXPECT_EQ(ins.punctured, u >= m.puncture_travel_m());
+    if (!ins.punctured || ins.depth_m >= n.length_m || ins.depth_m <= 0)
+      continue;
+    ++solved;
+    auto g = [&](double z) { return z + m.dimple_depth_m(m.resistance_n(z)) - u; };
+    EXPECT_LE(std::abs(g(ins.depth_m)), 1e-13 * n.length_m) << i;
+    double lo = 0;
+    double hi = n.length_m;
+    for (int k = 0; k < 80; ++k) {
+      const double mid = 0.5 * (lo + hi);
+      (g(mid) < 0 ? lo : hi) = mid;
+    }
+    EXPECT_NEAR(ins.depth_m, lo, 1e-13 * n.length_m) << i;
+    EXPECT_NEAR(ins.dimple_m, u - ins.depth_m, 1e-18);
+  }
+  EXPECT_GT(solved, 200);  // the random cases do reach the root finder
+}
+
+TEST(Mechanics, DimpleComplianceIsTheSlopeOfTheDimpleLaw) {
+  Needle n;
+  n.cone_length_m = 0.4e-3;
+  n.length_m = 2e-3;
+  const InsertionModel m(n, 5e6, params());
+  for (double f = 1e-4; f < 2; f *= 1.7) {
+    const double h = 1e-6 * f;
+    const double numeric = (m.dimple_depth_m(f + h) - m.dimple_depth_m(f - h)) / (2 * h);
+    EXPECT_NEAR(m.dimple_compliance_m_per_n(f), numeric, 1e-6 * numeric) << f;
   }
 }
 

@@ -114,7 +114,8 @@ def main():
         print(f"report.pdf: {pages} pages")
     # Every example case.
     for name in sorted(os.listdir(os.path.join(source_dir, "cases"))):
-        if not name.endswith(".toml"):
+        # default.toml is the built-in default case, rendered above.
+        if not name.endswith(".toml") or name == "default.toml":
             continue
         out = os.path.join(artifacts, "case-" + name[:-5])
         shutil.rmtree(out, ignore_errors=True)

@@ -149,6 +149,8 @@ class InsertionModel {
   [[nodiscard]] double dimple_force_n(double d_m) const;
   [[nodiscard]] double dimple_depth_m(double force_n) const;
   // Force needed to keep advancing at inserted depth z.
+  // d(dimple depth)/d(force), m/N, at `force_n`.
+  [[nodiscard]] double dimple_compliance_m_per_n(double force_n) const;
   [[nodiscard]] double resistance_n(double z_m) const;
   // Tip travel below the undeformed surface at which the skin punctures.
   [[nodiscard]] double puncture_travel_m() const { return puncture_travel_; }
