@@ -17,6 +17,9 @@ function(mnsim_embed_files output)
     DEPENDS ${abs_files} ${MNSIM_EMBED_SCRIPT}
     COMMENT "Embedding data/ and cases/ into the binary"
     VERBATIM)
+  # Large data arrays in an anonymous namespace: compiled on their own, never
+  # merged into a unity-build batch (CMAKE_UNITY_BUILD, scripts/test).
+  set_source_files_properties(${output} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 endfunction()
 
 # mnsim_embed_files_as(OUTPUT ROOT NAMESPACE FUNCTION KEY_PREFIX file...): the same
@@ -37,4 +40,7 @@ function(mnsim_embed_files_as output root namespace function key_prefix)
     DEPENDS ${abs_files} ${MNSIM_EMBED_SCRIPT}
     COMMENT "Embedding ${key_prefix}* into the binary"
     VERBATIM)
+  # Large data arrays in an anonymous namespace: compiled on their own, never
+  # merged into a unity-build batch (CMAKE_UNITY_BUILD, scripts/test).
+  set_source_files_properties(${output} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 endfunction()

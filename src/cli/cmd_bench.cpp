@@ -23,13 +23,12 @@
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/json.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/transport/bench.hpp"
 
 namespace mnsim::cli {
 
 namespace {
-
-constexpr double kBytesPerMb = 1e6;
 
 struct ChildRun {
   int status = -1;
@@ -128,7 +127,7 @@ nlohmann::json bench_deliver(const std::string& cases_dir, double max_seconds, i
     }
     const auto r = run_child({"deliver", path.string(), "--json", "--quiet"}, tmp / "out");
     row["wall_s"] = r.seconds;
-    row["peak_rss_mb"] = r.peak_rss_bytes / kBytesPerMb;
+    row["peak_rss_mb"] = r.peak_rss_bytes / units::kBytesPerMb;
     if (r.status != 0) {
       row["status"] = fmt::format("failed (exit {})", r.status);
       rows.push_back(row);

@@ -22,11 +22,7 @@
 
 namespace mnsim::cli {
 
-namespace {
-
-constexpr double kBytesPerMb = 1e6;  // the budget's MB are decimal
-
-}  // namespace
+namespace {}  // namespace
 
 // The grid plans as text and JSON (`deliver --dry-run`, `run --dry-run`).
 std::string plan_text(const std::vector<pipeline::ZonePlan>& plans) {
@@ -42,8 +38,8 @@ std::string plan_text(const std::vector<pipeline::ZonePlan>& plans) {
     }
     s += fmt::format(
         "  {} - {}: {} at dx {:.3g} um, {}; {:.3g} cells, ~{:.0f} MB of {:.0f} MB, ~{:.2g} s\n",
-        z.site, z.what, p.solver, units::to_um(p.dx_m), grid, p.cells, p.memory_bytes / kBytesPerMb,
-        p.budget_bytes / kBytesPerMb, p.seconds);
+        z.site, z.what, p.solver, units::to_um(p.dx_m), grid, p.cells,
+        p.memory_bytes / units::kBytesPerMb, p.budget_bytes / units::kBytesPerMb, p.seconds);
     for (const auto& w : p.warnings)
       s += "    warning: " + w + "\n";
   }

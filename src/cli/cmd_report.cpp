@@ -169,7 +169,9 @@ void add_report_command(CLI::App& app, Commands& commands) {
          const auto loaded = load_or_default(o->case_path);
          const cases::Case& c = loaded.c;
          const auto& atlas = anatomy::Atlas::builtin();
-         const auto result = pipeline::run(c, atlas);
+         pipeline::Options popt;
+         popt.uncertainty = true;  // the report draws the intervals (as `run`)
+         const auto result = pipeline::run(c, atlas, popt);
          std::optional<planner::Plan> plan;
          if (!c.medium) {
            const pipeline::PipelinePredictor predictor(atlas);

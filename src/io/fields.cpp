@@ -101,10 +101,6 @@ constexpr std::array kFields = {
 };
 // clang-format on
 
-std::string number(double v) {
-  return core::format_number(v);
-}
-
 std::string choices_text(std::string_view choices) {
   std::string out;
   for (char c : choices) {
@@ -152,11 +148,11 @@ std::string allowed_text(const FieldSpec& spec) {
       const bool has_max = spec.max < kInf;
       if (has_min && has_max) {
         return fmt::format("{} in {}{}, {}]{}", what, spec.min_exclusive ? "(" : "[",
-                           number(spec.min), number(spec.max), unit);
+                           core::format_number(spec.min), core::format_number(spec.max), unit);
       }
       if (has_min) {
-        return fmt::format("{} {} {}{}", what, spec.min_exclusive ? ">" : ">=", number(spec.min),
-                           unit);
+        return fmt::format("{} {} {}{}", what,
+                           spec.min_exclusive ? ">" : ">=", core::format_number(spec.min), unit);
       }
       return fmt::format("{}{}", what, unit);
     }

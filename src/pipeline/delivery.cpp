@@ -4,9 +4,7 @@
 
 namespace mnsim::pipeline {
 
-namespace {
-constexpr double kBytesPerMb = 1e6;  // the budget's MB are decimal
-}  // namespace
+namespace {}  // namespace
 
 transport::Options transport_options(const cases::Case& c) {
   transport::Options o;
@@ -23,7 +21,7 @@ transport::Options transport_options(const cases::Case& c) {
   }
   o.horizon_s = units::from_hours(c.simulation.horizon_h);
   o.dx_m = units::from_um(c.simulation.dx_um);
-  o.memory_limit_bytes = c.simulation.max_memory_mb * kBytesPerMb;
+  o.memory_limit_bytes = c.simulation.max_memory_mb * units::kBytesPerMb;
   o.file = c.source;
   return o;
 }

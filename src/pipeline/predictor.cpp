@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "cheap_chain.hpp"
 #include "mnsim/core/units.hpp"
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/pipeline/device.hpp"
@@ -15,24 +16,6 @@
 #include "mnsim/transport/product.hpp"
 
 namespace mnsim::pipeline {
-
-namespace {
-constexpr double kPatchAreaM2 = 1e-4;  // 1 cm^2: densities and depths do not depend on the area
-constexpr int kStepsPerDay = 1;        // collagen only; the downtime comes from the acute model
-constexpr double kRelTol = 1e-5;       // CVODE: gains to ~1e-5, far below the model's uncertainty
-
-// The puncture parameters without the coverage and spacing statistics, which
-// the predictor does not use (they are the costliest part of a pattern).
-const puncture::MechanicsParams& predictor_params() {
-  static const puncture::MechanicsParams p = [] {
-    auto q = puncture::MechanicsParams::builtin();
-    q.coverage_samples = 1000;
-    q.spacing_statistics = false;
-    return q;
-  }();
-  return p;
-}
-}  // namespace
 
 planner::ZonePrediction PipelinePredictor::predict_zone(
     const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
@@ -53,8 +36,9 @@ planner::ZonePrediction PipelinePredictor::predict_zone(
   trial.procedure.passes = setting.passes;
   if (!cached) {
     puncture::PatternInput in = pattern_input(trial, zone, atlas_);
-    in.zone_area_m2 = kPatchAreaM2;
-    const Punctured p{puncture::simulate(in, predictor_params()), in.skin};
+    in.zone_area_m2 = cheap::kPatchAreaM2;
+    const Punctured p{puncture::simulate(in, cheap::params(puncture::MechanicsParams::builtin())),
+                      in.skin};
     SessionEffect e;
     e.real_depth_um = p.pattern.channels_total > 0 ? units::to_um(p.pattern.depth_m.mean) : 0.0;
     e.dose = injury_dose(p.pattern, p.skin);
@@ -73,8 +57,8 @@ planner::ZonePrediction PipelinePredictor::predict_zone(
   trial.course.horizon_days =
       std::ceil((course.sessions - 1) * course.interval_days + kFollowUpDays);
   healing::CourseOptions opt;
-  opt.steps_per_day = kStepsPerDay;
-  opt.rel_tol = kRelTol;
+  opt.steps_per_day = cheap::kStepsPerDay;
+  opt.rel_tol = cheap::kRelTol;
   opt.horizon_days = trial.course.horizon_days;
   opt.closure = puncture::closure_conditions(trial, zone);
   opt.first_session_response = false;
@@ -167,7 +151,7 @@ planner::ZonePrediction PipelinePredictor::predict_zone_intervals(
     for (std::size_t k = 0; k < n; ++k) {
       if (collagen) {
         const healing::Course h =
-            course_of(trial, doses[k], std::nullopt, {}, kStepsPerDay, kRelTol, zone);
+            course_of(trial, doses[k], std::nullopt, {}, cheap::kStepsPerDay, cheap::kRelTol, zone);
         downtime[k] = h.first_session.erythema_resolved_day;
         gain[k] = h.collagen_rel.back();
       } else {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cheap_chain.hpp"
 #include "mnsim/core/random.hpp"
 #include "mnsim/core/units.hpp"
 #include "mnsim/pipeline/bridges.hpp"
@@ -22,18 +23,6 @@ core::Interval interval_of(const std::vector<double>& v) {
           v[puncture::quantile_index(v, kQuantiles[2])]};
 }
 
-// The reruns do not read the patch's coverage or spacing (the costliest part
-// of a pattern): cut them, as the planner's predictor does.
-puncture::MechanicsParams for_rerun(puncture::MechanicsParams p) {
-  p.coverage_samples = 1000;
-  p.spacing_statistics = false;
-  return p;
-}
-
-constexpr double kPatchAreaM2 = 1e-4;  // 1 cm^2
-constexpr int kStepsPerDay = 1;        // the figures are end-of-course and first-session values
-constexpr double kRelTol = 1e-5;       // as the planner's predictor: far below the spread
-
 }  // namespace
 
 Draw draw_of(const cases::Case& c, std::size_t zone, std::size_t k, const anatomy::Atlas& atlas,
@@ -50,8 +39,8 @@ Draw draw_of(const cases::Case& c, std::size_t zone, std::size_t k, const anatom
 response::InjuryDose draw_dose(const cases::Case& c, std::size_t zone, std::size_t k,
                                const anatomy::Atlas& atlas, const puncture::MechanicsParams& base) {
   Draw d = draw_of(c, zone, k, atlas, base);
-  d.input.zone_area_m2 = kPatchAreaM2;
-  return injury_dose(puncture::simulate(d.input, for_rerun(d.params)), d.input.skin);
+  d.input.zone_area_m2 = cheap::kPatchAreaM2;
+  return injury_dose(puncture::simulate(d.input, cheap::params(d.params)), d.input.skin);
 }
 
 ZoneDraws sample_zone(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,
@@ -99,8 +88,9 @@ Uncertainty uncertainty(const cases::Case& c, const anatomy::Atlas& atlas,
       std::vector<double> collagen(n, 0.0);
 #pragma omp parallel for schedule(dynamic)
       for (std::size_t k = 0; k < n; ++k) {
-        const healing::Course course = course_of(c, draw_dose(c, i, k, atlas, base), std::nullopt,
-                                                 stages.hypotheses, kStepsPerDay, kRelTol, i);
+        const healing::Course course =
+            course_of(c, draw_dose(c, i, k, atlas, base), std::nullopt, stages.hypotheses,
+                      cheap::kStepsPerDay, cheap::kRelTol, i);
         downtime[k] = course.erythema_resolved_day;
         collagen[k] = course.collagen_rel_end;
       }
@@ -120,7 +110,7 @@ Uncertainty uncertainty(const cases::Case& c, const anatomy::Atlas& atlas,
       for (std::size_t i = 0; i < c.zones.size(); ++i) {
         Draw d = draw_of(c, i, draws[i].at_depth_quantile[q], atlas, base);
         d.input.skin = pattern_input(c, i, atlas).skin;
-        const puncture::ZonePattern pat = puncture::simulate(d.input, for_rerun(d.params));
+        const puncture::ZonePattern pat = puncture::simulate(d.input, cheap::params(d.params));
         skins.push_back({d.input.skin, channel_spec(pat, puncture::closure_conditions(c, i)),
                          channel_layout(pat, units::from_um(c.simulation.dx_um))});
       }

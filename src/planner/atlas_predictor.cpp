@@ -16,9 +16,6 @@ namespace data = core::data;
 
 namespace {
 
-constexpr double kUmPerM = 1.0 / units::kUm;                  // exactly 1e6
-constexpr double kUmPerMm = units::kMm * (1.0 / units::kUm);  // exactly 1000
-
 std::vector<double> numbers(const toml::table& t, std::string_view key, const data::Where& w) {
   const toml::node* n = t.get(key);
   if (n == nullptr || !n->is_array())
@@ -114,14 +111,15 @@ ZonePrediction AtlasPredictor::predict_zone(const cases::Case& c, std::size_t zo
   const double fraction = rules_.insertion_fraction[static_cast<std::size_t>(kind_)];
   ZonePrediction out;
   // Rule 1: real depth = insertion fraction x setting.
-  out.real_depth_um = fraction * setting.depth_mm * kUmPerMm;
+  out.real_depth_um = fraction * setting.depth_mm * units::kUmPerMm;
   // Rule 2: downtime from the vendor chart at the pen-equivalent setting, by passes.
-  const double pen_equivalent_mm = out.real_depth_um / kUmPerMm / rules_.insertion_fraction[0];
+  const double pen_equivalent_mm =
+      out.real_depth_um / units::kUmPerMm / rules_.insertion_fraction[0];
   out.downtime_days =
       interpolate(rules_.downtime_setting_mm, rules_.downtime_days, pen_equivalent_mm) *
       setting.passes / rules_.downtime_reference_passes;
   // Rule 3: collagen gain from the depth reached into the dermis, sessions and passes.
-  const double into_dermis_um = out.real_depth_um - stack.epidermis_m() * kUmPerM;
+  const double into_dermis_um = out.real_depth_um - stack.epidermis_m() * units::kUmPerM;
   const double phi = std::clamp(into_dermis_um / rules_.dermal_depth_ref_um, 0.0, 1.0);
   const double psi = std::min(1.0, setting.passes / rules_.gain_reference_passes);
   out.collagen_gain_rel = 1.0 + rules_.gain_per_session * course.sessions * phi * psi;

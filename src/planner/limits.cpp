@@ -13,8 +13,6 @@ namespace data = core::data;
 
 namespace {
 
-constexpr double kUmPerM = 1.0 / units::kUm;  // exactly 1e6: atlas metres to limit um
-
 std::array<double, 3> by_kind(const toml::table& t, std::string_view key, const data::Where& w) {
   const auto& sub = data::table(t, key, w);
   const data::Where ws{w.text + ": " + std::string(key)};
@@ -241,8 +239,8 @@ ZoneLimits zone_limits(const cases::Case& c, std::size_t zone, const device::Dev
   const anatomy::Subject subject{c.patient.age_years, c.patient.sex, c.patient.fitzpatrick};
   const anatomy::LayerStack stack = atlas.stack(z.site, subject);
   ZoneLimits zl;
-  zl.epidermis_um = stack.epidermis_m() * kUmPerM;
-  zl.skin_um = (stack.epidermis_m() + stack.dermis_m()) * kUmPerM;
+  zl.epidermis_um = stack.epidermis_m() * units::kUmPerM;
+  zl.skin_um = (stack.epidermis_m() + stack.dermis_m()) * units::kUmPerM;
   zl.phototype_reduced = c.patient.fitzpatrick >= limits.phototype_reduced_from;
   const double factor = zl.phototype_reduced ? limits.phototype_depth_factor : 1.0;
 
@@ -266,7 +264,8 @@ ZoneLimits zone_limits(const cases::Case& c, std::size_t zone, const device::Dev
   // Real-depth caps.
   const auto& ind = limits.indication(z.indication);
   const auto& max_slab = stack.slab(ind.max_layer);
-  const double indication_um = (max_slab.top_m + ind.max_fraction * max_slab.thickness_m) * kUmPerM;
+  const double indication_um =
+      (max_slab.top_m + ind.max_fraction * max_slab.thickness_m) * units::kUmPerM;
   zl.max_real_depth_um = limits.skin_fraction * zl.skin_um * factor;
   zl.real_depth_cap = Cap::SkinFraction;
   if (indication_um < zl.max_real_depth_um) {
@@ -274,7 +273,8 @@ ZoneLimits zone_limits(const cases::Case& c, std::size_t zone, const device::Dev
     zl.real_depth_cap = Cap::IndicationLayer;
   }
   const auto& goal_slab = stack.slab(ind.goal_layer);
-  zl.goal_real_depth_um = (goal_slab.top_m + ind.goal_fraction * goal_slab.thickness_m) * kUmPerM;
+  zl.goal_real_depth_um =
+      (goal_slab.top_m + ind.goal_fraction * goal_slab.thickness_m) * units::kUmPerM;
   zl.goal_layer = std::string(anatomy::layer_id(ind.goal_layer));
   zl.min_passes = limits.min_passes;
   zl.max_passes = limits.max_passes;

@@ -22,7 +22,6 @@ constexpr double kActiveDays = 0.02;       // a constraint within this is "bindi
 constexpr double kActiveUm = 1.0;
 constexpr double kActiveMm = 1e-3;       // (1 um of setting)
 constexpr double kConstraintTol = 1e-6;  // NLopt constraint tolerance (days; mm)
-constexpr double kUmPerMm = units::kMm * (1.0 / units::kUm);  // exactly 1000
 
 std::string pct(double rel) {
   return fmt::format("{:+.0f} %", (rel - 1.0) * 100.0);
@@ -96,7 +95,7 @@ class DepthProblem {
   }
   static double g_real_depth(unsigned /*n*/, const double* x, double* /*grad*/, void* self) {
     auto* p = static_cast<DepthProblem*>(self);
-    return (p->at(x[0]).limit_real_depth_um() - p->zl_.max_real_depth_um) / kUmPerMm;
+    return (p->at(x[0]).limit_real_depth_um() - p->zl_.max_real_depth_um) / units::kUmPerMm;
   }
 
  private:

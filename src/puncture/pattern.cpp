@@ -17,7 +17,6 @@ namespace mnsim::puncture {
 
 namespace {
 
-constexpr double kPi = std::numbers::pi;
 using cases::DeviceKind;
 
 // Inverse of the standard normal CDF by bisection on erfc (a handful of calls).
@@ -134,8 +133,8 @@ std::vector<Contact> roller_stroke(const device::Device& d, double rolling_radiu
   std::vector<Contact> out;
   const int rings = std::max(1, d.needle_rows);
   const int per_ring = std::max(1, d.needle_count / rings);
-  const double pitch = 2 * kPi / per_ring;
-  const double turn = 2 * kPi * rolling_radius_m;
+  const double pitch = 2 * std::numbers::pi / per_ring;
+  const double turn = 2 * std::numbers::pi * rolling_radius_m;
   for (int r = 0; r < rings; ++r) {
     const double across = (r + 0.5) * d.drum_width_m / rings - 0.5 * d.drum_width_m;
     for (int j = 0; j < per_ring; ++j) {
@@ -267,7 +266,7 @@ Lanes lanes_of(const PatternInput& in, const MechanicsParams& p) {
   core::Rng rng(in.seed, fmt::format("puncture.zone{}.lanes", in.zone_index), 0);
   for (int pass = 0; pass < in.passes; ++pass) {
     const double deg = p.directions_deg[static_cast<std::size_t>(pass) % p.directions_deg.size()];
-    const double t = deg * kPi / 180;
+    const double t = deg * std::numbers::pi / 180;
     const double ct = std::cos(t);
     const double st = std::sin(t);
     const double extent = k.half * (std::abs(ct) + std::abs(st));
@@ -319,7 +318,7 @@ void place_lane(const PatternInput& in, const MechanicsParams& p, const Insertio
   };
   const double angle = std::atan2(L.sin_t, L.cos_t);
   if (dev.kind == DeviceKind::Roller) {
-    const double turn = 2 * kPi * table.rolling_radius_m;
+    const double turn = 2 * std::numbers::pi * table.rolling_radius_m;
     const double s0 = L.s_lo - rng.uniform() * turn;
     for (const Contact& c : roller_stroke(dev, table.rolling_radius_m, L.s_hi - s0)) {
       const double ds = jitter * rng.normal();

@@ -25,7 +25,6 @@ constexpr double kUgPerM3ToUgPerMl = 1e-6;
 // from x * kUmPerM in the last bit, and the JSON is compared byte for byte).
 constexpr double kUmPerM = 1e6;
 constexpr double kBytesPerGb = 1e9;
-constexpr double kBytesPerMb = 1e6;
 constexpr double kCmPerM = 100.0;
 
 double physical_memory_bytes() {
@@ -218,26 +217,27 @@ RunPlan choose_plan(const Medium& m, GridPlan& p, const ChannelSpec* ch, const O
             "per periodic cell ({:.4g} um side) to fit {} = {:.0f}: the scatter of the channel "
             "positions is not resolved",
             asked.channels.size(), asked.cell_side_m * kUmPerM, lay.cell_side_m * kUmPerM,
-            opt.budget_field, r.budget_bytes / kBytesPerMb));
+            opt.budget_field, r.budget_bytes / units::kBytesPerMb));
       }
       if (dx != opt.dx_m) {
         r.warnings.push_back(fmt::format(
             "dx coarsened from {} to {} um to fit {} = {:.0f}: the spatial error (second order) "
             "grows about {:.2g}x",
             core::format_number(opt.dx_m * kUmPerM), core::format_number(dx * kUmPerM),
-            opt.budget_field, r.budget_bytes / kBytesPerMb, (dx / opt.dx_m) * (dx / opt.dx_m)));
+            opt.budget_field, r.budget_bytes / units::kBytesPerMb,
+            (dx / opt.dx_m) * (dx / opt.dx_m)));
       }
       return r;
     }
   }
   p.layout = asked;
   throw InputError(InputIssue{
-      opt.file, opt.budget_field, fmt::format("{:.0f}", budget_bytes(opt) / kBytesPerMb),
+      opt.file, opt.budget_field, fmt::format("{:.0f}", budget_bytes(opt) / units::kBytesPerMb),
       fmt::format("no {} transport grid fits: the smallest plan ({:.4g} cells at dx = {} um) "
                   "needs about {:.0f} MB; raise {}, use a larger simulation.dx_um or a lower "
                   "simulation.fidelity",
                   smallest.solver, smallest.cells, core::format_number(smallest.dx_m * kUmPerM),
-                  smallest.memory_bytes / kBytesPerMb, opt.budget_field)});
+                  smallest.memory_bytes / units::kBytesPerMb, opt.budget_field)});
 }
 
 void warn_coarse(const Medium& m, const Options& opt, const RunOptions& ro,
@@ -508,8 +508,8 @@ nlohmann::json to_json(const RunPlan& p) {
     j["window_channels"] = p.channels;
   }
   j["cells"] = p.cells;
-  j["memory_estimate_mb"] = p.memory_bytes / kBytesPerMb;
-  j["budget_mb"] = p.budget_bytes / kBytesPerMb;
+  j["memory_estimate_mb"] = p.memory_bytes / units::kBytesPerMb;
+  j["budget_mb"] = p.budget_bytes / units::kBytesPerMb;
   j["time_estimate_s"] = p.seconds;
   return j;
 }

@@ -115,9 +115,6 @@ TEST_F(Deliver, PenChannelsEnhanceDelivery) {
   }
 }
 
-}  // namespace
-
-namespace {
 // A roller too blunt and too lightly pressed to puncture (issue 11, item 4).
 std::string no_puncture_case() {
   std::ifstream in(std::string(MNSIM_SOURCE_DIR) + "/cases/home-roller.toml");
@@ -134,7 +131,6 @@ std::string no_puncture_case() {
   set("pressure_n", "0.1");
   return text;
 }
-}  // namespace
 
 TEST_F(Deliver, NoPuncturesTextAndJsonSayIntactOnly) {
   const auto path = write("np.toml", no_puncture_case()).string();
@@ -149,3 +145,5 @@ TEST_F(Deliver, NoPuncturesTextAndJsonSayIntactOnly) {
   EXPECT_EQ(t.status, 0) << t.err;
   EXPECT_NE(t.out.find("delivered past the stratum corneum"), std::string::npos) << t.out;
 }
+
+}  // namespace

@@ -18,7 +18,7 @@ namespace mnsim::io {
 using cases::Case;
 namespace {
 
-constexpr const char* kMinimal = "[[zones]]\nsite = \"cheek\"\n";
+constexpr const char* kOneZone = "[[zones]]\nsite = \"cheek\"\n";
 
 // The problems of a case that must be refused, joined one per line.
 std::string problems(const std::string& text) {
@@ -63,25 +63,25 @@ TEST(CaseLimits, DeepHeadersAndValuesAreRefused) {
 }
 
 TEST(CaseLimits, NestingWithinTheLimitIsJustAnUnknownKey) {
-  const auto p = problems(std::string(kMinimal) + "[patient]\na.b.c = 1\n");
+  const auto p = problems(std::string(kOneZone) + "[patient]\na.b.c = 1\n");
   EXPECT_EQ(p.find("nesting"), std::string::npos) << p;
   EXPECT_NE(p.find("patient.a"), std::string::npos) << p;
 }
 
 TEST(CaseLimits, DotsInsideStringsAndCommentsAreNotNesting) {
-  const std::string text = std::string(kMinimal) + std::string("[case]\nname = \"") +
+  const std::string text = std::string(kOneZone) + std::string("[case]\nname = \"") +
                            repeat("a.", 200) + std::string("\"  # ") + repeat("b.[{", 100) + "\n";
   EXPECT_NO_THROW(parse_case(text, "test.toml"));
 }
 
 TEST(CaseLimits, HugeFileIsRefused) {
-  const std::string text = std::string(kMinimal) + "# " + std::string(2 << 20, 'x') + "\n";
+  const std::string text = std::string(kOneZone) + "# " + std::string(2 << 20, 'x') + "\n";
   EXPECT_NE(problems(text).find("the limit is 1048576 bytes"), std::string::npos);
 }
 
 TEST(CaseLimits, LongStringIsRefused) {
   const auto p =
-      problems(std::string(kMinimal) + "[case]\nname = \"" + std::string(5000, 'x') + "\"\n");
+      problems(std::string(kOneZone) + "[case]\nname = \"" + std::string(5000, 'x') + "\"\n");
   EXPECT_NE(p.find("case.name"), std::string::npos) << p;
   EXPECT_NE(p.find("at most 1024"), std::string::npos) << p;
   EXPECT_LT(p.size(), 400U) << "the value is shortened in the message";
@@ -89,9 +89,9 @@ TEST(CaseLimits, LongStringIsRefused) {
 
 TEST(CaseLimits, ControlCharactersInStringsAreRefused) {
   const auto p =
-      problems(std::string(kMinimal) + "[case]\nname = \"x\\nEligible for needling: yes\"\n");
+      problems(std::string(kOneZone) + "[case]\nname = \"x\\nEligible for needling: yes\"\n");
   EXPECT_NE(p.find("case.name: holds a control character (U+000A)"), std::string::npos) << p;
-  EXPECT_NO_THROW(parse_case(std::string(kMinimal) + "[case]\nname = \"tab\\there\"\n", "t"));
+  EXPECT_NO_THROW(parse_case(std::string(kOneZone) + "[case]\nname = \"tab\\there\"\n", "t"));
 }
 
 // toml++ 3.3 reaches an unreachable branch (undefined behaviour) when it
@@ -101,10 +101,10 @@ TEST(CaseLimits, NonAsciiWhereTomlLooksForWhitespaceIsRefused) {
   for (const char* text :
        {"\"\xc3\xa9\" = 1\n", "a = 1 \xc3\xa9\n", "\xc2\xa1 = 1\n", "x = \"\"\"\\\xc3\xa9\"\"\"\n",
         "x = \"\"\"\\\n  \xe3\x80\x81\"\"\"\n", "[\"\xe2\xb5\xae\"]\n"}) {
-    const auto p = problems(std::string(kMinimal) + text);
+    const auto p = problems(std::string(kOneZone) + text);
     EXPECT_NE(p.find("non-ASCII character"), std::string::npos) << text << "\n" << p;
   }
-  const Case c = parse_case(std::string(kMinimal) +
+  const Case c = parse_case(std::string(kOneZone) +
                                 "[case]\nname = \"Ren\xc3\xa9"
                                 "e \xe3\x80\x81\"  # caf\xc3\xa9\n",
                             "t.toml");
@@ -118,40 +118,40 @@ TEST(CaseLimits, StringGluedToABareValueIsRefused) {
   // string's characters on the way (the fuzzer's finding of 2026-11-30).
   for (const char* text : {"[case]\nname = 0b1\"\\\xc3\xa9\"\n", "[case]\nname = 1\"x\"\n",
                            "[case]\nname = 1979-05-27'x'\n", "[case]\nname = 0b1\x01\"x\"\n"}) {
-    const auto p = problems(std::string(kMinimal) + text);
+    const auto p = problems(std::string(kOneZone) + text);
     EXPECT_NE(p.find("a string directly after another value"), std::string::npos) << text << "\n"
                                                                                   << p;
   }
   // A string after `=`, `[`, `,`, a space or a line break is fine.
-  const Case c = parse_case(std::string(kMinimal) + "[case]\nname =\"a\"\n", "t.toml");
+  const Case c = parse_case(std::string(kOneZone) + "[case]\nname =\"a\"\n", "t.toml");
   EXPECT_EQ(c.info.name, "a");
   EXPECT_NO_THROW(
-      parse_case(std::string(kMinimal) +
+      parse_case(std::string(kOneZone) +
                      "[patient]\nhistory = [\"keloids\",\"pregnancy\",\n\"active_acne\" ]\n",
                  "t.toml"));
 }
 
 TEST(CaseLimits, LongKeyIsRefused) {
-  const auto p = problems(std::string(kMinimal) + std::string(1000, 'k') + " = 1\n");
+  const auto p = problems(std::string(kOneZone) + std::string(1000, 'k') + " = 1\n");
   EXPECT_NE(p.find("a key longer than 128 bytes"), std::string::npos) << p;
 }
 
 TEST(CaseLimits, TooManyZonesAreRefused) {
-  const auto p = problems(repeat(kMinimal, static_cast<int>(limits::kMaxZones) + 1));
+  const auto p = problems(repeat(kOneZone, static_cast<int>(limits::kMaxZones) + 1));
   EXPECT_NE(p.find("21 [[zones]] entries; at most 20"), std::string::npos) << p;
-  EXPECT_NO_THROW(parse_case(repeat(kMinimal, static_cast<int>(limits::kMaxZones)), "t.toml"));
+  EXPECT_NO_THROW(parse_case(repeat(kOneZone, static_cast<int>(limits::kMaxZones)), "t.toml"));
 }
 
 TEST(CaseLimits, LongListIsRefused) {
   std::string list;
   for (int i = 0; i < 100; ++i)
     list += i ? ", \"keloids\"" : "\"keloids\"";
-  const auto p = problems(std::string(kMinimal) + "[patient]\nhistory = [" + list + "]\n");
+  const auto p = problems(std::string(kOneZone) + "[patient]\nhistory = [" + list + "]\n");
   EXPECT_NE(p.find("100 entries; at most 64"), std::string::npos) << p;
 }
 
 TEST(CaseLimits, ProblemsAreCapped) {
-  std::string text = kMinimal;
+  std::string text = kOneZone;
   for (int i = 0; i < 200; ++i)
     text += fmt::format("k{} = 1\n", i);
   const auto p = problems(text);
@@ -159,11 +159,11 @@ TEST(CaseLimits, ProblemsAreCapped) {
 }
 
 TEST(CaseLimits, QuotedDottedKeysAreUnknown) {
-  auto p = problems(std::string(kMinimal) + "\"patient.age_years\" = 99\n");
+  auto p = problems(std::string(kOneZone) + "\"patient.age_years\" = 99\n");
   EXPECT_NE(p.find("patient.age_years: unknown key"), std::string::npos) << p;
-  p = problems(std::string(kMinimal) + "[\"procedure.anaesthetic\"]\nproduct = \"emla_5pct\"\n");
+  p = problems(std::string(kOneZone) + "[\"procedure.anaesthetic\"]\nproduct = \"emla_5pct\"\n");
   EXPECT_NE(p.find("procedure.anaesthetic: unknown key"), std::string::npos) << p;
-  p = problems(std::string(kMinimal) + "[patient]\n\"history[0]\" = 1\n");
+  p = problems(std::string(kOneZone) + "[patient]\n\"history[0]\" = 1\n");
   EXPECT_NE(p.find("unknown key"), std::string::npos) << p;
 }
 
@@ -172,14 +172,14 @@ TEST(CaseLimits, SubnormalAndNegativeZeroAreRefused) {
                             "[product]\nmw_da = 100\nlog_kow = 1\ndose_ul_per_cm2 = 1\n"
                             "concentration_mg_per_ml"}) {
     for (const char* v : {"5e-324", "-0.0", "0.0"}) {
-      const auto p = problems(std::string(kMinimal) + field + " = " + v + "\n");
+      const auto p = problems(std::string(kOneZone) + field + " = " + v + "\n");
       EXPECT_NE(p.find("must be a number in ["), std::string::npos) << field << " = " << v << p;
     }
   }
   // Where zero is allowed, a negative zero is still refused.
-  const auto p = problems(std::string(kMinimal) + "[patient]\nmax_downtime_days = -0.0\n");
+  const auto p = problems(std::string(kOneZone) + "[patient]\nmax_downtime_days = -0.0\n");
   EXPECT_NE(p.find("negative zero"), std::string::npos) << p;
-  const auto q = problems(std::string(kMinimal) + "[patient]\nmax_downtime_days = 5e-320\n");
+  const auto q = problems(std::string(kOneZone) + "[patient]\nmax_downtime_days = 5e-320\n");
   EXPECT_NE(q.find("subnormal"), std::string::npos) << q;
 }
 
@@ -198,12 +198,12 @@ TEST(CaseLimits, ExplicitMediumIsCheckedAgainstTheGridAsRunWould) {
 }
 
 TEST(CaseLimits, TransportGridOverTheBudgetIsRefusedNamingDx) {
-  const auto p = problems(std::string(kMinimal) + "[simulation]\ndx_um = 0.1\n");
+  const auto p = problems(std::string(kOneZone) + "[simulation]\ndx_um = 0.1\n");
   EXPECT_NE(p.find("simulation.dx_um = 0.1: the transport grid"), std::string::npos) << p;
-  EXPECT_NO_THROW(parse_case(std::string(kMinimal) + "[simulation]\ndx_um = 5\n", "t.toml"));
-  EXPECT_NO_THROW(parse_case(std::string(kMinimal) + "[simulation]\nfidelity = \"3d\"\n", "t"));
+  EXPECT_NO_THROW(parse_case(std::string(kOneZone) + "[simulation]\ndx_um = 5\n", "t.toml"));
+  EXPECT_NO_THROW(parse_case(std::string(kOneZone) + "[simulation]\nfidelity = \"3d\"\n", "t"));
   EXPECT_NO_THROW(
-      parse_case(std::string(kMinimal) + "[simulation]\nfidelity = \"1d\"\ndx_um = 0.1\n", "t"));
+      parse_case(std::string(kOneZone) + "[simulation]\nfidelity = \"1d\"\ndx_um = 0.1\n", "t"));
 }
 
 class CaseFileKinds : public ::testing::Test {

@@ -18,10 +18,6 @@
 namespace mnsim::pipeline {
 namespace {
 
-const anatomy::Atlas& atlas() {
-  return anatomy::Atlas::builtin();
-}
-
 // A one-zone roller case (rollers: the depth spreads most).
 cases::Case roller_case() {
   cases::Case c = io::default_case();
@@ -68,7 +64,7 @@ TEST(Posterior, DrawsFollowTheFittedLogCovariance) {
 
 TEST(Uncertainty, ExpectedInsertionMatchesTheSimulatedZone) {
   const cases::Case c = roller_case();
-  const auto in = pattern_input(c, 0, atlas());
+  const auto in = pattern_input(c, 0, anatomy::Atlas::builtin());
   const auto& p = puncture::MechanicsParams::builtin();
   const auto e = puncture::expected_insertion(in, p);
   const auto z = puncture::simulate(in, p);
@@ -85,9 +81,9 @@ TEST(Uncertainty, SameSeedSameFiguresOnOneAndTwoThreads) {
   stages.healing = true;
   const int before = omp_get_max_threads();
   omp_set_num_threads(1);
-  const Uncertainty one = uncertainty(c, atlas(), stages);
+  const Uncertainty one = uncertainty(c, anatomy::Atlas::builtin(), stages);
   omp_set_num_threads(2);
-  const Uncertainty two = uncertainty(c, atlas(), stages);
+  const Uncertainty two = uncertainty(c, anatomy::Atlas::builtin(), stages);
   omp_set_num_threads(before);
   ASSERT_EQ(one.zones.size(), 1u);
   ASSERT_EQ(two.zones.size(), 1u);
@@ -105,7 +101,7 @@ TEST(Uncertainty, SameSeedSameFiguresOnOneAndTwoThreads) {
   EXPECT_LT(a.real_depth_um.p50, a.real_depth_um.p90);
   EXPECT_LE(a.downtime_days->p10, a.downtime_days->p90);
   c.info.seed += 1;
-  const Uncertainty other = uncertainty(c, atlas(), {});
+  const Uncertainty other = uncertainty(c, anatomy::Atlas::builtin(), {});
   EXPECT_NE(other.zones[0].real_depth_um.p50, a.real_depth_um.p50);
 }
 
@@ -121,7 +117,7 @@ TEST(Uncertainty, DownstreamFiguresRiseWithDepthInAFixedPerson) {
   double last_delivered = -1, last_downtime = -1, last_collagen = -1;
   for (const double mm : {0.25, 0.5, 1.0, 1.5, 2.0}) {
     c.zones[0].depth_mm = mm;
-    const Punctured p = puncture_zone(c, 0, atlas(), 1e-4);
+    const Punctured p = puncture_zone(c, 0, anatomy::Atlas::builtin(), 1e-4);
     const auto course = course_of(c, injury_dose(p.pattern, p.skin), std::nullopt, {}, 1, 1e-5, 0);
     std::vector<transport::ZoneSkin> skins{
         {p.skin, channel_spec(p.pattern, puncture::closure_conditions(c, 0)), std::nullopt}};

@@ -8,16 +8,14 @@
 namespace mnsim::puncture {
 namespace {
 
-const MechanicsParams& params() {
-  return MechanicsParams::builtin();
-}
-
 TEST(Mechanics, PunctureForceFollowsTipDiameter) {
   Needle n;
   n.tip_radius_m = 2.5e-6;  // 5 um tip diameter
-  const InsertionModel a(n, params().reference_modulus_pa, params());
+  const InsertionModel a(n, MechanicsParams::builtin().reference_modulus_pa,
+                         MechanicsParams::builtin());
   n.tip_radius_m = 18.5e-6;  // 37 um
-  const InsertionModel b(n, params().reference_modulus_pa, params());
+  const InsertionModel b(n, MechanicsParams::builtin().reference_modulus_pa,
+                         MechanicsParams::builtin());
   // romgens2014: about 20 and 167 mN.
   EXPECT_NEAR(a.puncture_force_n(), 0.0225, 1e-4);
   EXPECT_NEAR(b.puncture_force_n(), 0.1665, 1e-4);
@@ -28,7 +26,7 @@ TEST(Mechanics, DimpleLawInvertsAndIsMonotone) {
   Needle n;
   n.cone_length_m = 0.4e-3;
   n.length_m = 2e-3;
-  const InsertionModel m(n, 5e6, params());
+  const InsertionModel m(n, 5e6, MechanicsParams::builtin());
   double last = 0;
   for (double d = 1e-6; d < 1.5e-3; d *= 1.3) {
     const double f = m.dimple_force_n(d);
@@ -52,7 +50,7 @@ TEST(Mechanics, DepthNeverExceedsTravelOrNeedleLengthAndSolvesTheForceBalance) {
     n.cone_length_m = n.length_m * (0.2 + 0.8 * rng.uniform());
     n.force_factor = 1 + rng.uniform();
     const double e = 1e5 * std::pow(100.0, rng.uniform());
-    const InsertionModel m(n, e, params());
+    const InsertionModel m(n, e, MechanicsParams::builtin());
     const double u = 1.2 * n.length_m * rng.uniform();
     const Insertion ins = m.at_travel(u);
     EXPECT_LE(ins.depth_m, n.length_m);
@@ -80,7 +78,7 @@ TEST(Mechanics, DimpleComplianceIsTheSlopeOfTheDimpleLaw) {
   Needle n;
   n.cone_length_m = 0.4e-3;
   n.length_m = 2e-3;
-  const InsertionModel m(n, 5e6, params());
+  const InsertionModel m(n, 5e6, MechanicsParams::builtin());
   for (double f = 1e-4; f < 2; f *= 1.7) {
     const double h = 1e-6 * f;
     const double numeric = (m.dimple_depth_m(f + h) - m.dimple_depth_m(f - h)) / (2 * h);
@@ -92,8 +90,8 @@ TEST(Mechanics, StiffnessDeepensAFixedTravelAndStampSharesForce) {
   Needle n;
   n.length_m = n.cone_length_m = 1e-3;
   n.base_radius_m = 125e-6;
-  const InsertionModel soft(n, 2e6, params());
-  const InsertionModel stiff(n, 8e6, params());
+  const InsertionModel soft(n, 2e6, MechanicsParams::builtin());
+  const InsertionModel stiff(n, 8e6, MechanicsParams::builtin());
   EXPECT_LT(soft.at_travel(1e-3).depth_m, stiff.at_travel(1e-3).depth_m);
   // More needles under the same force: less travel each (bed of nails).
   const double few = stamp_travel_m(stiff, 10, 0.5, 1e-3);

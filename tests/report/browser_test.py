@@ -48,7 +48,7 @@ def report(exe, case, out):
     return os.path.join(out, "report.html")
 
 
-def check_page(browser, html, label, min_figures):
+def check_page(browser, html, label, min_figures, must_show=()):
     r = subprocess.run([browser] + CHROMIUM_FLAGS + ["--dump-dom", "file://" + os.path.abspath(html)],
                        capture_output=True, text=True, timeout=300)
     body = re.findall(r"<body[^>]*>", r.stdout)
@@ -65,6 +65,11 @@ def check_page(browser, html, label, min_figures):
         fail(f"{label}: {attrs.get('empty')} figure(s) drew no mark")
     if int(attrs.get("figures", "0")) < min_figures:
         fail(f"{label}: {attrs.get('figures')} figures, expected at least {min_figures}")
+    # Text the page's script must have rendered (not only carried in its data).
+    page_text = re.sub(r"<script[^>]*>.*?</script>", "", r.stdout, flags=re.S)
+    for needle in must_show:
+        if needle not in page_text:
+            fail(f"{label}: the rendered page does not show {needle!r}")
     console = [ln for ln in r.stderr.splitlines()
                if "CONSOLE" in ln and re.search(r"error|uncaught", ln, re.I)]
     if console:
@@ -93,7 +98,11 @@ def main():
         if needle not in text:
             fail(f"report.html lacks {needle!r}")
     # 4 zones x 5 figures + the map.
-    check_page(browser, html, "default case", 21)
+    # The intervals (issue 13): in the plan table, the depth figure's caption,
+    # the redness and collagen captions.
+    check_page(browser, html, "default case", 21,
+               must_show=("predicted depth, \u00b5m: p50 (p10\u2013p90)", "Blue band: the mean channel depth",
+                          "Across people and the model: day", "p10\u2013p90 over 32 draws"))
     shot = os.path.join(artifacts, "report.png")
     subprocess.run([browser] + CHROMIUM_FLAGS + ["--window-size=1100,2400", "--screenshot=" + shot,
                                                  "file://" + os.path.abspath(html)],

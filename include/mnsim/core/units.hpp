@@ -79,4 +79,12 @@ inline constexpr double kMgPerMl = kMg / kMl;    // [kg/m^3]
 inline constexpr double kUlPerCm2 = kUl / kCm2;  // [m]
 inline constexpr double kCmPerH = kCm / kHour;   // [m/s] permeability
 
+// Ratios used where a figure crosses a boundary in one unit and is compared
+// in another (exact in binary to the last bit they need).
+inline constexpr double kUmPerM = 1.0 / kUm;           // exactly 1e6
+inline constexpr double kUmPerMm = kMm * (1.0 / kUm);  // exactly 1000
+
+// Memory: the budgets' megabytes are decimal (1 MB = 10^6 bytes).
+inline constexpr double kBytesPerMb = 1e6;
+
 }  // namespace mnsim::units

@@ -28,6 +28,17 @@
     return x.toLocaleString("en-GB", { maximumFractionDigits: digits === undefined ? 2 : digits,
                                        minimumFractionDigits: 0 });
   }
+  // "p10–p90" of an interval {p10, p50, p90} (docs/interface.md), or "".
+  function range(iv, digits) {
+    if (!iv || iv.p10 === undefined || iv.p10 === null) return "";
+    return num(iv.p10, digits) + "\u2013" + num(iv.p90, digits);
+  }
+  // A figure with its interval as the text output gives it, "p50 (p10–p90)"
+  // (e.g. "399 (396–400)"); without an interval, the case person's figure.
+  function withRange(x, iv, digits) {
+    var r = range(iv, digits);
+    return r ? num(iv.p50, digits) + " (" + r + ")" : num(x, digits);
+  }
   function words(s) { return s === null || s === undefined ? "\u2013" : String(s).replace(/_/g, " "); }
   function table(parent, head, rows, numeric) {
     var t = add(parent, "table");
@@ -97,6 +108,9 @@
     ["mnsim version", run.mnsim_version + " (JSON schema " + run.schema_version + ")"],
     ["Generated", data.generated_utc],
     ["Seed", String(run.seed)],
+    ["Intervals", run.uncertainty ? "p10\u2013p90 over " + run.uncertainty.samples + " draws of the person and the " +
+                  "calibrated model parameters (seed " + run.uncertainty.seed + "): " + run.uncertainty.method
+                  : "none (an explicit medium)"],
     ["Case file", c.source],
     ["Case SHA-256", run.case_sha256 || "\u2013"]
   ]);
@@ -130,17 +144,21 @@
     add(root, "p", { text: (plan.sessions ? plan.sessions + " sessions every " + num(plan.interval_days) + " days" : "No sessions") +
                            (plan.anaesthetic ? "; anaesthetic " + words(plan.anaesthetic.product) + " for " +
                                                num(plan.anaesthetic.minutes) + " min before needling" : "") + "." });
-    table(root, ["zone", "indication", "setting (mm)", "passes", "predicted depth (\u00b5m)", "goal layer",
-                 "downtime (days)", "collagen gain", "binding constraint and why"],
+    table(root, ["zone", "indication", "setting (mm)", "passes", "predicted depth, \u00b5m: p50 (p10\u2013p90)", "goal layer",
+                 "downtime, days: p50 (p10\u2013p90)", "collagen gain: p50 (p10\u2013p90)", "binding constraint and why"],
           plan.zones.map(function (z) {
             var lim = z.limits || {};
-            return [words(z.site), words(z.indication), num(z.depth_mm), num(z.passes, 0), num(z.real_depth_um, 0),
-                    words(lim.goal_layer), num(z.downtime_days, 1), num(z.collagen_gain_rel, 2),
+            return [words(z.site), words(z.indication), num(z.depth_mm), num(z.passes, 0),
+                    withRange(z.real_depth_um, z.real_depth_um_interval, 0),
+                    words(lim.goal_layer), withRange(z.downtime_days, z.downtime_days_interval, 1),
+                    withRange(z.collagen_gain_rel, z.collagen_gain_rel_interval, 2),
                     words(z.binding_constraint) + (z.binding_detail ? ": " + z.binding_detail : "") +
                     (z.warnings && z.warnings.length ? " \u26a0 " + z.warnings.join("; ") : "")];
           }), [false, false, true, true, true, false, true, true, false]);
     add(root, "p", { class: "caption", text: "The setting is rounded down to the device's step and kept inside the " +
-      "limits (docs/safety.md). The binding constraint is the limit or goal that fixed the setting." });
+      "limits (docs/safety.md). The binding constraint is the limit or goal that fixed the setting." +
+      (plan.quantile_rule ? " p50 (p10\u2013p90): quantiles across people and the model's calibrated uncertainty; " +
+                            plan.quantile_rule + "." : "") });
   }
 
   // --- map ----------------------------------------------------------------------------
@@ -247,6 +265,9 @@
     });
     var marks = [{ what: "setting " + num(pat.device.length_mm) + " mm", depth: pat.device.length_mm * 1000 }];
     if (pz && pz.real_depth_um) marks.push({ what: "planned: predicted " + num(pz.real_depth_um, 0) + " \u00b5m", depth: pz.real_depth_um });
+    var depthIv = pat.real_depth_um_interval;
+    var band = depthIv ? [{ top: depthIv.p10, bottom: depthIv.p90, x0: 0, x1: maxShare,
+                            what: "p10\u2013p90 " + range(depthIv, 0) + " \u00b5m" }] : [];
     var yScale = { domain: [0, deepest], reverse: true, nice: false };
     var xScale = { domain: [0, maxShare], nice: false };
     figure(row1, {
@@ -266,13 +287,19 @@
           encoding: { y: { field: "top", type: "quantitative", scale: yScale }, y2: { field: "bottom" },
                       x: { field: "x0", type: "quantitative", scale: xScale }, x2: { field: "share" },
                       tooltip: [{ field: "top", title: "from (\u00b5m)" }, { field: "share", title: "% of channels", format: ".1f" }] } },
+        { data: { values: band }, mark: { type: "rect", color: "#1f6f8b", opacity: 0.28 },
+          encoding: { y: { field: "top", type: "quantitative", scale: yScale }, y2: { field: "bottom" },
+                      x: { field: "x0", type: "quantitative", scale: xScale }, x2: { field: "x1" },
+                      tooltip: [{ field: "what", title: "mean depth across people and the model" }] } },
         { data: { values: marks }, mark: { type: "rule", strokeDash: [5, 3], color: "#7a2340", strokeWidth: 1.5 },
           encoding: { y: { field: "depth", type: "quantitative", scale: yScale } } },
         { data: { values: marks }, mark: { type: "text", align: "right", dy: -5, color: "#7a2340", fontSize: 11 },
           encoding: { y: { field: "depth", type: "quantitative", scale: yScale }, x: { datum: maxShare, type: "quantitative", scale: xScale },
                       text: { field: "what" } } }
       ] }, "Needle tips stop short of the setting as the skin deforms; the coloured bands are this simulated person's layers (dermis across people: " +
-      num(z.anatomy.dermis_p10_um, 0) + "\u2013" + num(z.anatomy.dermis_p90_um, 0) + " \u00b5m, central 80 %).");
+      num(z.anatomy.dermis_p10_um, 0) + "\u2013" + num(z.anatomy.dermis_p90_um, 0) + " \u00b5m, central 80 %)." +
+      (depthIv ? " Blue band: the mean channel depth's p10\u2013p90 across people and the insertion model's " +
+                 "calibrated uncertainty, " + range(depthIv, 0) + " \u00b5m (p50 " + num(depthIv.p50, 0) + ")." : ""));
     // The pattern picture.
     if (pat.channels_total === 0) {
       add(row1, "div", {}, [el("p", { class: "warn", text: "No channel: every needle contact failed to puncture " +
@@ -304,6 +331,8 @@
                     color: { field: "layer", type: "nominal", title: "layer", sort: null,
                              scale: { scheme: "tableau10" } } } },
         "Past the stratum corneum by the horizon: " + num(dz.delivered_past_sc_ug_per_cm2, 2) + " \u00b5g/cm\u00b2" +
+        (range(dz.delivered_past_sc_ug_per_cm2_interval, 2) ? " (" + range(dz.delivered_past_sc_ug_per_cm2_interval, 2) +
+          " at the depth p10\u2013p90)" : "") +
         (dz.enhancement_ratio ? (dz.enhancement_ratio > 1e6 ? " (practically only through the channels)"
                                                             : " (" + num(dz.enhancement_ratio, 1) + " \u00d7 intact skin)") : " (intact skin)") + ".");
     }
@@ -355,7 +384,9 @@
       figure(row3, { title: { text: "Redness and swelling after a session",
                               subtitle: "pain during treatment: " + num(ac.pain_nrs, 1) + " of 10 (NRS)" },
                      width: 250, height: 170, config: { legend: { orient: "bottom" } }, layer: layers3 },
-             res > 0 ? "Redness resolves by day " + num(res, 1) + "." : "Redness stays below the visible grade.");
+             (res > 0 ? "Redness resolves by day " + num(res, 1) + "." : "Redness stays below the visible grade.") +
+             (range(z.healing.downtime_days_interval, 1) ? " Across people and the model: day " +
+               range(z.healing.downtime_days_interval, 1) + " (p10\u2013p90)." : ""));
     }
     // Collagen over the course.
     var co = series.course;
@@ -379,7 +410,9 @@
                         color: { field: "what", type: "nominal", title: null,
                                  scale: { domain: ["total collagen", "dermal thickness", "elastin"], range: ["#7a2340", "#e67e22", "#2874a6"] } } } }
         ] }, "Peak collagen " + num(z.healing.collagen_rel_peak, 2) + " \u00d7, at the horizon " + num(z.healing.collagen_rel_end, 2) +
-        " \u00d7 baseline (sessions of the case: " + co.session_days.length + ").");
+        " \u00d7 baseline (sessions of the case: " + co.session_days.length + ")." +
+        (range(z.healing.collagen_gain_rel_interval, 2) ? " Across people and the model: " +
+          range(z.healing.collagen_gain_rel_interval, 2) + " \u00d7 at the horizon (p10\u2013p90)." : ""));
     }
   });
 
