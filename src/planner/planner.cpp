@@ -7,7 +7,6 @@
 #include <map>
 
 #include <fmt/format.h>
-#include <nlopt.hpp>
 
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/units.hpp"
@@ -18,17 +17,13 @@ namespace {
 
 constexpr double kDowntimeTolDays = 1e-9;  // feasibility: downtime <= max + tol
 constexpr double kRealTolUm = 1e-9;        // feasibility: real depth <= cap + tol
-constexpr double kActiveDays = 0.02;       // a constraint within this is "binding"
-constexpr double kActiveUm = 1.0;
-constexpr double kActiveMm = 1e-3;       // (1 um of setting)
-constexpr double kConstraintTol = 1e-6;  // NLopt constraint tolerance (days; mm)
-constexpr double kUmPerMm = units::kMm * (1.0 / units::kUm);  // exactly 1000
 
 std::string pct(double rel) {
   return fmt::format("{:+.0f} %", (rel - 1.0) * 100.0);
 }
 
-// One zone, one course, one number of passes: the depth setting by NLopt.
+// One zone, one course, one number of passes: the predictions at the
+// settings of the device's grid (each at most once).
 class DepthProblem {
  public:
   DepthProblem(const cases::Case& c, std::size_t zone, const Predictor& predictor,
@@ -41,34 +36,34 @@ class DepthProblem {
         passes_(passes),
         weight_(weight) {}
 
-  const ZonePrediction& at(double depth_mm) {
-    if (!cached_ || depth_mm != cached_x_) {
-      cached_ = predictor_.predict_zone(c_, zone_, ZoneSetting{depth_mm, passes_}, course_);
-      cached_x_ = depth_mm;
-      if (!std::isfinite(cached_->real_depth_um) || !std::isfinite(cached_->downtime_days) ||
-          !std::isfinite(cached_->collagen_gain_rel)) {
-        throw NumericalError(fmt::format("predictor '{}' returned a non-finite value for zone {}",
-                                         predictor_.name(), zone_));
+  // The course-independent figures with their intervals (no course run):
+  // the real depth first, the downtime's interval (costlier) only where the
+  // real depth is within its cap.
+  const ZonePrediction& setting(double depth_mm) {
+    auto it = settings_.find(depth_mm);
+    if (it == settings_.end()) {
+      const ZoneSetting s{depth_mm, passes_};
+      ZonePrediction p = predictor_.predict_setting(c_, zone_, s, false);
+      check_finite(p);
+      if (p.limit_real_depth_um() <= zl_.max_real_depth_um + kRealTolUm) {
+        p = predictor_.predict_setting(c_, zone_, s, true);
+        check_finite(p);
       }
-      const double obj = objective(*cached_);
-      if (feasible(*cached_) && depth_mm >= zl_.min_setting_mm && depth_mm <= zl_.max_setting_mm &&
-          (!best_x_ || obj > best_obj_)) {
-        best_x_ = depth_mm;
-        best_obj_ = obj;
-      }
+      it = settings_.emplace(depth_mm, std::move(p)).first;
     }
-    return *cached_;
+    return it->second;
   }
 
-  // The prediction with the downtime interval (costlier: predict_zone_intervals),
-  // for the conservative check of a setting the planner rounds to.
-  const ZonePrediction& conservative(double depth_mm) {
-    auto it = conservative_.find(depth_mm);
-    if (it == conservative_.end()) {
-      it = conservative_
-               .emplace(depth_mm, predictor_.predict_zone_intervals(
-                                      c_, zone_, ZoneSetting{depth_mm, passes_}, course_, false))
-               .first;
+  // The prediction at the course (the collagen gain), with the setting's
+  // downtime interval.
+  const ZonePrediction& at(double depth_mm) {
+    auto it = courses_.find(depth_mm);
+    if (it == courses_.end()) {
+      ZonePrediction p =
+          predictor_.predict_zone(c_, zone_, ZoneSetting{depth_mm, passes_}, course_);
+      check_finite(p);
+      p.downtime_days_interval = setting(depth_mm).downtime_days_interval;
+      it = courses_.emplace(depth_mm, std::move(p)).first;
     }
     return it->second;
   }
@@ -81,25 +76,16 @@ class DepthProblem {
   [[nodiscard]] double objective(const ZonePrediction& p) const {
     return p.collagen_gain_rel - weight_ * p.downtime_days;
   }
-  [[nodiscard]] std::optional<double> best_x() const { return best_x_; }
-
-  // NLopt callbacks: maximise gain; constraints g <= 0.
-  static double f_objective(unsigned /*n*/, const double* x, double* grad, void* self) {
-    MNSIM_ASSERT(grad == nullptr, "COBYLA is derivative-free");
-    (void)grad;
-    auto* p = static_cast<DepthProblem*>(self);
-    return p->objective(p->at(x[0]));
-  }
-  static double g_downtime(unsigned /*n*/, const double* x, double* /*grad*/, void* self) {
-    auto* p = static_cast<DepthProblem*>(self);
-    return p->at(x[0]).limit_downtime_days() - p->zl_.max_downtime_days;
-  }
-  static double g_real_depth(unsigned /*n*/, const double* x, double* /*grad*/, void* self) {
-    auto* p = static_cast<DepthProblem*>(self);
-    return (p->at(x[0]).limit_real_depth_um() - p->zl_.max_real_depth_um) / kUmPerMm;
-  }
 
  private:
+  void check_finite(const ZonePrediction& p) const {
+    if (!std::isfinite(p.real_depth_um) || !std::isfinite(p.downtime_days) ||
+        !std::isfinite(p.collagen_gain_rel)) {
+      throw NumericalError(fmt::format("predictor '{}' returned a non-finite value for zone {}",
+                                       predictor_.name(), zone_));
+    }
+  }
+
   const cases::Case& c_;
   std::size_t zone_;
   const Predictor& predictor_;
@@ -107,11 +93,8 @@ class DepthProblem {
   CourseSetting course_;
   int passes_;
   double weight_;
-  std::optional<ZonePrediction> cached_;
-  double cached_x_ = 0;
-  std::map<double, ZonePrediction> conservative_;
-  std::optional<double> best_x_;
-  double best_obj_ = -std::numeric_limits<double>::infinity();
+  std::map<double, ZonePrediction> settings_;
+  std::map<double, ZonePrediction> courses_;
 };
 
 struct ZoneSolution {
@@ -123,9 +106,20 @@ struct ZoneSolution {
   std::string detail;
 };
 
-double round_down_to_step(double x, double step) {
-  const double k = std::floor(x / step + 1e-9);
-  return std::round(k * step * 1e9) / 1e9;
+// The settings the device allows within [lo, hi]: lo, then every multiple
+// of the step above it up to hi, ascending.
+std::vector<double> setting_grid(const ZoneLimits& zl) {
+  const double lo = zl.min_setting_mm;
+  const double hi = zl.max_setting_mm;
+  std::vector<double> out{lo};
+  for (auto k = static_cast<long>(std::floor(lo / zl.step_mm + 1e-9)) + 1;; ++k) {
+    const double g = std::round(static_cast<double>(k) * zl.step_mm * 1e9) / 1e9;
+    if (g > hi + 1e-9)
+      break;
+    if (g > lo + 1e-9)
+      out.push_back(std::min(g, hi));
+  }
+  return out;
 }
 
 std::string setting_cap_words(const ZoneLimits& zl) {
@@ -135,78 +129,33 @@ std::string setting_cap_words(const ZoneLimits& zl) {
   return s;
 }
 
-// The continuous optimum of one (zone, course, passes) problem on [lo, hi]:
-// COBYLA from the middle, then the upper bound; the problem keeps the best
-// feasible point seen.
-void search_depth(DepthProblem& problem, double lo, double hi, const PlannerOptions& opt) {
-  if (!(hi > lo))
-    return;
-  nlopt::opt solver(nlopt::LN_COBYLA, 1);
-  solver.set_lower_bounds(std::vector<double>{lo});
-  solver.set_upper_bounds(std::vector<double>{hi});
-  solver.set_max_objective(&DepthProblem::f_objective, &problem);
-  solver.add_inequality_constraint(&DepthProblem::g_downtime, &problem, kConstraintTol);
-  solver.add_inequality_constraint(&DepthProblem::g_real_depth, &problem, kConstraintTol);
-  solver.set_xtol_abs(opt.xtol_mm);
-  solver.set_maxeval(opt.max_evaluations);
-  // Start in the middle: at the shallow end the needles often do not
-  // puncture yet, and a flat objective there stalls a derivative-free
-  // solver (the low end is evaluated before; the best point seen is kept).
-  solver.set_initial_step(std::vector<double>{(hi - lo) / 4.0});
-  std::vector<double> x{0.5 * (lo + hi)};
-  double fx = 0;
-  try {
-    solver.optimize(x, fx);
-  } catch (const nlopt::roundoff_limited&) {
-    // The best feasible point seen is kept by the problem.
-  } catch (const nlopt::forced_stop&) {
-  }
-  // Also try the upper bound: COBYLA may stop short of it on a flat ridge.
-  problem.at(hi);
-}
-
-// The binding constraint at the continuous optimum x_star: its id and words.
-std::pair<std::string, std::string> binding_at(const ZoneLimits& zl, double x_star,
-                                               const ZonePrediction& p_star, int passes) {
-  if (x_star >= zl.max_setting_mm - kActiveMm)
+// The binding constraint of a chosen grid setting: what stops the next
+// deeper setting (the setting cap, a real-depth cap, the downtime), or that
+// deeper feasible settings are predicted to be no better.
+std::pair<std::string, std::string> binding_of(const ZoneLimits& zl, const ZonePrediction& chosen,
+                                               const ZonePrediction* next, double next_mm,
+                                               bool deepest_feasible, int passes) {
+  if (deepest_feasible && next == nullptr)
     return {std::string(to_string(zl.setting_cap)), "setting at " + setting_cap_words(zl)};
-  if (p_star.limit_real_depth_um() >= zl.max_real_depth_um - kActiveUm) {
-    return {std::string(to_string(zl.real_depth_cap)),
-            fmt::format("predicted {}real depth at the {} cap of {:.0f} um",
-                        p_star.real_depth_um_interval ? "p90 " : "", to_string(zl.real_depth_cap),
-                        zl.max_real_depth_um)};
-  }
-  if (p_star.limit_downtime_days() >= zl.max_downtime_days - kActiveDays) {
+  if (deepest_feasible) {
+    if (next->limit_real_depth_um() > zl.max_real_depth_um + kRealTolUm) {
+      return {std::string(to_string(zl.real_depth_cap)),
+              fmt::format("predicted {}real depth at the {} cap of {:.0f} um (the next setting, "
+                          "{:.3g} mm, reaches {:.0f} um)",
+                          next->real_depth_um_interval ? "p90 " : "", to_string(zl.real_depth_cap),
+                          zl.max_real_depth_um, next_mm, next->limit_real_depth_um())};
+    }
     return {"downtime",
-            fmt::format("predicted {}downtime at the accepted {:.3g} days ({} passes)",
-                        p_star.downtime_days_interval ? "p90 " : "", zl.max_downtime_days, passes)};
+            fmt::format("predicted {}downtime at the accepted {:.3g} days ({} passes; the next "
+                        "setting, {:.3g} mm, gives {:.2g} days)",
+                        next->downtime_days_interval ? "p90 " : "", zl.max_downtime_days, passes,
+                        next_mm, next->limit_downtime_days())};
   }
-  if (p_star.collagen_gain_rel <= 1.0 + 1e-9) {
+  if (chosen.collagen_gain_rel <= 1.0 + 1e-9) {
     return {"no_predicted_gain",
             "no allowed setting is predicted to raise collagen: the least injuring one is given"};
   }
   return {"no_further_gain", "deeper settings are predicted to add no collagen"};
-}
-
-// Rounds x_star down to the device's step (after snapping an optimum that
-// stops within the solver's tolerance below a step onto it), then steps down
-// until feasible; nullopt if even the lowest setting is not.
-std::optional<double> round_to_step(DepthProblem& problem, double x_star, const ZoneLimits& zl,
-                                    const PlannerOptions& opt) {
-  const double lo = zl.min_setting_mm;
-  const double hi = zl.max_setting_mm;
-  double x = std::max(lo, round_down_to_step(x_star + opt.xtol_mm, zl.step_mm));
-  x = std::clamp(x, lo, hi);
-  // The conservative check (p90 downtime as well as p90 depth) at the steps.
-  ZonePrediction px = problem.conservative(x);
-  while (!problem.feasible(px) && x > lo) {
-    x = std::clamp(round_down_to_step(x - zl.step_mm, zl.step_mm), lo, hi);
-    px = problem.conservative(x);
-  }
-  if (!problem.feasible(px))
-    return std::nullopt;
-  MNSIM_ASSERT(x >= lo && x <= hi, "planned depth outside the zone's limits");
-  return x;
 }
 
 // Why even the shallowest setting is infeasible with `passes` passes.
@@ -227,7 +176,11 @@ std::string infeasible_words(const ZoneLimits& zl, const ZonePrediction& at_lo, 
 }
 
 // Depth search: the best setting for one zone and course over every allowed
-// number of passes, or infeasible.
+// number of passes, or infeasible. Per number of passes, the device's
+// settings are checked from the shallowest up at the conservative quantile
+// (no course is run for it) until one is infeasible; the course is then run
+// at every feasible setting and the one with the best objective is kept
+// (ties: the shallower).
 ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor& predictor,
                         const ZoneLimits& zl, const CourseSetting& course,
                         const PlannerOptions& opt) {
@@ -242,31 +195,39 @@ ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor&
         hi, lo);
     return best;
   }
+  const std::vector<double> grid = setting_grid(zl);
   std::string first_infeasible;
   for (int passes = zl.min_passes; passes <= zl.max_passes; ++passes) {
     DepthProblem problem(c, zone, predictor, zl, course, passes, opt.downtime_weight);
-    const ZonePrediction at_lo = problem.at(lo);
-    if (!problem.feasible(at_lo)) {
+    std::size_t n_feasible = 0;
+    while (n_feasible < grid.size() && problem.feasible(problem.setting(grid[n_feasible])))
+      ++n_feasible;
+    if (n_feasible == 0) {
       if (first_infeasible.empty())
-        first_infeasible = infeasible_words(zl, at_lo, passes);
+        first_infeasible = infeasible_words(zl, problem.setting(lo), passes);
       continue;
     }
-    search_depth(problem, lo, hi, opt);
-    const double x_star = problem.best_x().value_or(lo);
-    auto [binding, detail] = binding_at(zl, x_star, problem.at(x_star), passes);
-    const auto x = round_to_step(problem, x_star, zl, opt);
-    if (!x) {
-      if (first_infeasible.empty())
-        first_infeasible = infeasible_words(zl, problem.conservative(lo), passes);
-      continue;
+    std::size_t k_best = 0;
+    double obj_best = -std::numeric_limits<double>::infinity();
+    for (std::size_t k = 0; k < n_feasible; ++k) {
+      const double obj = problem.objective(problem.at(grid[k]));
+      if (obj > obj_best) {
+        obj_best = obj;
+        k_best = k;
+      }
     }
-    const ZonePrediction px = problem.conservative(*x);
-    const double obj = problem.objective(px);
-    if (!best.feasible || obj > best.objective + 1e-12) {
+    const double x = grid[k_best];
+    MNSIM_ASSERT(x >= lo && x <= hi, "planned depth outside the zone's limits");
+    if (!best.feasible || obj_best > best.objective + 1e-12) {
+      const bool deepest = k_best + 1 == n_feasible;
+      const bool has_next = n_feasible < grid.size();
+      const ZonePrediction* next = has_next ? &problem.setting(grid[n_feasible]) : nullptr;
+      auto [binding, detail] =
+          binding_of(zl, problem.at(x), next, has_next ? grid[n_feasible] : hi, deepest, passes);
       best.feasible = true;
-      best.setting = ZoneSetting{*x, passes};
-      best.prediction = px;
-      best.objective = obj;
+      best.setting = ZoneSetting{x, passes};
+      best.prediction = problem.at(x);
+      best.objective = obj_best;
       best.binding = std::move(binding);
       best.detail = std::move(detail);
     }
