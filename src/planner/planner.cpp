@@ -18,6 +18,16 @@ namespace {
 constexpr double kDowntimeTolDays = 1e-9;  // feasibility: downtime <= max + tol
 constexpr double kRealTolUm = 1e-9;        // feasibility: real depth <= cap + tol
 
+// What the depth search holds under the limits: the larger of the point
+// figure and the conservative quantile (p90; the point figure alone without
+// intervals).
+double planned_downtime_days(const ZonePrediction& p) {
+  return std::max(p.downtime_days, p.limit_downtime_days());
+}
+double planned_real_depth_um(const ZonePrediction& p) {
+  return std::max(p.real_depth_um, p.limit_real_depth_um());
+}
+
 std::string pct(double rel) {
   return fmt::format("{:+.0f} %", (rel - 1.0) * 100.0);
 }
@@ -45,7 +55,7 @@ class DepthProblem {
       const ZoneSetting s{depth_mm, passes_};
       ZonePrediction p = predictor_.predict_setting(c_, zone_, s, false);
       check_finite(p);
-      if (p.limit_real_depth_um() <= zl_.max_real_depth_um + kRealTolUm) {
+      if (planned_real_depth_um(p) <= zl_.max_real_depth_um + kRealTolUm) {
         p = predictor_.predict_setting(c_, zone_, s, true);
         check_finite(p);
       }
@@ -69,9 +79,10 @@ class DepthProblem {
   }
 
   [[nodiscard]] bool feasible(const ZonePrediction& p) const {
-    // The conservative quantile (p90) when the predictor gives intervals.
-    return p.limit_downtime_days() <= zl_.max_downtime_days + kDowntimeTolDays &&
-           p.limit_real_depth_um() <= zl_.max_real_depth_um + kRealTolUm;
+    // The conservative quantile (p90) when the predictor gives intervals,
+    // and the point figure as well (the plan shows both).
+    return planned_downtime_days(p) <= zl_.max_downtime_days + kDowntimeTolDays &&
+           planned_real_depth_um(p) <= zl_.max_real_depth_um + kRealTolUm;
   }
   [[nodiscard]] double objective(const ZonePrediction& p) const {
     return p.collagen_gain_rel - weight_ * p.downtime_days;
@@ -138,18 +149,18 @@ std::pair<std::string, std::string> binding_of(const ZoneLimits& zl, const ZoneP
   if (deepest_feasible && next == nullptr)
     return {std::string(to_string(zl.setting_cap)), "setting at " + setting_cap_words(zl)};
   if (deepest_feasible) {
-    if (next->limit_real_depth_um() > zl.max_real_depth_um + kRealTolUm) {
+    if (planned_real_depth_um(*next) > zl.max_real_depth_um + kRealTolUm) {
       return {std::string(to_string(zl.real_depth_cap)),
               fmt::format("predicted {}real depth at the {} cap of {:.0f} um (the next setting, "
                           "{:.3g} mm, reaches {:.0f} um)",
                           next->real_depth_um_interval ? "p90 " : "", to_string(zl.real_depth_cap),
-                          zl.max_real_depth_um, next_mm, next->limit_real_depth_um())};
+                          zl.max_real_depth_um, next_mm, planned_real_depth_um(*next))};
     }
     return {"downtime",
             fmt::format("predicted {}downtime at the accepted {:.3g} days ({} passes; the next "
                         "setting, {:.3g} mm, gives {:.2g} days)",
                         next->downtime_days_interval ? "p90 " : "", zl.max_downtime_days, passes,
-                        next_mm, next->limit_downtime_days())};
+                        next_mm, planned_downtime_days(*next))};
   }
   if (chosen.collagen_gain_rel <= 1.0 + 1e-9) {
     return {"no_predicted_gain",
@@ -162,16 +173,16 @@ std::pair<std::string, std::string> binding_of(const ZoneLimits& zl, const ZoneP
 std::string infeasible_words(const ZoneLimits& zl, const ZonePrediction& at_lo, int passes) {
   const double lo = zl.min_setting_mm;
   const char* q = at_lo.downtime_days_interval ? " (p90)" : "";
-  if (at_lo.limit_downtime_days() > zl.max_downtime_days) {
+  if (planned_downtime_days(at_lo) > zl.max_downtime_days) {
     return fmt::format(
         "even {:.3g} mm with {} pass(es) is predicted to give {:.2g} days "
         "of downtime{}, above the accepted {:.3g}",
-        lo, passes, at_lo.limit_downtime_days(), q, zl.max_downtime_days);
+        lo, passes, planned_downtime_days(at_lo), q, zl.max_downtime_days);
   }
   return fmt::format(
       "even {:.3g} mm reaches {:.0f} um{}, below which the real-depth cap "
       "of {:.0f} um lies",
-      lo, at_lo.limit_real_depth_um(), at_lo.real_depth_um_interval ? " (p90)" : "",
+      lo, planned_real_depth_um(at_lo), at_lo.real_depth_um_interval ? " (p90)" : "",
       zl.max_real_depth_um);
 }
 
