@@ -46,36 +46,38 @@ class DepthProblem {
         passes_(passes),
         weight_(weight) {}
 
-  // The course-independent figures with their intervals (no course run):
-  // the real depth first, the downtime's interval (costlier) only where the
-  // real depth is within its cap.
-  const ZonePrediction& setting(double depth_mm) {
-    auto it = settings_.find(depth_mm);
-    if (it == settings_.end()) {
-      const ZoneSetting s{depth_mm, passes_};
-      ZonePrediction p = predictor_.predict_setting(c_, zone_, s, false);
+  // The course-independent figures (no course run): `conservative` adds the
+  // downtime's interval (costlier: a response per draw).
+  const ZonePrediction& setting(double depth_mm, bool conservative) {
+    auto& cache = conservative ? conservative_ : cheap_;
+    auto it = cache.find(depth_mm);
+    if (it == cache.end()) {
+      ZonePrediction p =
+          predictor_.predict_setting(c_, zone_, ZoneSetting{depth_mm, passes_}, conservative);
       check_finite(p);
-      if (planned_real_depth_um(p) <= zl_.max_real_depth_um + kRealTolUm) {
-        p = predictor_.predict_setting(c_, zone_, s, true);
-        check_finite(p);
-      }
-      it = settings_.emplace(depth_mm, std::move(p)).first;
+      it = cache.emplace(depth_mm, std::move(p)).first;
     }
     return it->second;
   }
 
-  // The prediction at the course (the collagen gain), with the setting's
-  // downtime interval.
-  const ZonePrediction& at(double depth_mm) {
+  // The objective at the course (runs the course once per setting).
+  double objective_at(double depth_mm) {
     auto it = courses_.find(depth_mm);
     if (it == courses_.end()) {
       ZonePrediction p =
           predictor_.predict_zone(c_, zone_, ZoneSetting{depth_mm, passes_}, course_);
       check_finite(p);
-      p.downtime_days_interval = setting(depth_mm).downtime_days_interval;
       it = courses_.emplace(depth_mm, std::move(p)).first;
     }
-    return it->second;
+    return objective(it->second);
+  }
+
+  // The prediction at the course with the setting's downtime interval.
+  ZonePrediction at(double depth_mm) {
+    objective_at(depth_mm);
+    ZonePrediction p = courses_.at(depth_mm);
+    p.downtime_days_interval = setting(depth_mm, true).downtime_days_interval;
+    return p;
   }
 
   [[nodiscard]] bool feasible(const ZonePrediction& p) const {
@@ -104,7 +106,8 @@ class DepthProblem {
   CourseSetting course_;
   int passes_;
   double weight_;
-  std::map<double, ZonePrediction> settings_;
+  std::map<double, ZonePrediction> cheap_;
+  std::map<double, ZonePrediction> conservative_;
   std::map<double, ZonePrediction> courses_;
 };
 
@@ -187,11 +190,10 @@ std::string infeasible_words(const ZoneLimits& zl, const ZonePrediction& at_lo, 
 }
 
 // Depth search: the best setting for one zone and course over every allowed
-// number of passes, or infeasible. Per number of passes, the device's
-// settings are checked from the shallowest up at the conservative quantile
-// (no course is run for it) until one is infeasible; the course is then run
-// at every feasible setting and the one with the best objective is kept
-// (ties: the shallower).
+// number of passes, or infeasible. Per number of passes, on the device's
+// setting grid: the settings from the shallowest up until one fails a limit
+// (no course is run for it), the best objective among them (the courses),
+// then the conservative check stepping down (docs/models/planner.md §2).
 ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor& predictor,
                         const ZoneLimits& zl, const CourseSetting& course,
                         const PlannerOptions& opt) {
@@ -210,35 +212,61 @@ ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor&
   std::string first_infeasible;
   for (int passes = zl.min_passes; passes <= zl.max_passes; ++passes) {
     DepthProblem problem(c, zone, predictor, zl, course, passes, opt.downtime_weight);
-    std::size_t n_feasible = 0;
-    while (n_feasible < grid.size() && problem.feasible(problem.setting(grid[n_feasible])))
-      ++n_feasible;
-    if (n_feasible == 0) {
+    // 1. The settings from the shallowest up, at the point figures and the
+    //    p90 real depth, until one fails.
+    std::size_t n = 0;
+    while (n < grid.size() && problem.feasible(problem.setting(grid[n], false)))
+      ++n;
+    if (n == 0) {
       if (first_infeasible.empty())
-        first_infeasible = infeasible_words(zl, problem.setting(lo), passes);
+        first_infeasible = infeasible_words(zl, problem.setting(lo, false), passes);
       continue;
     }
-    std::size_t k_best = 0;
-    double obj_best = -std::numeric_limits<double>::infinity();
-    for (std::size_t k = 0; k < n_feasible; ++k) {
-      const double obj = problem.objective(problem.at(grid[k]));
-      if (obj > obj_best) {
-        obj_best = obj;
-        k_best = k;
-      }
+    // 2. The best objective among them: every one when few, else a ternary
+    //    search over the grid indices (a unimodal objective), ties to the
+    //    shallower.
+    std::size_t a = 0;
+    std::size_t b = n - 1;
+    while (b - a > 3) {
+      const std::size_t m1 = a + (b - a) / 3;
+      const std::size_t m2 = b - (b - a) / 3;
+      if (problem.objective_at(grid[m1]) < problem.objective_at(grid[m2]))
+        a = m1 + 1;
+      else
+        b = m2;
     }
-    const double x = grid[k_best];
+    std::size_t k = a;
+    for (std::size_t j = a + 1; j <= b; ++j) {
+      if (problem.objective_at(grid[j]) > problem.objective_at(grid[k]))
+        k = j;
+    }
+    // 3. The conservative check (p90 downtime too), stepping down until it holds.
+    bool stepped = false;
+    while (!problem.feasible(problem.setting(grid[k], true)) && k > 0) {
+      --k;
+      stepped = true;
+    }
+    if (!problem.feasible(problem.setting(grid[k], true))) {
+      if (first_infeasible.empty())
+        first_infeasible = infeasible_words(zl, problem.setting(lo, true), passes);
+      continue;
+    }
+    const double x = grid[k];
     MNSIM_ASSERT(x >= lo && x <= hi, "planned depth outside the zone's limits");
-    if (!best.feasible || obj_best > best.objective + 1e-12) {
-      const bool deepest = k_best + 1 == n_feasible;
-      const bool has_next = n_feasible < grid.size();
-      const ZonePrediction* next = has_next ? &problem.setting(grid[n_feasible]) : nullptr;
+    const double obj = problem.objective_at(x);
+    if (!best.feasible || obj > best.objective + 1e-12) {
+      // What stops the next setting: its conservative figures when the
+      // check stepped down to here, its point figures at the end of step 1.
+      const bool deepest = stepped || k + 1 == n;
+      const bool has_next = k + 1 < grid.size();
+      const ZonePrediction* next =
+          has_next && deepest ? &problem.setting(grid[k + 1], stepped) : nullptr;
+      best.prediction = problem.at(x);
       auto [binding, detail] =
-          binding_of(zl, problem.at(x), next, has_next ? grid[n_feasible] : hi, deepest, passes);
+          binding_of(zl, best.prediction, next, has_next ? grid[k + 1] : hi, deepest, passes);
       best.feasible = true;
       best.setting = ZoneSetting{x, passes};
-      best.prediction = problem.at(x);
-      best.objective = obj_best;
+      best.objective = obj;
       best.binding = std::move(binding);
       best.detail = std::move(detail);
     }
