@@ -17,40 +17,51 @@
 
 namespace mnsim::pipeline {
 
+cases::Case PipelinePredictor::with_setting(const cases::Case& c, std::size_t zone,
+                                            const planner::ZoneSetting& setting) {
+  cases::Case trial = c;
+  trial.zones.at(zone).depth_mm = setting.depth_mm;
+  trial.procedure.passes = setting.passes;
+  return trial;
+}
+
+PipelinePredictor::SessionEffect PipelinePredictor::session_effect(
+    const cases::Case& trial, std::size_t zone, const planner::ZoneSetting& setting) const {
+  const auto key = std::make_tuple(zone, setting.depth_mm, setting.passes);
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (const auto it = doses_.find(key); it != doses_.end())
+      return it->second;
+  }
+  puncture::PatternInput in = pattern_input(trial, zone, atlas_);
+  in.zone_area_m2 = cheap::kPatchAreaM2;
+  const Punctured p{puncture::simulate(in, cheap::params(puncture::MechanicsParams::builtin())),
+                    in.skin};
+  SessionEffect e;
+  e.real_depth_um = p.pattern.channels_total > 0 ? units::to_um(p.pattern.depth_m.mean) : 0.0;
+  e.dose = injury_dose(p.pattern, p.skin);
+  // The first session's acute response (downtime) depends on the setting,
+  // not on the course: computed once here, skipped in the courses.
+  response::Options ro;
+  ro.closure = puncture::closure_conditions(trial, zone);
+  e.downtime_days = response::simulate(e.dose, subject_of(trial), ro).erythema_resolved_day;
+  const std::lock_guard<std::mutex> lock(mutex_);
+  doses_.emplace(key, e);
+  return e;
+}
+
 planner::ZonePrediction PipelinePredictor::predict_zone(
     const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
     const planner::CourseSetting& course) const {
   const auto full_key = std::make_tuple(zone, setting.depth_mm, setting.passes, course.sessions,
                                         course.interval_days);
-  const auto key = std::make_tuple(zone, setting.depth_mm, setting.passes);
-  std::optional<SessionEffect> cached;
   {
     const std::lock_guard<std::mutex> lock(mutex_);
     if (const auto it = predictions_.find(full_key); it != predictions_.end())
       return it->second;
-    if (const auto it = doses_.find(key); it != doses_.end())
-      cached = it->second;
   }
-  cases::Case trial = c;
-  trial.zones.at(zone).depth_mm = setting.depth_mm;
-  trial.procedure.passes = setting.passes;
-  if (!cached) {
-    puncture::PatternInput in = pattern_input(trial, zone, atlas_);
-    in.zone_area_m2 = cheap::kPatchAreaM2;
-    const Punctured p{puncture::simulate(in, cheap::params(puncture::MechanicsParams::builtin())),
-                      in.skin};
-    SessionEffect e;
-    e.real_depth_um = p.pattern.channels_total > 0 ? units::to_um(p.pattern.depth_m.mean) : 0.0;
-    e.dose = injury_dose(p.pattern, p.skin);
-    // The first session's acute response (downtime) depends on the setting,
-    // not on the course: computed once here, skipped in the courses below.
-    response::Options ro;
-    ro.closure = puncture::closure_conditions(trial, zone);
-    e.downtime_days = response::simulate(e.dose, subject_of(trial), ro).erythema_resolved_day;
-    cached = e;
-    const std::lock_guard<std::mutex> lock(mutex_);
-    doses_.emplace(key, *cached);
-  }
+  cases::Case trial = with_setting(c, zone, setting);
+  const SessionEffect effect = session_effect(trial, zone, setting);
 
   trial.course.sessions = course.sessions;
   trial.course.interval_days = course.interval_days;
@@ -63,16 +74,35 @@ planner::ZonePrediction PipelinePredictor::predict_zone(
   opt.closure = puncture::closure_conditions(trial, zone);
   opt.first_session_response = false;
   const healing::Course k = healing::simulate_course(
-      healing::regular_sessions(course.sessions, course.interval_days, cached->dose),
+      healing::regular_sessions(course.sessions, course.interval_days, effect.dose),
       subject_of(trial), opt);
   planner::ZonePrediction out;
-  out.real_depth_um = cached->real_depth_um;
-  out.downtime_days = cached->downtime_days;
+  out.real_depth_um = effect.real_depth_um;
+  out.downtime_days = effect.downtime_days;
   out.real_depth_um_interval = depth_interval_um(c, zone, setting.depth_mm);
   out.samples = c.simulation.samples;
   out.collagen_gain_rel = k.collagen_rel.back();
   const std::lock_guard<std::mutex> lock(mutex_);
   predictions_.emplace(full_key, out);
+  return out;
+}
+
+planner::ZonePrediction PipelinePredictor::predict_setting(const cases::Case& c, std::size_t zone,
+                                                           const planner::ZoneSetting& setting,
+                                                           bool downtime_interval) const {
+  const cases::Case trial = with_setting(c, zone, setting);
+  const SessionEffect effect = session_effect(trial, zone, setting);
+  planner::ZonePrediction out;
+  out.real_depth_um = effect.real_depth_um;
+  out.downtime_days = effect.downtime_days;
+  out.real_depth_um_interval = depth_interval_um(c, zone, setting.depth_mm);
+  out.samples = c.simulation.samples;
+  if (!downtime_interval)
+    return out;
+  const std::vector<double> downtime = draw_downtimes(trial, zone, setting);
+  out.downtime_days_interval = core::Interval{downtime[puncture::quantile_index(downtime, 0.1)],
+                                              downtime[puncture::quantile_index(downtime, 0.5)],
+                                              downtime[puncture::quantile_index(downtime, 0.9)]};
   return out;
 }
 
@@ -107,67 +137,72 @@ core::Interval PipelinePredictor::depth_interval_um(const cases::Case& c, std::s
   return {(1 - w) * a.p10 + w * b.p10, (1 - w) * a.p50 + w * b.p50, (1 - w) * a.p90 + w * b.p90};
 }
 
+std::vector<response::InjuryDose> PipelinePredictor::draw_doses(
+    const cases::Case& trial, std::size_t zone, const planner::ZoneSetting& setting) const {
+  const auto key = std::make_tuple(zone, setting.depth_mm, setting.passes);
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (const auto it = draw_doses_.find(key); it != draw_doses_.end())
+      return it->second;
+  }
+  const auto n = static_cast<std::size_t>(std::max(1, trial.simulation.samples));
+  std::vector<response::InjuryDose> doses(n);
+#pragma omp parallel for schedule(dynamic)
+  for (std::size_t k = 0; k < n; ++k)
+    doses[k] = draw_dose(trial, zone, k, atlas_, puncture::MechanicsParams::builtin());
+  const std::lock_guard<std::mutex> lock(mutex_);
+  draw_doses_.emplace(key, doses);
+  return doses;
+}
+
+std::vector<double> PipelinePredictor::draw_downtimes(const cases::Case& trial, std::size_t zone,
+                                                      const planner::ZoneSetting& setting) const {
+  const auto key = std::make_tuple(zone, setting.depth_mm, setting.passes);
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (const auto it = draw_downtime_.find(key); it != draw_downtime_.end())
+      return it->second;
+  }
+  const std::vector<response::InjuryDose> doses = draw_doses(trial, zone, setting);
+  // As predict_zone: the zone's own closure conditions.
+  response::Options ro;
+  ro.closure = puncture::closure_conditions(trial, zone);
+  std::vector<double> downtime(doses.size(), 0.0);
+#pragma omp parallel for schedule(dynamic)
+  for (std::size_t k = 0; k < doses.size(); ++k)
+    downtime[k] = response::simulate(doses[k], subject_of(trial), ro).erythema_resolved_day;
+  const std::lock_guard<std::mutex> lock(mutex_);
+  draw_downtime_.emplace(key, downtime);
+  return downtime;
+}
+
 planner::ZonePrediction PipelinePredictor::predict_zone_intervals(
     const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
     const planner::CourseSetting& course, bool collagen) const {
   planner::ZonePrediction out = predict_zone(c, zone, setting, course);
-  const auto key = std::make_tuple(zone, setting.depth_mm, setting.passes);
-  cases::Case trial = c;
-  trial.zones.at(zone).depth_mm = setting.depth_mm;
-  trial.procedure.passes = setting.passes;
-  const auto n = static_cast<std::size_t>(std::max(1, c.simulation.samples));
-  std::vector<response::InjuryDose> doses;
-  {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    if (const auto it = draw_doses_.find(key); it != draw_doses_.end())
-      doses = it->second;
-  }
-  if (doses.empty()) {
-    doses.resize(n);
-#pragma omp parallel for schedule(dynamic)
-    for (std::size_t k = 0; k < n; ++k)
-      doses[k] = draw_dose(trial, zone, k, atlas_, puncture::MechanicsParams::builtin());
-    const std::lock_guard<std::mutex> lock(mutex_);
-    draw_doses_.emplace(key, doses);
-  }
-  // As predict_zone: the zone's own closure conditions.
-  trial.course.sessions = course.sessions;
-  trial.course.interval_days = course.interval_days;
-  trial.course.horizon_days =
-      std::ceil((course.sessions - 1) * course.interval_days + kFollowUpDays);
-  response::Options ro;
-  ro.closure = puncture::closure_conditions(trial, zone);
-  // The first session's downtime does not depend on the course: cached per setting.
-  std::optional<std::vector<double>> cached_downtime;
-  {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    if (const auto it = draw_downtime_.find(key); it != draw_downtime_.end())
-      cached_downtime = it->second;
-  }
-  std::vector<double> downtime = cached_downtime.value_or(std::vector<double>(n, 0.0));
-  std::vector<double> gain(n, 0.0);
-  if (collagen || !cached_downtime) {
-#pragma omp parallel for schedule(dynamic)
-    for (std::size_t k = 0; k < n; ++k) {
-      if (collagen) {
-        const healing::Course h =
-            course_of(trial, doses[k], std::nullopt, {}, cheap::kStepsPerDay, cheap::kRelTol, zone);
-        downtime[k] = h.first_session.erythema_resolved_day;
-        gain[k] = h.collagen_rel.back();
-      } else {
-        downtime[k] = response::simulate(doses[k], subject_of(trial), ro).erythema_resolved_day;
-      }
-    }
-    const std::lock_guard<std::mutex> lock(mutex_);
-    draw_downtime_.emplace(key, downtime);
-  }
+  cases::Case trial = with_setting(c, zone, setting);
   auto interval = [](const std::vector<double>& v) {
     return core::Interval{v[puncture::quantile_index(v, 0.1)], v[puncture::quantile_index(v, 0.5)],
                           v[puncture::quantile_index(v, 0.9)]};
   };
-  out.downtime_days_interval = interval(downtime);
-  if (collagen)
-    out.collagen_gain_rel_interval = interval(gain);
+  out.downtime_days_interval = interval(draw_downtimes(trial, zone, setting));
+  if (!collagen)
+    return out;
+  // Each draw's course (the first session's downtime is the same response
+  // as draw_downtimes': course_of runs it too).
+  const std::vector<response::InjuryDose> doses = draw_doses(trial, zone, setting);
+  trial.course.sessions = course.sessions;
+  trial.course.interval_days = course.interval_days;
+  trial.course.horizon_days =
+      std::ceil((course.sessions - 1) * course.interval_days + kFollowUpDays);
+  std::vector<double> gain(doses.size(), 0.0);
+#pragma omp parallel for schedule(dynamic)
+  for (std::size_t k = 0; k < doses.size(); ++k) {
+    const healing::Course h =
+        course_of(trial, doses[k], std::nullopt, {}, cheap::kStepsPerDay, cheap::kRelTol, zone);
+    gain[k] = h.collagen_rel.back();
+  }
+  out.collagen_gain_rel_interval = interval(gain);
   return out;
 }
 

@@ -7,7 +7,6 @@
 #include <map>
 
 #include <fmt/format.h>
-#include <nlopt.hpp>
 
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/units.hpp"
@@ -18,16 +17,23 @@ namespace {
 
 constexpr double kDowntimeTolDays = 1e-9;  // feasibility: downtime <= max + tol
 constexpr double kRealTolUm = 1e-9;        // feasibility: real depth <= cap + tol
-constexpr double kActiveDays = 0.02;       // a constraint within this is "binding"
-constexpr double kActiveUm = 1.0;
-constexpr double kActiveMm = 1e-3;       // (1 um of setting)
-constexpr double kConstraintTol = 1e-6;  // NLopt constraint tolerance (days; mm)
+
+// What the depth search holds under the limits: the larger of the point
+// figure and the conservative quantile (p90; the point figure alone without
+// intervals).
+double planned_downtime_days(const ZonePrediction& p) {
+  return std::max(p.downtime_days, p.limit_downtime_days());
+}
+double planned_real_depth_um(const ZonePrediction& p) {
+  return std::max(p.real_depth_um, p.limit_real_depth_um());
+}
 
 std::string pct(double rel) {
   return fmt::format("{:+.0f} %", (rel - 1.0) * 100.0);
 }
 
-// One zone, one course, one number of passes: the depth setting by NLopt.
+// One zone, one course, one number of passes: the predictions at the
+// settings of the device's grid (each at most once).
 class DepthProblem {
  public:
   DepthProblem(const cases::Case& c, std::size_t zone, const Predictor& predictor,
@@ -40,65 +46,59 @@ class DepthProblem {
         passes_(passes),
         weight_(weight) {}
 
-  const ZonePrediction& at(double depth_mm) {
-    if (!cached_ || depth_mm != cached_x_) {
-      cached_ = predictor_.predict_zone(c_, zone_, ZoneSetting{depth_mm, passes_}, course_);
-      cached_x_ = depth_mm;
-      if (!std::isfinite(cached_->real_depth_um) || !std::isfinite(cached_->downtime_days) ||
-          !std::isfinite(cached_->collagen_gain_rel)) {
-        throw NumericalError(fmt::format("predictor '{}' returned a non-finite value for zone {}",
-                                         predictor_.name(), zone_));
-      }
-      const double obj = objective(*cached_);
-      if (feasible(*cached_) && depth_mm >= zl_.min_setting_mm && depth_mm <= zl_.max_setting_mm &&
-          (!best_x_ || obj > best_obj_)) {
-        best_x_ = depth_mm;
-        best_obj_ = obj;
-      }
-    }
-    return *cached_;
-  }
-
-  // The prediction with the downtime interval (costlier: predict_zone_intervals),
-  // for the conservative check of a setting the planner rounds to.
-  const ZonePrediction& conservative(double depth_mm) {
-    auto it = conservative_.find(depth_mm);
-    if (it == conservative_.end()) {
-      it = conservative_
-               .emplace(depth_mm, predictor_.predict_zone_intervals(
-                                      c_, zone_, ZoneSetting{depth_mm, passes_}, course_, false))
-               .first;
+  // The course-independent figures (no course run): `conservative` adds the
+  // downtime's interval (costlier: a response per draw).
+  const ZonePrediction& setting(double depth_mm, bool conservative) {
+    auto& cache = conservative ? conservative_ : cheap_;
+    auto it = cache.find(depth_mm);
+    if (it == cache.end()) {
+      ZonePrediction p =
+          predictor_.predict_setting(c_, zone_, ZoneSetting{depth_mm, passes_}, conservative);
+      check_finite(p);
+      it = cache.emplace(depth_mm, std::move(p)).first;
     }
     return it->second;
   }
 
+  // The objective at the course (runs the course once per setting).
+  double objective_at(double depth_mm) {
+    auto it = courses_.find(depth_mm);
+    if (it == courses_.end()) {
+      ZonePrediction p =
+          predictor_.predict_zone(c_, zone_, ZoneSetting{depth_mm, passes_}, course_);
+      check_finite(p);
+      it = courses_.emplace(depth_mm, std::move(p)).first;
+    }
+    return objective(it->second);
+  }
+
+  // The prediction at the course with the setting's downtime interval.
+  ZonePrediction at(double depth_mm) {
+    objective_at(depth_mm);
+    ZonePrediction p = courses_.at(depth_mm);
+    p.downtime_days_interval = setting(depth_mm, true).downtime_days_interval;
+    return p;
+  }
+
   [[nodiscard]] bool feasible(const ZonePrediction& p) const {
-    // The conservative quantile (p90) when the predictor gives intervals.
-    return p.limit_downtime_days() <= zl_.max_downtime_days + kDowntimeTolDays &&
-           p.limit_real_depth_um() <= zl_.max_real_depth_um + kRealTolUm;
+    // The conservative quantile (p90) when the predictor gives intervals,
+    // and the point figure as well (the plan shows both).
+    return planned_downtime_days(p) <= zl_.max_downtime_days + kDowntimeTolDays &&
+           planned_real_depth_um(p) <= zl_.max_real_depth_um + kRealTolUm;
   }
   [[nodiscard]] double objective(const ZonePrediction& p) const {
     return p.collagen_gain_rel - weight_ * p.downtime_days;
   }
-  [[nodiscard]] std::optional<double> best_x() const { return best_x_; }
-
-  // NLopt callbacks: maximise gain; constraints g <= 0.
-  static double f_objective(unsigned /*n*/, const double* x, double* grad, void* self) {
-    MNSIM_ASSERT(grad == nullptr, "COBYLA is derivative-free");
-    (void)grad;
-    auto* p = static_cast<DepthProblem*>(self);
-    return p->objective(p->at(x[0]));
-  }
-  static double g_downtime(unsigned /*n*/, const double* x, double* /*grad*/, void* self) {
-    auto* p = static_cast<DepthProblem*>(self);
-    return p->at(x[0]).limit_downtime_days() - p->zl_.max_downtime_days;
-  }
-  static double g_real_depth(unsigned /*n*/, const double* x, double* /*grad*/, void* self) {
-    auto* p = static_cast<DepthProblem*>(self);
-    return (p->at(x[0]).limit_real_depth_um() - p->zl_.max_real_depth_um) / units::kUmPerMm;
-  }
 
  private:
+  void check_finite(const ZonePrediction& p) const {
+    if (!std::isfinite(p.real_depth_um) || !std::isfinite(p.downtime_days) ||
+        !std::isfinite(p.collagen_gain_rel)) {
+      throw NumericalError(fmt::format("predictor '{}' returned a non-finite value for zone {}",
+                                       predictor_.name(), zone_));
+    }
+  }
+
   const cases::Case& c_;
   std::size_t zone_;
   const Predictor& predictor_;
@@ -106,11 +106,9 @@ class DepthProblem {
   CourseSetting course_;
   int passes_;
   double weight_;
-  std::optional<ZonePrediction> cached_;
-  double cached_x_ = 0;
+  std::map<double, ZonePrediction> cheap_;
   std::map<double, ZonePrediction> conservative_;
-  std::optional<double> best_x_;
-  double best_obj_ = -std::numeric_limits<double>::infinity();
+  std::map<double, ZonePrediction> courses_;
 };
 
 struct ZoneSolution {
@@ -122,9 +120,20 @@ struct ZoneSolution {
   std::string detail;
 };
 
-double round_down_to_step(double x, double step) {
-  const double k = std::floor(x / step + 1e-9);
-  return std::round(k * step * 1e9) / 1e9;
+// The settings the device allows within [lo, hi]: lo, then every multiple
+// of the step above it up to hi, ascending.
+std::vector<double> setting_grid(const ZoneLimits& zl) {
+  const double lo = zl.min_setting_mm;
+  const double hi = zl.max_setting_mm;
+  std::vector<double> out{lo};
+  for (auto k = static_cast<long>(std::floor(lo / zl.step_mm + 1e-9)) + 1;; ++k) {
+    const double g = std::round(static_cast<double>(k) * zl.step_mm * 1e9) / 1e9;
+    if (g > hi + 1e-9)
+      break;
+    if (g > lo + 1e-9)
+      out.push_back(std::min(g, hi));
+  }
+  return out;
 }
 
 std::string setting_cap_words(const ZoneLimits& zl) {
@@ -134,99 +143,57 @@ std::string setting_cap_words(const ZoneLimits& zl) {
   return s;
 }
 
-// The continuous optimum of one (zone, course, passes) problem on [lo, hi]:
-// COBYLA from the middle, then the upper bound; the problem keeps the best
-// feasible point seen.
-void search_depth(DepthProblem& problem, double lo, double hi, const PlannerOptions& opt) {
-  if (!(hi > lo))
-    return;
-  nlopt::opt solver(nlopt::LN_COBYLA, 1);
-  solver.set_lower_bounds(std::vector<double>{lo});
-  solver.set_upper_bounds(std::vector<double>{hi});
-  solver.set_max_objective(&DepthProblem::f_objective, &problem);
-  solver.add_inequality_constraint(&DepthProblem::g_downtime, &problem, kConstraintTol);
-  solver.add_inequality_constraint(&DepthProblem::g_real_depth, &problem, kConstraintTol);
-  solver.set_xtol_abs(opt.xtol_mm);
-  solver.set_maxeval(opt.max_evaluations);
-  // Start in the middle: at the shallow end the needles often do not
-  // puncture yet, and a flat objective there stalls a derivative-free
-  // solver (the low end is evaluated before; the best point seen is kept).
-  solver.set_initial_step(std::vector<double>{(hi - lo) / 4.0});
-  std::vector<double> x{0.5 * (lo + hi)};
-  double fx = 0;
-  try {
-    solver.optimize(x, fx);
-  } catch (const nlopt::roundoff_limited&) {
-    // The best feasible point seen is kept by the problem.
-  } catch (const nlopt::forced_stop&) {
-  }
-  // Also try the upper bound: COBYLA may stop short of it on a flat ridge.
-  problem.at(hi);
-}
-
-// The binding constraint at the continuous optimum x_star: its id and words.
-std::pair<std::string, std::string> binding_at(const ZoneLimits& zl, double x_star,
-                                               const ZonePrediction& p_star, int passes) {
-  if (x_star >= zl.max_setting_mm - kActiveMm)
+// The binding constraint of a chosen grid setting: what stops the next
+// deeper setting (the setting cap, a real-depth cap, the downtime), or that
+// deeper feasible settings are predicted to be no better.
+std::pair<std::string, std::string> binding_of(const ZoneLimits& zl, const ZonePrediction& chosen,
+                                               const ZonePrediction* next, double next_mm,
+                                               bool deepest_feasible, int passes) {
+  if (deepest_feasible && next == nullptr)
     return {std::string(to_string(zl.setting_cap)), "setting at " + setting_cap_words(zl)};
-  if (p_star.limit_real_depth_um() >= zl.max_real_depth_um - kActiveUm) {
-    return {std::string(to_string(zl.real_depth_cap)),
-            fmt::format("predicted {}real depth at the {} cap of {:.0f} um",
-                        p_star.real_depth_um_interval ? "p90 " : "", to_string(zl.real_depth_cap),
-                        zl.max_real_depth_um)};
-  }
-  if (p_star.limit_downtime_days() >= zl.max_downtime_days - kActiveDays) {
+  if (deepest_feasible) {
+    if (planned_real_depth_um(*next) > zl.max_real_depth_um + kRealTolUm) {
+      return {std::string(to_string(zl.real_depth_cap)),
+              fmt::format("predicted {}real depth at the {} cap of {:.0f} um (the next setting, "
+                          "{:.3g} mm, reaches {:.0f} um)",
+                          next->real_depth_um_interval ? "p90 " : "", to_string(zl.real_depth_cap),
+                          zl.max_real_depth_um, next_mm, planned_real_depth_um(*next))};
+    }
     return {"downtime",
-            fmt::format("predicted {}downtime at the accepted {:.3g} days ({} passes)",
-                        p_star.downtime_days_interval ? "p90 " : "", zl.max_downtime_days, passes)};
+            fmt::format("predicted {}downtime at the accepted {:.3g} days ({} passes; the next "
+                        "setting, {:.3g} mm, gives {:.2g} days)",
+                        next->downtime_days_interval ? "p90 " : "", zl.max_downtime_days, passes,
+                        next_mm, planned_downtime_days(*next))};
   }
-  if (p_star.collagen_gain_rel <= 1.0 + 1e-9) {
+  if (chosen.collagen_gain_rel <= 1.0 + 1e-9) {
     return {"no_predicted_gain",
             "no allowed setting is predicted to raise collagen: the least injuring one is given"};
   }
   return {"no_further_gain", "deeper settings are predicted to add no collagen"};
 }
 
-// Rounds x_star down to the device's step (after snapping an optimum that
-// stops within the solver's tolerance below a step onto it), then steps down
-// until feasible; nullopt if even the lowest setting is not.
-std::optional<double> round_to_step(DepthProblem& problem, double x_star, const ZoneLimits& zl,
-                                    const PlannerOptions& opt) {
-  const double lo = zl.min_setting_mm;
-  const double hi = zl.max_setting_mm;
-  double x = std::max(lo, round_down_to_step(x_star + opt.xtol_mm, zl.step_mm));
-  x = std::clamp(x, lo, hi);
-  // The conservative check (p90 downtime as well as p90 depth) at the steps.
-  ZonePrediction px = problem.conservative(x);
-  while (!problem.feasible(px) && x > lo) {
-    x = std::clamp(round_down_to_step(x - zl.step_mm, zl.step_mm), lo, hi);
-    px = problem.conservative(x);
-  }
-  if (!problem.feasible(px))
-    return std::nullopt;
-  MNSIM_ASSERT(x >= lo && x <= hi, "planned depth outside the zone's limits");
-  return x;
-}
-
 // Why even the shallowest setting is infeasible with `passes` passes.
 std::string infeasible_words(const ZoneLimits& zl, const ZonePrediction& at_lo, int passes) {
   const double lo = zl.min_setting_mm;
   const char* q = at_lo.downtime_days_interval ? " (p90)" : "";
-  if (at_lo.limit_downtime_days() > zl.max_downtime_days) {
+  if (planned_downtime_days(at_lo) > zl.max_downtime_days) {
     return fmt::format(
         "even {:.3g} mm with {} pass(es) is predicted to give {:.2g} days "
         "of downtime{}, above the accepted {:.3g}",
-        lo, passes, at_lo.limit_downtime_days(), q, zl.max_downtime_days);
+        lo, passes, planned_downtime_days(at_lo), q, zl.max_downtime_days);
   }
   return fmt::format(
       "even {:.3g} mm reaches {:.0f} um{}, below which the real-depth cap "
       "of {:.0f} um lies",
-      lo, at_lo.limit_real_depth_um(), at_lo.real_depth_um_interval ? " (p90)" : "",
+      lo, planned_real_depth_um(at_lo), at_lo.real_depth_um_interval ? " (p90)" : "",
       zl.max_real_depth_um);
 }
 
 // Depth search: the best setting for one zone and course over every allowed
-// number of passes, or infeasible.
+// number of passes, or infeasible. Per number of passes, on the device's
+// setting grid: the settings from the shallowest up until one fails a limit
+// (no course is run for it), the best objective among them (the courses),
+// then the conservative check stepping down (docs/models/planner.md §2).
 ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor& predictor,
                         const ZoneLimits& zl, const CourseSetting& course,
                         const PlannerOptions& opt) {
@@ -241,30 +208,64 @@ ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor&
         hi, lo);
     return best;
   }
+  const std::vector<double> grid = setting_grid(zl);
   std::string first_infeasible;
   for (int passes = zl.min_passes; passes <= zl.max_passes; ++passes) {
     DepthProblem problem(c, zone, predictor, zl, course, passes, opt.downtime_weight);
-    const ZonePrediction at_lo = problem.at(lo);
-    if (!problem.feasible(at_lo)) {
+    // 1. The settings from the shallowest up, at the point figures and the
+    //    p90 real depth, until one fails.
+    std::size_t n = 0;
+    while (n < grid.size() && problem.feasible(problem.setting(grid[n], false)))
+      ++n;
+    if (n == 0) {
       if (first_infeasible.empty())
-        first_infeasible = infeasible_words(zl, at_lo, passes);
+        first_infeasible = infeasible_words(zl, problem.setting(lo, false), passes);
       continue;
     }
-    search_depth(problem, lo, hi, opt);
-    const double x_star = problem.best_x().value_or(lo);
-    auto [binding, detail] = binding_at(zl, x_star, problem.at(x_star), passes);
-    const auto x = round_to_step(problem, x_star, zl, opt);
-    if (!x) {
+    // 2. The best objective among them: every one when few, else a ternary
+    //    search over the grid indices (a unimodal objective), ties to the
+    //    shallower.
+    std::size_t a = 0;
+    std::size_t b = n - 1;
+    while (b - a > 3) {
+      const std::size_t m1 = a + (b - a) / 3;
+      const std::size_t m2 = b - (b - a) / 3;
+      if (problem.objective_at(grid[m1]) < problem.objective_at(grid[m2]))
+        a = m1 + 1;
+      else
+        b = m2;
+    }
+    std::size_t k = a;
+    for (std::size_t j = a + 1; j <= b; ++j) {
+      if (problem.objective_at(grid[j]) > problem.objective_at(grid[k]))
+        k = j;
+    }
+    // 3. The conservative check (p90 downtime too), stepping down until it holds.
+    bool stepped = false;
+    while (!problem.feasible(problem.setting(grid[k], true)) && k > 0) {
+      --k;
+      stepped = true;
+    }
+    if (!problem.feasible(problem.setting(grid[k], true))) {
       if (first_infeasible.empty())
-        first_infeasible = infeasible_words(zl, problem.conservative(lo), passes);
+        first_infeasible = infeasible_words(zl, problem.setting(lo, true), passes);
       continue;
     }
-    const ZonePrediction px = problem.conservative(*x);
-    const double obj = problem.objective(px);
+    const double x = grid[k];
+    MNSIM_ASSERT(x >= lo && x <= hi, "planned depth outside the zone's limits");
+    const double obj = problem.objective_at(x);
     if (!best.feasible || obj > best.objective + 1e-12) {
+      // What stops the next setting: its conservative figures when the
+      // check stepped down to here, its point figures at the end of step 1.
+      const bool deepest = stepped || k + 1 == n;
+      const bool has_next = k + 1 < grid.size();
+      const ZonePrediction* next =
+          has_next && deepest ? &problem.setting(grid[k + 1], stepped) : nullptr;
+      best.prediction = problem.at(x);
+      auto [binding, detail] =
+          binding_of(zl, best.prediction, next, has_next ? grid[k + 1] : hi, deepest, passes);
       best.feasible = true;
-      best.setting = ZoneSetting{*x, passes};
-      best.prediction = px;
+      best.setting = ZoneSetting{x, passes};
       best.objective = obj;
       best.binding = std::move(binding);
       best.detail = std::move(detail);

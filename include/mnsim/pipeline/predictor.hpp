@@ -44,6 +44,11 @@ class PipelinePredictor final : public planner::Predictor {
                                                                const planner::CourseSetting& course,
                                                                bool collagen) const override;
 
+  // The real depth and downtime (and its interval) without a course.
+  [[nodiscard]] planner::ZonePrediction predict_setting(const cases::Case& c, std::size_t zone,
+                                                        const planner::ZoneSetting& setting,
+                                                        bool downtime_interval) const override;
+
   [[nodiscard]] std::string name() const override { return "pipeline"; }
 
   static constexpr double kFollowUpDays = 90;
@@ -55,6 +60,19 @@ class PipelinePredictor final : public planner::Predictor {
   // computed on the kDepthGridMm grid, linear in between.
   [[nodiscard]] core::Interval depth_interval_um(const cases::Case& c, std::size_t zone,
                                                  double depth_mm) const;
+
+  struct SessionEffect;
+  // The case with the zone's setting applied.
+  [[nodiscard]] static cases::Case with_setting(const cases::Case& c, std::size_t zone,
+                                                const planner::ZoneSetting& setting);
+  // What one session at the setting does (cached per zone and setting).
+  [[nodiscard]] SessionEffect session_effect(const cases::Case& trial, std::size_t zone,
+                                             const planner::ZoneSetting& setting) const;
+  // The draws' doses and first-session downtimes at the setting (cached).
+  [[nodiscard]] std::vector<response::InjuryDose> draw_doses(
+      const cases::Case& trial, std::size_t zone, const planner::ZoneSetting& setting) const;
+  [[nodiscard]] std::vector<double> draw_downtimes(const cases::Case& trial, std::size_t zone,
+                                                   const planner::ZoneSetting& setting) const;
 
   const anatomy::Atlas& atlas_;
   // Puncture results per (zone, setting): the planner revisits settings.

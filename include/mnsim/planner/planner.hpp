@@ -1,8 +1,8 @@
 // Stage: planner. Screening, then a zone-by-zone plan within the safety limits
-// (limits.hpp), chosen by running a Predictor: per zone and course, NLopt
-// (COBYLA) maximises the predicted collagen gain over the depth setting subject
-// to downtime <= patient.max_downtime_days and the real-depth caps, for each
-// whole number of passes; the course is the fewest sessions that reach the
+// (limits.hpp), chosen by running a Predictor: per zone and course, the depth
+// setting on the device's grid with the most predicted collagen gain among
+// those with downtime <= patient.max_downtime_days and within the real-depth
+// caps, for each whole number of passes; the course is the fewest sessions that reach the
 // indication's target gain. Model and method: docs/models/planner.md; limits:
 // docs/safety.md.
 #pragma once
@@ -21,8 +21,6 @@
 namespace mnsim::planner {
 
 struct PlannerOptions {
-  double xtol_mm = 0.01;      // NLopt tolerance on the depth setting (device steps are >= 0.1 mm)
-  int max_evaluations = 200;  // NLopt evaluations per (zone, passes, course)
   double downtime_weight = 1e-3;  // tie-break: per day of downtime, in gain units
 };
 

@@ -68,6 +68,21 @@ class Predictor {
     (void)collagen;
     return predict_zone(c, zone, setting, course);
   }
+  // The figures that do not depend on the course, at one setting: the real
+  // depth with its interval, the downtime and, when `downtime_interval`, its
+  // interval (the costlier part); collagen_gain_rel left at 1. The planner
+  // checks the device's settings with it before it runs any course.
+  // Default: predict_zone(_intervals) at the case's own course.
+  [[nodiscard]] virtual ZonePrediction predict_setting(const cases::Case& c, std::size_t zone,
+                                                       const ZoneSetting& setting,
+                                                       bool downtime_interval) const {
+    const CourseSetting course{c.course.sessions, c.course.interval_days};
+    ZonePrediction p = downtime_interval ? predict_zone_intervals(c, zone, setting, course, false)
+                                         : predict_zone(c, zone, setting, course);
+    p.collagen_gain_rel = 1;
+    p.collagen_gain_rel_interval.reset();
+    return p;
+  }
   // Minutes of application until the anaesthetic numbs deep enough for the
   // needling; nullopt if the product is unknown to the predictor.
   [[nodiscard]] virtual std::optional<double> anaesthetic_onset_min(
