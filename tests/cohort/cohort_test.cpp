@@ -1,12 +1,14 @@
 // The cohort library: the population mapping, thread-count independence,
 // and a checkpoint resume giving the same result.
 #include <omp.h>
+#include <unistd.h>
 
 #include <filesystem>
 
 #include <gtest/gtest.h>
 
 #include "mnsim/cohort/cohort.hpp"
+#include "mnsim/core/error.hpp"
 #include "mnsim/io/case_reader.hpp"
 
 namespace {

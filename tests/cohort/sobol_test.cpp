@@ -2,6 +2,7 @@
 // closed form (Ishigami & Homma 1990; Saltelli et al. 2010): a = 7, b = 0.1.
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 #include <stdexcept>
 #include <vector>
@@ -23,8 +24,11 @@ double ishigami(const std::array<double, 3>& x) {
          b * std::pow(x[2], 4) * std::sin(x[0]);
 }
 
-std::array<double, 3> row(const char* key, std::size_t j) {
-  mnsim::core::Rng rng(2024, key, j);
+constexpr std::array<double, 3> kS1{0.3139, 0.4424, 0.0};
+constexpr std::array<double, 3> kST{0.5576, 0.4424, 0.2437};
+
+std::array<double, 3> row(const char* key, std::size_t j, std::uint64_t seed = 2024) {
+  mnsim::core::Rng rng(seed, key, j);
   std::array<double, 3> x{};
   for (auto& v : x)
     v = std::numbers::pi * (2 * rng.uniform() - 1);
@@ -36,12 +40,12 @@ struct Design {
   std::vector<std::vector<double>> fab;
 };
 
-Design ishigami_design(std::size_t n) {
+Design ishigami_design(std::size_t n, std::uint64_t seed = 2024) {
   Design d;
   d.fab.assign(3, std::vector<double>(n));
   for (std::size_t j = 0; j < n; ++j) {
-    const auto a = row("A", j);
-    const auto b = row("B", j);
+    const auto a = row("A", j, seed);
+    const auto b = row("B", j, seed);
     d.fa.push_back(ishigami(a));
     d.fb.push_back(ishigami(b));
     for (std::size_t i = 0; i < 3; ++i) {
@@ -54,9 +58,9 @@ Design ishigami_design(std::size_t n) {
 }
 
 TEST(Sobol, IshigamiIndicesLieInTheirBootstrapIntervals) {
-  constexpr std::array<double, 3> s1{0.3139, 0.4424, 0.0};
-  constexpr std::array<double, 3> st{0.5576, 0.4424, 0.2437};
-  const Design d = ishigami_design(8192);
+  const auto& s1 = kS1;
+  const auto& st = kST;
+  const Design d = ishigami_design(65536);
   SobolOptions o;
   o.seed = 7;
   const auto idx = sobol_indices(d.fa, d.fb, d.fab, o);
@@ -73,6 +77,28 @@ TEST(Sobol, IshigamiIndicesLieInTheirBootstrapIntervals) {
     EXPECT_LE(idx[i].first_order_ci[0], idx[i].first_order);
     EXPECT_GE(idx[i].first_order_ci[1], idx[i].first_order);
   }
+}
+
+TEST(Sobol, IntervalsCoverTheTrueIndicesAtAboutTheirLevel) {
+  // 40 independent designs of 1024 rows: 240 intervals at 95 %. Binomial sd
+  // of the share at 0.95 is 0.014; the percentile bootstrap of these
+  // estimators is known to undercover slightly.
+  int covered = 0;
+  int total = 0;
+  for (std::uint64_t rep = 0; rep < 40; ++rep) {
+    const Design d = ishigami_design(1024, 100 + rep);
+    SobolOptions o;
+    o.seed = rep;
+    const auto idx = sobol_indices(d.fa, d.fb, d.fab, o);
+    for (std::size_t i = 0; i < 3; ++i) {
+      covered += idx[i].first_order_ci[0] <= kS1[i] && kS1[i] <= idx[i].first_order_ci[1];
+      covered += idx[i].total_order_ci[0] <= kST[i] && kST[i] <= idx[i].total_order_ci[1];
+      total += 2;
+    }
+  }
+  const double share = covered / static_cast<double>(total);
+  EXPECT_GE(share, 0.88);
+  EXPECT_LE(share, 1.0);
 }
 
 TEST(Sobol, IntervalsNarrowWithTheSampleSize) {
