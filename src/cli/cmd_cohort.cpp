@@ -13,7 +13,96 @@
 #include "mnsim/io/atomic_file.hpp"
 #include "mnsim/io/output.hpp"
 
+#ifdef MNSIM_HAVE_MPI
+#include <mpi.h>
+#endif
+
 namespace mnsim::cli {
+
+namespace {
+
+// MPI for the length of one cohort command, when the process was started by
+// an MPI launcher (mpirun sets OMPI_COMM_WORLD_SIZE, PMIx/PMI launchers
+// PMIX_RANK/PMI_RANK); otherwise -- or in a build without MPI -- one process.
+class MpiSession {
+ public:
+  MpiSession() {
+#ifdef MNSIM_HAVE_MPI
+    if (std::getenv("OMPI_COMM_WORLD_SIZE") == nullptr && std::getenv("PMIX_RANK") == nullptr &&
+        std::getenv("PMI_RANK") == nullptr)
+      return;
+    int initialised = 0;
+    MPI_Initialized(&initialised);
+    if (initialised == 0)
+      MPI_Init(nullptr, nullptr);
+    active_ = true;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+#endif
+  }
+  ~MpiSession() {
+#ifdef MNSIM_HAVE_MPI
+    if (active_)
+      MPI_Finalize();
+#endif
+  }
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+
+  [[nodiscard]] int rank() const {
+    return rank_;
+  }
+  [[nodiscard]] int size() const {
+    return size_;
+  }
+  // A failure on one rank would leave the others waiting in the gather.
+  void abort() const {
+#ifdef MNSIM_HAVE_MPI
+    if (active_ && size_ > 1)
+      MPI_Abort(MPI_COMM_WORLD, 1);
+#endif
+  }
+
+  // Rank 0 receives every rank's contiguous block of chunks (cohort::run's
+  // split), in place; the reduction then runs on rank 0 in unit order.
+  [[nodiscard]] std::function<void(std::vector<double>&, std::size_t)> gather(
+      [[maybe_unused]] std::size_t chunk) const {
+#ifdef MNSIM_HAVE_MPI
+    if (!active_ || size_ < 2)
+      return nullptr;
+    return [this, chunk](std::vector<double>& values, std::size_t units) {
+      const std::size_t per_unit = values.size() / units;
+      const std::size_t chunks = (units + chunk - 1) / chunk;
+      const auto k = static_cast<std::size_t>(size_);
+      std::vector<int> counts(k);
+      std::vector<int> displs(k);
+      for (std::size_t r = 0; r < k; ++r) {
+        const std::size_t u0 = std::min(units, chunks * r / k * chunk);
+        const std::size_t u1 = std::min(units, chunks * (r + 1) / k * chunk);
+        counts[r] = static_cast<int>((u1 - u0) * per_unit);
+        displs[r] = static_cast<int>(u0 * per_unit);
+      }
+      const auto me = static_cast<std::size_t>(rank_);
+      if (rank_ == 0) {
+        MPI_Gatherv(MPI_IN_PLACE, counts[0], MPI_DOUBLE, values.data(), counts.data(),
+                    displs.data(), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+      } else {
+        MPI_Gatherv(values.data() + displs[me], counts[me], MPI_DOUBLE, nullptr, nullptr, nullptr,
+                    MPI_DOUBLE, 0, MPI_COMM_WORLD);
+      }
+    };
+#else
+    return nullptr;
+#endif
+  }
+
+ private:
+  bool active_ = false;
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+}  // namespace
 
 void add_cohort_command(CLI::App& app, Commands& commands) {
   struct Options {
@@ -74,7 +163,21 @@ void add_cohort_command(CLI::App& app, Commands& commands) {
              };
            }
          }
-         const auto r = cohort::run(loaded.c, anatomy::Atlas::builtin(), co);
+         const MpiSession mpi;
+         co.rank = mpi.rank();
+         co.ranks = mpi.size();
+         co.gather = mpi.gather(co.chunk);
+         cohort::Result r;
+         try {
+           r = cohort::run(loaded.c, anatomy::Atlas::builtin(), co);
+         } catch (const InputError&) {
+           throw;  // found by every rank before any work: all exit with status 2
+         } catch (...) {
+           mpi.abort();
+           throw;
+         }
+         if (mpi.rank() != 0)
+           return 0;  // rank 0 reports
          if (r.resumed_units > 0)
            std::fprintf(stderr, "mnsim cohort: resumed %zu of %zu evaluations from %s\n",
                         r.resumed_units, r.units, o->out_dir.c_str());
