@@ -6,8 +6,8 @@
 // from the table in src/io/fields.cpp).
 #pragma once
 
-#include <cstdint>
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
