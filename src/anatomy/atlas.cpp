@@ -280,14 +280,32 @@ std::pair<double, double> Atlas::dermis_range_um(std::string_view site, const Su
 }
 
 LayerStack Atlas::sample(std::string_view site, const Subject& subject, core::Rng& rng) const {
+  // The numbers in the order core::Rng::lognormal_mean_cv drew them (none for
+  // a group without spread), so the draws are those of before person().
+  const SiteRecord& rec = at(site);
+  const double der_cv = rec.dermis_sd_um.of(subject.sex) / rec.dermis_um.of(subject.sex);
+  const double z_epi = rec.epidermis_cv > 0.0 ? rng.normal() : 0.0;
+  const double z_der = der_cv > 0.0 ? rng.normal() : 0.0;
+  return person(site, subject, z_epi, z_der);
+}
+
+LayerStack Atlas::person(std::string_view site, const Subject& subject, double epidermis_z,
+                         double dermis_z) const {
   const LayerStack mean = stack(site, subject);
   const SiteRecord& rec = at(site);
   const Sex sex = subject.sex;
   const double der_cv = rec.dermis_sd_um.of(sex) / rec.dermis_um.of(sex);
   // One factor per layer group: the whole epidermis (stratum corneum included)
-  // and the whole dermis scale together.
-  const double f_epi = rng.lognormal_mean_cv(1.0, rec.epidermis_cv);
-  const double f_der = rng.lognormal_mean_cv(1.0, der_cv);
+  // and the whole dermis scale together; log-normal with mean 1 (as
+  // core::Rng::lognormal_mean_cv).
+  auto factor = [](double cv, double z) {
+    if (cv <= 0.0)
+      return 1.0;
+    const double sigma2 = std::log1p(cv * cv);
+    return std::exp(-0.5 * sigma2 + std::sqrt(sigma2) * z);
+  };
+  const double f_epi = factor(rec.epidermis_cv, epidermis_z);
+  const double f_der = factor(der_cv, dermis_z);
   return assemble(rec, sex, units::to_um(f_epi * mean.thickness_m(Layer::StratumCorneum)),
                   units::to_um(f_epi * mean.epidermis_m()), units::to_um(f_der * mean.dermis_m()));
 }

@@ -36,6 +36,7 @@ void add_plan_command(CLI::App& app, Commands& commands);
 void add_bench_command(CLI::App& app, Commands& commands);
 void add_report_command(CLI::App& app, Commands& commands);
 void add_records_command(CLI::App& app, Commands& commands);
+void add_cohort_command(CLI::App& app, Commands& commands);
 
 // Shared helpers.
 void print(const std::string& text);

@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
   cli::add_bench_command(app, commands);
   cli::add_report_command(app, commands);
   cli::add_records_command(app, commands);
+  cli::add_cohort_command(app, commands);
 
   try {
     app.parse(argc, argv);

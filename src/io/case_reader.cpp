@@ -778,6 +778,14 @@ Case build(const toml::table& root, const std::string& source, const BadFields& 
     c.simulation.max_memory_mb = r.real("max_memory_mb");
     c.simulation.samples = static_cast<int>(r.integer("samples"));
   }
+  {
+    Reader r(root["cohort"].as_table(), "cohort", bad);
+    c.cohort.age_years_min = r.real("age_years_min");
+    c.cohort.age_years_max = r.real("age_years_max");
+    c.cohort.female_fraction = r.real("female_fraction");
+    for (std::size_t i = 0; i < c.cohort.fitzpatrick_weights.size(); ++i)
+      c.cohort.fitzpatrick_weights[i] = r.real(fmt::format("fitzpatrick_{}_weight", i + 1));
+  }
   if (root.contains("medium")) {
     Medium m;
     if (const auto* layers = root.at_path("medium.layers").as_array();

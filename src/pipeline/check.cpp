@@ -22,6 +22,21 @@ std::vector<InputIssue> check_course(const cases::Course& course) {
                                  core::format_number(course_days))}};
 }
 
+std::vector<InputIssue> check_population(const cases::Population& p) {
+  std::vector<InputIssue> out;
+  if (p.age_years_min > p.age_years_max)
+    out.push_back({"", "cohort.age_years_max", core::format_number(p.age_years_max),
+                   fmt::format("must be at least cohort.age_years_min = {} years",
+                               core::format_number(p.age_years_min))});
+  double total = 0;
+  for (const double w : p.fitzpatrick_weights)
+    total += w;
+  if (!(total > 0))
+    out.push_back({"", "cohort.fitzpatrick_1_weight", "0",
+                   "the six cohort.fitzpatrick_N_weight must not all be 0"});
+  return out;
+}
+
 std::vector<InputIssue> check_case(const cases::Case& c) {
   std::vector<InputIssue> out;
   auto append = [&out](std::vector<InputIssue> issues) {
@@ -36,6 +51,7 @@ std::vector<InputIssue> check_case(const cases::Case& c) {
   }
   append(planner::check_history(planner::Screening::builtin(), c.patient.history));
   append(check_course(c.course));
+  append(check_population(c.cohort));
   append(transport::check_products(c.product, c.procedure.anaesthetic,
                                    transport::ProductCatalogue::builtin()));
   append(device::check_spec(c.device, c.zones, device::Catalogue::builtin()));

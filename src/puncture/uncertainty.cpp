@@ -39,10 +39,14 @@ std::array<double, 16> posterior_cholesky(const MechanicsParams& p) {
 }
 
 MechanicsParams posterior_draw(const MechanicsParams& p, core::Rng& rng) {
-  const auto l = posterior_cholesky(p);
   std::array<double, 4> z{};
   for (auto& v : z)
     v = rng.normal();
+  return posterior_at(p, z);
+}
+
+MechanicsParams posterior_at(const MechanicsParams& p, const std::array<double, 4>& z) {
+  const auto l = posterior_cholesky(p);
   std::array<double, 4> dlog{};
   for (std::size_t i = 0; i < 4; ++i)
     for (std::size_t j = 0; j <= i; ++j)

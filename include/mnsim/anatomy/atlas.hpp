@@ -132,6 +132,11 @@ class Atlas {
   // (epidermis with the site's CV, dermis with sd/mean), from `rng`.
   [[nodiscard]] LayerStack sample(std::string_view site, const Subject& subject,
                                   core::Rng& rng) const;
+  // The same person from the two standard normal numbers sample() draws
+  // (epidermis first, then dermis): a stack as a function of its inputs, for
+  // callers that set them (the cohort's sensitivity analysis).
+  [[nodiscard]] LayerStack person(std::string_view site, const Subject& subject, double epidermis_z,
+                                  double dermis_z) const;
 
  private:
   [[nodiscard]] LayerStack assemble(const SiteRecord& rec, Sex sex, double sc_um,

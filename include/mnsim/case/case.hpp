@@ -6,6 +6,7 @@
 // from the table in src/io/fields.cpp).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -141,6 +142,16 @@ struct Medium {
   SinkKind sink_kind = SinkKind::Perfect;
 };
 
+// The population a virtual cohort is drawn from (`mnsim cohort`, [cohort];
+// docs/cohorts.md): age uniform in [min, max], sex female with
+// `female_fraction`, Fitzpatrick phototype I..VI with the (relative) weights.
+struct Population {
+  double age_years_min = 18;
+  double age_years_max = 70;
+  double female_fraction = 0.5;
+  std::array<double, 6> fitzpatrick_weights{0.10, 0.25, 0.30, 0.20, 0.10, 0.05};
+};
+
 struct Case {
   std::string source;  // the file it was read from, or "<built-in default>"
   CaseInfo info;
@@ -152,6 +163,7 @@ struct Case {
   Course course;
   Simulation simulation;
   std::optional<Medium> medium;  // present: an explicit medium replaces the atlas
+  Population cohort;             // read only by `mnsim cohort`
 };
 
 }  // namespace mnsim::cases

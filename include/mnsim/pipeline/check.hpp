@@ -17,5 +17,7 @@ std::vector<InputIssue> check_case(const cases::Case& c);
 
 // The cross-field course rule: horizon_days >= (sessions - 1) x interval_days.
 std::vector<InputIssue> check_course(const cases::Course& course);
+// The [cohort] population: age_years_min <= age_years_max, a positive phototype weight.
+std::vector<InputIssue> check_population(const cases::Population& p);
 
 }  // namespace mnsim::pipeline

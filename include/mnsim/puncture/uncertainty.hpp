@@ -26,6 +26,9 @@ std::array<double, 16> posterior_cholesky(const MechanicsParams& p);
 // `rng` (four normal numbers). The steady-force ratio is capped at 1 (its
 // physical bound; the cap is a truncation of the log-normal's upper tail).
 MechanicsParams posterior_draw(const MechanicsParams& p, core::Rng& rng);
+// The same draw from its four standard normal numbers (posterior_draw takes
+// them from `rng` in this order): the cohort's sensitivity analysis sets them.
+MechanicsParams posterior_at(const MechanicsParams& p, const std::array<double, 4>& z);
 
 // Order-statistic quantile: the value at rank round(q (n - 1)) of the sorted
 // values, so that a quantile is always one of the draws (the uncertainty
