@@ -48,15 +48,6 @@ const puncture::MechanicsParams& base_params() {
   return p;
 }
 
-// Linear interpolation between order statistics (type 7) of sorted values.
-double percentile(const std::vector<double>& sorted, double q) {
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  const double w = pos - static_cast<double>(lo);
-  return (1 - w) * sorted[lo] + w * sorted[hi];
-}
-
 Percentiles percentiles_of(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return {percentile(v, 0.05), percentile(v, 0.25), percentile(v, 0.50), percentile(v, 0.75),

@@ -46,7 +46,8 @@ Estimate estimate(std::span<const double> f_a, std::span<const double> f_b,
   return e;
 }
 
-// Order-statistic percentile of sorted values (linear between ranks).
+}  // namespace
+
 double percentile(const std::vector<double>& sorted, double q) {
   const double pos = q * static_cast<double>(sorted.size() - 1);
   const auto lo = static_cast<std::size_t>(std::floor(pos));
@@ -54,8 +55,6 @@ double percentile(const std::vector<double>& sorted, double q) {
   const double w = pos - static_cast<double>(lo);
   return (1 - w) * sorted[lo] + w * sorted[hi];
 }
-
-}  // namespace
 
 std::vector<SobolIndex> sobol_indices(std::span<const double> f_a, std::span<const double> f_b,
                                       const std::vector<std::vector<double>>& f_ab,

@@ -34,6 +34,11 @@ struct SobolOptions {
 // and f(AB_i) (d rows of N values). When f does not vary (V = 0) every index
 // and interval is 0. Throws std::invalid_argument on inconsistent sizes or
 // N < 2.
+// The q-quantile (0..1) of sorted values: linear interpolation between
+// order statistics (type 7); the cohort's percentiles and the bootstrap
+// intervals.
+double percentile(const std::vector<double>& sorted, double q);
+
 std::vector<SobolIndex> sobol_indices(std::span<const double> f_a, std::span<const double> f_b,
                                       const std::vector<std::vector<double>>& f_ab,
                                       const SobolOptions& options = {});
