@@ -1,4 +1,6 @@
 // The cohort's JSON and text views.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "mnsim/cohort/cohort.hpp"
@@ -7,6 +9,9 @@
 namespace mnsim::cohort {
 
 namespace {
+
+// A 95 % interval wider than this says the Saltelli rows are too few.
+constexpr double kUnresolvedCiWidth = 0.2;
 
 nlohmann::json percentiles_json(const Percentiles& p) {
   return {{"p5", p.p5}, {"p25", p.p25}, {"p50", p.p50}, {"p75", p.p75}, {"p95", p.p95}};
@@ -95,6 +100,19 @@ std::string to_text(const Result& r) {
           s.site, s.output, s.input, s.index.first_order, s.index.first_order_ci[0],
           s.index.first_order_ci[1], s.index.total_order, s.index.total_order_ci[0],
           s.index.total_order_ci[1]);
+    }
+    // Too few rows show as indices far outside [0, 1] and wide intervals:
+    // say so rather than let a ranking of noise be read as a finding.
+    double widest = 0;
+    for (const auto& s : r.sensitivity) {
+      widest = std::max({widest, s.index.first_order_ci[1] - s.index.first_order_ci[0],
+                         s.index.total_order_ci[1] - s.index.total_order_ci[0]});
+    }
+    if (widest > kUnresolvedCiWidth) {
+      t += fmt::format(
+          "  Not resolved: {} rows leave a 95 % interval {:.2g} wide (indices live in [0, 1]); "
+          "read no ranking from this table and rerun with a larger --sobol-n (docs/cohorts.md).\n",
+          r.sobol_n, widest);
     }
   } else {
     t += "\nSensitivity: not computed (--sobol-n 0).\n";

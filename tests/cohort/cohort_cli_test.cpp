@@ -72,6 +72,13 @@ TEST_F(CohortCli, JsonHasTheInterfaceKeys) {
   }
 }
 
+TEST_F(CohortCli, TooFewSaltelliRowsAreSaidToBeUnresolved) {
+  // 2 rows cannot resolve an index: the text must say so rather than rank noise.
+  const auto r = mnsim("cohort " + write("c.toml", kCase).string() + " --n 6 --sobol-n 2");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("Not resolved: 2 rows"), std::string::npos) << r.out;
+}
+
 TEST_F(CohortCli, AKilledRunResumesWithTheSameResult) {
   const auto c = write("c.toml", kCase).string();
   const std::string args = c + " --n 8 --sobol-n 2 --chunk 4 --json --out ";
