@@ -46,30 +46,33 @@ class DepthProblem {
         passes_(passes),
         weight_(weight) {}
 
-  // The course-independent figures (no course run): `conservative` adds the
-  // downtime's interval (costlier: a response per draw).
-  const ZonePrediction& setting(double depth_mm, bool conservative) {
-    auto& cache = conservative ? conservative_ : cheap_;
+  // One prediction per depth setting in `cache`, computed (and checked for
+  // finite values) on first use.
+  template <class Compute>
+  const ZonePrediction& memo(std::map<double, ZonePrediction>& cache, double depth_mm,
+                             Compute compute) {
     auto it = cache.find(depth_mm);
     if (it == cache.end()) {
-      ZonePrediction p =
-          predictor_.predict_setting(c_, zone_, ZoneSetting{depth_mm, passes_}, conservative);
+      ZonePrediction p = compute();
       check_finite(p);
       it = cache.emplace(depth_mm, std::move(p)).first;
     }
     return it->second;
   }
 
+  // The course-independent figures (no course run): `conservative` adds the
+  // downtime's interval (costlier: a response per draw).
+  const ZonePrediction& setting(double depth_mm, bool conservative) {
+    return memo(conservative ? conservative_ : cheap_, depth_mm, [&] {
+      return predictor_.predict_setting(c_, zone_, ZoneSetting{depth_mm, passes_}, conservative);
+    });
+  }
+
   // The objective at the course (runs the course once per setting).
   double objective_at(double depth_mm) {
-    auto it = courses_.find(depth_mm);
-    if (it == courses_.end()) {
-      ZonePrediction p =
-          predictor_.predict_zone(c_, zone_, ZoneSetting{depth_mm, passes_}, course_);
-      check_finite(p);
-      it = courses_.emplace(depth_mm, std::move(p)).first;
-    }
-    return objective(it->second);
+    return objective(memo(courses_, depth_mm, [&] {
+      return predictor_.predict_zone(c_, zone_, ZoneSetting{depth_mm, passes_}, course_);
+    }));
   }
 
   // The prediction at the course with the setting's downtime interval.
