@@ -109,7 +109,7 @@
     ["Generated", data.generated_utc],
     ["Seed", String(run.seed)],
     ["Intervals", run.uncertainty ? "p10\u2013p90 over " + run.uncertainty.samples + " draws of the person and the " +
-                  "calibrated model parameters (seed " + run.uncertainty.seed + "): " + run.uncertainty.method
+                  "calibrated model parameters (seed " + run.uncertainty.seed + "; method: docs/models/puncture.md \u00a74a)"
                   : "none (an explicit medium)"],
     ["Case file", c.source],
     ["Case SHA-256", run.case_sha256 || "\u2013"]
