@@ -4,6 +4,8 @@
 // resolution. Internal to src/pipeline/.
 #pragma once
 
+#include <utility>
+
 #include "mnsim/puncture/mechanics.hpp"
 
 namespace mnsim::pipeline::cheap {
@@ -20,6 +22,15 @@ inline constexpr double kRelTol = 1e-5;
 inline puncture::MechanicsParams params(puncture::MechanicsParams p) {
   p.coverage_samples = 1000;
   p.spacing_statistics = false;
+  return p;
+}
+
+// For the injury dose alone (depths and counts): params() without the patch's
+// channel positions, which only maps, coverage and transport layouts read.
+// The counts and depths, and so the dose, are the same as with params().
+inline puncture::MechanicsParams dose_params(puncture::MechanicsParams p) {
+  p = params(std::move(p));
+  p.patch_channels = false;
   return p;
 }
 

@@ -35,7 +35,7 @@ PipelinePredictor::SessionEffect PipelinePredictor::session_effect(
   }
   puncture::PatternInput in = pattern_input(trial, zone, atlas_);
   in.zone_area_m2 = cheap::kPatchAreaM2;
-  const Punctured p{puncture::simulate(in, cheap::params(puncture::MechanicsParams::builtin())),
+  const Punctured p{puncture::simulate(in, cheap::dose_params(puncture::MechanicsParams::builtin())),
                     in.skin};
   SessionEffect e;
   e.real_depth_um = p.pattern.channels_total > 0 ? units::to_um(p.pattern.depth_m.mean) : 0.0;

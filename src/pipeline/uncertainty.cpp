@@ -40,7 +40,7 @@ response::InjuryDose draw_dose(const cases::Case& c, std::size_t zone, std::size
                                const anatomy::Atlas& atlas, const puncture::MechanicsParams& base) {
   Draw d = draw_of(c, zone, k, atlas, base);
   d.input.zone_area_m2 = cheap::kPatchAreaM2;
-  return injury_dose(puncture::simulate(d.input, cheap::params(d.params)), d.input.skin);
+  return injury_dose(puncture::simulate(d.input, cheap::dose_params(d.params)), d.input.skin);
 }
 
 ZoneDraws sample_zone(const cases::Case& c, std::size_t zone, const anatomy::Atlas& atlas,

@@ -335,43 +335,56 @@ class CourseSearch {
   }
 
  private:
-  const CourseResult& solve_course(int sessions, std::size_t k) {
-    auto it = memo_.find({sessions, k});
-    if (it != memo_.end())
-      return it->second;
-    CourseResult r;
-    r.course = CourseSetting{sessions, intervals_[k]};
-    // Zones are independent: solved in parallel (the Predictor contract says
-    // predict_zone is thread-safe); each zone's result does not depend on
-    // the thread count, and the total is summed in zone order.
+  // Solves the courses (sessions, k) for every interval k not yet memoised.
+  // Zones and intervals are independent: solved in parallel, one task per
+  // (interval, zone) (the Predictor contract says predict_zone is
+  // thread-safe); each zone's result does not depend on the thread count,
+  // and each total is summed in zone order.
+  void solve_courses(int sessions) {
+    std::vector<std::size_t> todo;
+    for (std::size_t k = 0; k < intervals_.size(); ++k) {
+      if (memo_.find({sessions, k}) == memo_.end())
+        todo.push_back(k);
+    }
+    if (todo.empty())
+      return;
     const std::size_t n = c_.zones.size();
-    r.zones.resize(n);
-    std::vector<std::exception_ptr> errors(n);
+    std::vector<CourseResult> results(todo.size());
+    for (std::size_t t = 0; t < todo.size(); ++t) {
+      results[t].course = CourseSetting{sessions, intervals_[todo[t]]};
+      results[t].zones.resize(n);
+    }
+    std::vector<std::exception_ptr> errors(todo.size() * n);
 #pragma omp parallel for schedule(dynamic)
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t task = 0; task < todo.size() * n; ++task) {
+      const std::size_t t = task / n;
+      const std::size_t i = task % n;
       try {
-        r.zones[i] = solve_zone(c_, i, predictor_, zl_[i], r.course, options_);
+        results[t].zones[i] = solve_zone(c_, i, predictor_, zl_[i], results[t].course, options_);
       } catch (...) {
-        errors[i] = std::current_exception();
+        errors[task] = std::current_exception();
       }
     }
     for (const auto& e : errors) {
       if (e)
         std::rethrow_exception(e);
     }
-    for (const auto& z : r.zones) {
-      if (z.feasible)
-        r.total_gain += z.prediction.collagen_gain_rel - 1.0;
+    for (std::size_t t = 0; t < todo.size(); ++t) {
+      for (const auto& z : results[t].zones) {
+        if (z.feasible)
+          results[t].total_gain += z.prediction.collagen_gain_rel - 1.0;
+      }
+      memo_.emplace(std::make_pair(sessions, todo[t]), std::move(results[t]));
     }
-    return memo_.emplace(std::make_pair(sessions, k), std::move(r)).first->second;
   }
 
   // The best interval for a number of sessions: the most total gain; on a
   // tie the one closest to the case's interval, then the shorter.
   const CourseResult& best_for(int sessions) {
+    solve_courses(sessions);
     const CourseResult* best = nullptr;
     for (std::size_t k = 0; k < intervals_.size(); ++k) {
-      const CourseResult& r = solve_course(sessions, k);
+      const CourseResult& r = memo_.at({sessions, k});
       if (best == nullptr || r.total_gain > best->total_gain + 1e-9) {
         best = &r;
       } else if (std::abs(r.total_gain - best->total_gain) <= 1e-9 &&

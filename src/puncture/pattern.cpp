@@ -312,7 +312,8 @@ void place_lane(const PatternInput& in, const MechanicsParams& p, const Insertio
     const std::size_t e_k = static_cast<std::size_t>(needle * n_bins + bin);
     ++local[e_k];
     const Entry& e = table.entries[e_k];
-    if (!e.punctured || std::abs(x) >= 0.5 * k.patch || std::abs(y) >= 0.5 * k.patch)
+    if (!p.patch_channels || !e.punctured || std::abs(x) >= 0.5 * k.patch ||
+        std::abs(y) >= 0.5 * k.patch)
       return;
     out.push_back({x - px0, y - px0, e.depth_m, 0.5 * e.major_m, 0.5 * e.minor_m, angle, needle});
   };
@@ -410,6 +411,8 @@ void summarize(const PatternInput& in, const MechanicsParams& p, const Insertion
     z.patch_channels.insert(z.patch_channels.end(), v.begin(), v.end());
     std::vector<Channel>().swap(v);
   }
+  if (!p.patch_channels)
+    return;  // no positions: no spacing, no coverage
   if (p.spacing_statistics) {
     const auto nn = nearest_neighbour_m(z.patch_channels, k.patch);
     std::vector<std::pair<double, std::uint64_t>> nn_w;

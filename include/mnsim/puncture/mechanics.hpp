@@ -74,6 +74,10 @@ struct MechanicsParams {
   double patch_side_m = 10e-3;
   int coverage_samples = 200000;
   bool spacing_statistics = true;  // nearest-neighbour spacing (the planner's predictor skips it)
+  // The patch's channels (positions for the map, the coverage, the spacing and
+  // the 3D transport layout). Off: the counts and depths only, as the injury
+  // dose needs; the coverage and spacing are then not computed (left 0).
+  bool patch_channels = true;
   Calibration calibration;
 
   static MechanicsParams load(std::string_view path, const anatomy::Atlas& atlas);
