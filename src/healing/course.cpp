@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "mnsim/anatomy/atlas.hpp"
@@ -55,6 +56,60 @@ std::vector<Session> regular_sessions(int count, double interval_days,
   return out;
 }
 
+namespace {
+
+// The course's integrator: the system of course_rhs with the subject's
+// barrier rate and the closure law's pore rate.
+core::StiffOde course_ode(const anatomy::Subject& subject, const CourseOptions& options,
+                          const response::Params& rp, const Params& hp) {
+  const double barrier_per_day = 24.0 * rp.barrier_rate_per_h(subject.age_years);
+  const double pore_per_day =
+      puncture::ResealingLaw::builtin().closure_rate_per_s(options.closure) * units::kDay;
+  const Hypotheses hyp = options.hypotheses;
+  return core::StiffOde(
+      kStateCount,
+      [&rp, &hp, hyp, barrier_per_day, pore_per_day](double, std::span<const double> y,
+                                                     std::span<double> dy) {
+        course_rhs(rp, hp, hyp, barrier_per_day, pore_per_day, y, dy);
+      },
+      core::StiffOdeOptions{options.rel_tol, 1e-12, 100000});
+}
+
+double grid_time(std::size_t k, std::size_t steps) {
+  return static_cast<double>(k) / static_cast<double>(steps);
+}
+
+// One point t of the course's fine time grid: the sessions due by t (those in
+// (previous grid point, t]) are applied exactly at their times -- integrate to
+// each, jump, restart; on_session(index, day, state) after each restart --
+// then the state at t. With no discontinuity before the next session (or
+// t_end) the integrator steps freely there and interpolates the grid points.
+template <class OnSession>
+std::span<const double> walk_to(core::StiffOde& ode, const response::Params& rp,
+                                const std::vector<Session>& sessions, std::size_t& next_session,
+                                double t, double t_end, OnSession&& on_session) {
+  while (next_session < sessions.size() && sessions[next_session].day <= t) {
+    const double ts = sessions[next_session].day;
+    std::array<double, kStateCount> js{};
+    const auto at = ode.advance_to(ts);
+    std::copy(at.begin(), at.end(), js.begin());
+    response::add_session(rp, sessions[next_session].dose, js);
+    ode.reset(ts, js);
+    on_session(next_session, ts, js);
+    ++next_session;
+  }
+  const double t_stop =
+      next_session < sessions.size() ? std::min(sessions[next_session].day, t_end) : t_end;
+  const auto state = ode.advance_to(t, std::max(t, t_stop));
+  for (const double v : state) {
+    if (v < -1e-9)
+      throw NumericalError("healing: a state became negative (t = " + std::to_string(t) + " d)");
+  }
+  return state;
+}
+
+}  // namespace
+
 Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subject& subject,
                        const CourseOptions& options, const response::Params& rp, const Params& hp) {
   std::vector<InputIssue> issues;
@@ -73,19 +128,9 @@ Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subj
   if (!issues.empty())
     throw InputError(std::move(issues));
 
-  const double barrier_per_day = 24.0 * rp.barrier_rate_per_h(subject.age_years);
-  const double pore_per_day =
-      puncture::ResealingLaw::builtin().closure_rate_per_s(options.closure) * units::kDay;
-  const Hypotheses hyp = options.hypotheses;
-  core::StiffOde ode(
-      kStateCount,
-      [&](double, std::span<const double> y, std::span<double> dy) {
-        course_rhs(rp, hp, hyp, barrier_per_day, pore_per_day, y, dy);
-      },
-      core::StiffOdeOptions{options.rel_tol, 1e-12, 100000});
-
+  core::StiffOde ode = course_ode(subject, options, rp, hp);
   Course out;
-  out.hypotheses = hyp.names();
+  out.hypotheses = options.hypotheses.names();
   const auto n_days = static_cast<std::size_t>(std::floor(options.horizon_days));
   const auto steps = static_cast<std::size_t>(options.steps_per_day);
   std::array<double, kStateCount> y{};
@@ -107,32 +152,15 @@ Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subj
   // Walk the fine time grid t = k / steps_per_day; apply sessions exactly at
   // their times (the integrator restarts after each jump).
   const std::size_t total = n_days * steps;
-  const double t_end = static_cast<double>(total) / static_cast<double>(steps);
+  const double t_end = grid_time(total, steps);
   double day_max_e = 0;
   double day_max_o = 0;
   std::span<const double> state = y;
   for (std::size_t k = 0; k <= total; ++k) {
-    const double t = static_cast<double>(k) / static_cast<double>(steps);
-    // Sessions falling in (previous grid point, t]: integrate to each, jump, restart.
-    while (next_session < sessions.size() && sessions[next_session].day <= t) {
-      const double ts = sessions[next_session].day;
-      std::array<double, kStateCount> js{};
-      const auto at = ode.advance_to(ts);
-      std::copy(at.begin(), at.end(), js.begin());
-      response::add_session(rp, sessions[next_session].dose, js);
-      ode.reset(ts, js);
-      out.session_days.push_back(ts);
-      ++next_session;
-    }
-    // No discontinuity before the next session (or the horizon): the
-    // integrator steps freely there and interpolates the grid points.
-    const double t_stop =
-        next_session < sessions.size() ? std::min(sessions[next_session].day, t_end) : t_end;
-    state = ode.advance_to(t, std::max(t, t_stop));
-    for (const double v : state) {
-      if (v < -1e-9)
-        throw NumericalError("healing: a state became negative (t = " + std::to_string(t) + " d)");
-    }
+    const double t = grid_time(k, steps);
+    state = walk_to(
+        ode, rp, sessions, next_session, t, t_end,
+        [&](std::size_t, double ts, std::span<const double>) { out.session_days.push_back(ts); });
     const double e = response::erythema_grade(rp, state);
     const double o = response::oedema_grade(rp, state);
     if (k % steps == 0) {
@@ -163,6 +191,107 @@ Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subj
     out.erythema_resolved_day = out.first_session.erythema_resolved_day;
   }
   return out;
+}
+
+struct CourseFamily::Impl {
+  // The state just after session `index`'s jump, at grid iteration k.
+  struct Checkpoint {
+    std::size_t k = 0;
+    double day = 0;
+    std::array<double, kStateCount> y{};
+  };
+
+  Impl(const response::InjuryDose& d, double interval, const anatomy::Subject& s,
+       const CourseOptions& o, const response::Params& r, const Params& h)
+      : dose(d),
+        interval_days(interval),
+        subject(s),
+        options(o),
+        rp(r),
+        hp(h),
+        steps(static_cast<std::size_t>(o.steps_per_day)),
+        prefix(course_ode(s, o, r, h)) {
+    std::array<double, kStateCount> y{};
+    prefix.reset(0.0, y);
+  }
+
+  // Walks the longest course so far until the state after session s - 1 is
+  // kept. The schedule always holds one session more than has been applied,
+  // so every step is the one a longer course takes (its stop time is the
+  // next session, never the end).
+  void extend_to(std::size_t s) {
+    while (after.size() < s) {
+      const std::size_t wanted = after.size() + 2;
+      while (schedule.size() < wanted)
+        schedule.push_back({static_cast<double>(schedule.size()) * interval_days, dose});
+      const std::size_t before = after.size();
+      while (after.size() == before) {
+        walk_to(prefix, rp, schedule, next_session, grid_time(k, steps),
+                std::numeric_limits<double>::infinity(),
+                [&](std::size_t, double ts, std::span<const double> js) {
+                  Checkpoint cp;
+                  cp.k = k;
+                  cp.day = ts;
+                  std::copy(js.begin(), js.end(), cp.y.begin());
+                  after.push_back(cp);
+                });
+        ++k;
+      }
+    }
+  }
+
+  response::InjuryDose dose;
+  double interval_days;
+  anatomy::Subject subject;
+  CourseOptions options;
+  const response::Params& rp;
+  const Params& hp;
+  std::size_t steps;
+  core::StiffOde prefix;  // the longest course walked so far
+  std::vector<Session> schedule;
+  std::size_t next_session = 0;
+  std::size_t k = 0;  // the prefix's next grid iteration
+  std::vector<Checkpoint> after;
+};
+
+CourseFamily::CourseFamily(const response::InjuryDose& dose, double interval_days,
+                           const anatomy::Subject& subject, const CourseOptions& options,
+                           const response::Params& rp, const Params& hp) {
+  std::vector<InputIssue> issues;
+  if (!(interval_days > 0) || !std::isfinite(interval_days))
+    issues.push_back({"<course>", "interval_days", std::to_string(interval_days), "must be > 0"});
+  if (options.steps_per_day < 1)
+    issues.push_back(
+        {"<course>", "steps_per_day", std::to_string(options.steps_per_day), "must be >= 1"});
+  if (!issues.empty())
+    throw InputError(std::move(issues));
+  impl_ = std::make_unique<Impl>(dose, interval_days, subject, options, rp, hp);
+}
+
+CourseFamily::~CourseFamily() = default;
+
+double CourseFamily::collagen_rel_end(int sessions, double horizon_days) {
+  Impl& m = *impl_;
+  const double last_day = (sessions - 1) * m.interval_days;
+  if (sessions < 1 || !(horizon_days >= std::max(1.0, last_day)) || !std::isfinite(horizon_days))
+    throw InputError(InputIssue{"<course>", "sessions/horizon_days",
+                                std::to_string(sessions) + "/" + std::to_string(horizon_days),
+                                "needs >= 1 session within [1 day, horizon_days]"});
+  m.extend_to(static_cast<std::size_t>(sessions));
+  const Impl::Checkpoint& cp = m.after[static_cast<std::size_t>(sessions - 1)];
+  // The follow-up: as simulate_course after its last session (a fresh start
+  // at the checkpoint is the restart simulate_course made there).
+  const std::size_t total = static_cast<std::size_t>(std::floor(horizon_days)) * m.steps;
+  const double t_end = grid_time(total, m.steps);
+  core::StiffOde ode = course_ode(m.subject, m.options, m.rp, m.hp);
+  ode.reset(cp.day, cp.y);
+  const std::vector<Session> none;
+  std::size_t next = 0;
+  std::span<const double> state;
+  for (std::size_t k = cp.k; k <= total; ++k)
+    state = walk_to(ode, m.rp, none, next, grid_time(k, m.steps), t_end,
+                    [](std::size_t, double, std::span<const double>) {});
+  return 1.0 + (state[kCollagen3] + state[kCollagen1]);  // as simulate_course sums it
 }
 
 }  // namespace mnsim::healing

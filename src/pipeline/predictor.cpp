@@ -35,8 +35,8 @@ PipelinePredictor::SessionEffect PipelinePredictor::session_effect(
   }
   puncture::PatternInput in = pattern_input(trial, zone, atlas_);
   in.zone_area_m2 = cheap::kPatchAreaM2;
-  const Punctured p{puncture::simulate(in, cheap::dose_params(puncture::MechanicsParams::builtin())),
-                    in.skin};
+  const Punctured p{
+      puncture::simulate(in, cheap::dose_params(puncture::MechanicsParams::builtin())), in.skin};
   SessionEffect e;
   e.real_depth_um = p.pattern.channels_total > 0 ? units::to_um(p.pattern.depth_m.mean) : 0.0;
   e.dose = injury_dose(p.pattern, p.skin);
@@ -70,18 +70,33 @@ planner::ZonePrediction PipelinePredictor::predict_zone(
   healing::CourseOptions opt;
   opt.steps_per_day = cheap::kStepsPerDay;
   opt.rel_tol = cheap::kRelTol;
-  opt.horizon_days = trial.course.horizon_days;
   opt.closure = puncture::closure_conditions(trial, zone);
   opt.first_session_response = false;
-  const healing::Course k = healing::simulate_course(
-      healing::regular_sessions(course.sessions, course.interval_days, effect.dose),
-      subject_of(trial), opt);
+  Family* family = nullptr;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    auto& slot =
+        families_[std::make_tuple(zone, setting.depth_mm, setting.passes, course.interval_days)];
+    if (!slot)
+      slot = std::make_unique<Family>();
+    family = slot.get();
+  }
+  double collagen_end = 1;
+  {
+    const std::lock_guard<std::mutex> lock(family->mutex);
+    if (!family->courses) {
+      family->courses = std::make_unique<healing::CourseFamily>(effect.dose, course.interval_days,
+                                                                subject_of(trial), opt);
+    }
+    // The same figure as simulate_course's last day (bit-identical, tested).
+    collagen_end = family->courses->collagen_rel_end(course.sessions, trial.course.horizon_days);
+  }
   planner::ZonePrediction out;
   out.real_depth_um = effect.real_depth_um;
   out.downtime_days = effect.downtime_days;
   out.real_depth_um_interval = depth_interval_um(c, zone, setting.depth_mm);
   out.samples = c.simulation.samples;
-  out.collagen_gain_rel = k.collagen_rel.back();
+  out.collagen_gain_rel = collagen_end;
   const std::lock_guard<std::mutex> lock(mutex_);
   predictions_.emplace(full_key, out);
   return out;
@@ -188,18 +203,21 @@ planner::ZonePrediction PipelinePredictor::predict_zone_intervals(
   out.downtime_days_interval = interval(draw_downtimes(trial, zone, setting));
   if (!collagen)
     return out;
-  // Each draw's course (the first session's downtime is the same response
-  // as draw_downtimes': course_of runs it too).
+  // Each draw's course, as predict_zone runs it (the first session's
+  // response is draw_downtimes', not rerun here).
   const std::vector<response::InjuryDose> doses = draw_doses(trial, zone, setting);
-  trial.course.sessions = course.sessions;
-  trial.course.interval_days = course.interval_days;
-  trial.course.horizon_days =
-      std::ceil((course.sessions - 1) * course.interval_days + kFollowUpDays);
+  healing::CourseOptions opt;
+  opt.steps_per_day = cheap::kStepsPerDay;
+  opt.rel_tol = cheap::kRelTol;
+  opt.horizon_days = std::ceil((course.sessions - 1) * course.interval_days + kFollowUpDays);
+  opt.closure = puncture::closure_conditions(trial, zone);
+  opt.first_session_response = false;
+  const anatomy::Subject subject = subject_of(trial);
   std::vector<double> gain(doses.size(), 0.0);
 #pragma omp parallel for schedule(dynamic)
   for (std::size_t k = 0; k < doses.size(); ++k) {
-    const healing::Course h =
-        course_of(trial, doses[k], std::nullopt, {}, cheap::kStepsPerDay, cheap::kRelTol, zone);
+    const healing::Course h = healing::simulate_course(
+        healing::regular_sessions(course.sessions, course.interval_days, doses[k]), subject, opt);
     gain[k] = h.collagen_rel.back();
   }
   out.collagen_gain_rel_interval = interval(gain);

@@ -219,4 +219,35 @@ TEST(Healing, RejectsSessionsOutOfOrder) {
   EXPECT_THROW(healing::simulate_course({{60, d}}, kSubject, opt), InputError);
 }
 
+// The course family (the planner's shared prefixes) gives exactly the last
+// day of simulate_course's course, for counts asked in any order, integer and
+// fractional intervals, and a fine output grid: bit-identical, because it makes
+// the same integrator calls in the same order.
+TEST(CourseFamily, EqualsSimulateCourseBitForBit) {
+  const auto d = dose_at(700, 4);
+  struct Setup {
+    double interval;
+    int steps;
+    double rel_tol;
+  };
+  for (const Setup& s : {Setup{28, 1, 1e-5}, Setup{30.5, 4, 1e-8}, Setup{14, 24, 1e-6}}) {
+    healing::CourseOptions opt;
+    opt.steps_per_day = s.steps;
+    opt.rel_tol = s.rel_tol;
+    opt.first_session_response = false;
+    healing::CourseFamily family(d, s.interval, kSubject, opt);
+    for (const int n : {6, 2, 3, 1, 6, 4}) {
+      const double horizon = std::ceil((n - 1) * s.interval + 90);
+      opt.horizon_days = horizon;
+      const double direct =
+          healing::simulate_course(healing::regular_sessions(n, s.interval, d), kSubject, opt)
+              .collagen_rel.back();
+      EXPECT_EQ(family.collagen_rel_end(n, horizon), direct)
+          << "interval " << s.interval << ", " << n << " sessions";
+    }
+    EXPECT_THROW((void)family.collagen_rel_end(0, 100), InputError);
+    EXPECT_THROW((void)family.collagen_rel_end(6, 50), InputError);  // before the last session
+  }
+}
+
 }  // namespace

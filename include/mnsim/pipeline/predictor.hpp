@@ -4,11 +4,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <tuple>
 #include <vector>
 
 #include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/healing/healing.hpp"
 #include "mnsim/planner/predictor.hpp"
 #include "mnsim/response/response.hpp"
 
@@ -98,6 +100,14 @@ class PipelinePredictor final : public planner::Predictor {
   mutable std::map<std::tuple<std::size_t, double, int>, std::vector<response::InjuryDose>>
       draw_doses_;
   mutable std::map<std::tuple<std::size_t, double, int>, std::vector<double>> draw_downtime_;
+  // Per (zone, setting, interval): the courses that differ only in the
+  // number of sessions share their prefix (healing::CourseFamily), each
+  // family behind its own lock.
+  struct Family {
+    std::mutex mutex;
+    std::unique_ptr<healing::CourseFamily> courses;
+  };
+  mutable std::map<std::tuple<std::size_t, double, int, double>, std::unique_ptr<Family>> families_;
 };
 
 }  // namespace mnsim::pipeline
