@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "mnsim/core/error.hpp"
-#include "mnsim/core/ode.hpp"
 #include "mnsim/core/units.hpp"
 #include "mnsim/response/response.hpp"
 
@@ -79,7 +78,54 @@ PihRisk pih_risk(int fitzpatrick, double erythema_grade_days, const Params& p) {
 
 namespace {
 constexpr double kLongestResolutionDays = 365;  // erythema must resolve within a year
+
+// (1 - exp(-x)) / x, with its limit 1 at x = 0; accurate for small |x|.
+double one_minus_exp_over(double x) {
+  return std::abs(x) < 1e-300 ? 1.0 : -std::expm1(-x) / x;
+}
+
+// y' = -a y + r(t) after a session is linear with constant rates: its exact
+// solution. Drive states fed by the mediator: X(t) = X0 e^{-bt} + a M0
+// (e^{-at} - e^{-bt}) / (b - a), written as a M0 t e^{-at} (1 - e^{-(b-a)t}) /
+// ((b-a)t) so that b -> a is exact (the limit a M0 t e^{-at}).
+class AcuteSolution {
+ public:
+  AcuteSolution(const Params& p, double barrier_per_day, double pore_close_per_day,
+                const std::array<double, kAcuteStates>& y0)
+      : p_(p), barrier_(barrier_per_day), pore_(pore_close_per_day), y0_(y0) {}
+
+  std::array<double, kAcuteStates> at(double t_days) const {
+    const double a = p_.mediator_decay_per_day;
+    const double m0 = y0_[kMediator];
+    const double ma = std::exp(-a * t_days);
+    auto fed = [&](double x0, double b) {
+      return x0 * std::exp(-b * t_days) +
+             a * m0 * t_days * ma * one_minus_exp_over((b - a) * t_days);
+    };
+    std::array<double, kAcuteStates> y{};
+    y[kMediator] = m0 * ma;
+    y[kErythemaDrive] = fed(y0_[kErythemaDrive], p_.erythema_decay_per_day);
+    y[kOedemaFluid] = fed(y0_[kOedemaFluid], p_.oedema_decay_per_day);
+    y[kOpenPores] = y0_[kOpenPores] * std::exp(-pore_ * t_days);
+    y[kScDeficit] = y0_[kScDeficit] * std::exp(-barrier_ * t_days);
+    return y;
+  }
+
+ private:
+  const Params& p_;
+  double barrier_;
+  double pore_;
+  std::array<double, kAcuteStates> y0_;
+};
+
 }  // namespace
+
+std::array<double, kAcuteStates> acute_state_at(const Params& p, double barrier_per_day,
+                                                double pore_close_per_day,
+                                                const std::array<double, kAcuteStates>& y0,
+                                                double t_days) {
+  return AcuteSolution(p, barrier_per_day, pore_close_per_day, y0).at(t_days);
+}
 
 AcuteResponse simulate(const InjuryDose& dose, const anatomy::Subject& subject,
                        const Options& options, const Params& params) {
@@ -89,12 +135,10 @@ AcuteResponse simulate(const InjuryDose& dose, const anatomy::Subject& subject,
   const double barrier_per_day = 24.0 * params.barrier_rate_per_h(subject.age_years);
   const auto& law = puncture::ResealingLaw::builtin();
   const double pore_per_day = law.closure_rate_per_s(options.closure) * units::kDay;
-  core::StiffOde ode(kAcuteStates, [&](double, std::span<const double> y, std::span<double> dy) {
-    acute_rhs(params, barrier_per_day, pore_per_day, y, dy);
-  });
   std::array<double, kAcuteStates> y0{};
   add_session(params, dose, y0);
-  ode.reset(0.0, y0);
+  // The acute system is linear with constant rates: solved exactly.
+  const AcuteSolution solution(params, barrier_per_day, pore_per_day, y0);
 
   AcuteResponse r;
   r.injury_load_um = y0[kMediator];
@@ -112,9 +156,7 @@ AcuteResponse simulate(const InjuryDose& dose, const anatomy::Subject& subject,
       static_cast<long>(std::ceil(options.horizon_days * 24.0 / options.output_step_h));
   for (long i = 1; i <= steps; ++i) {
     const double t_h = std::min(options.horizon_days * 24.0, i * options.output_step_h);
-    // Autonomous after the session: the integrator steps freely and
-    // interpolates the hourly grid.
-    record(t_h, ode.advance_to(t_h / 24.0, options.horizon_days));
+    record(t_h, solution.at(t_h / 24.0));
   }
   // Peak, exposure and resolution; resolution may lie beyond the horizon.
   std::size_t peak = 0;
@@ -145,8 +187,7 @@ AcuteResponse simulate(const InjuryDose& dose, const anatomy::Subject& subject,
     double prev = r.erythema.back();
     while (!found && t_h < kLongestResolutionDays * 24.0) {
       const double next_h = t_h + 1.0;
-      const double e =
-          erythema_grade(params, ode.advance_to(next_h / 24.0, kLongestResolutionDays));
+      const double e = erythema_grade(params, solution.at(next_h / 24.0));
       if (e < vis) {
         r.erythema_resolved_day = (t_h + (prev - vis) / (prev - e)) / 24.0;
         found = true;

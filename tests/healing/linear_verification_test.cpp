@@ -18,6 +18,7 @@
 #include "mnsim/core/units.hpp"
 #include "mnsim/healing/healing.hpp"
 #include "mnsim/puncture/resealing.hpp"
+#include "mnsim/response/response.hpp"
 
 namespace {
 
@@ -118,6 +119,68 @@ TEST(Verification, InterpolatedOutputsKeepTheAccuracy) {
   }
   EXPECT_LT(integrate(1e-8, true).worst, 0.1 * integrate(1e-4, true).worst);
   EXPECT_LT(integrate(1e-8, true).worst, 1e-5);
+}
+
+// The acute stage's closed form (response::acute_state_at, which
+// response::simulate evaluates instead of integrating) against the chain
+// formula above, against CVODE at a tight tolerance, and in the limit of equal
+// rates, where the chain formula is 0/0.
+TEST(Verification, AcuteClosedFormIsTheExactSolution) {
+  const auto& rp = response::Params::builtin();
+  const double kb = 24.0 * rp.barrier_rate_per_h(45);
+  const double kp = 3.0;
+  std::array<double, response::kAcuteStates> y0{};
+  const double load = 120.0;
+  y0[response::kMediator] = load;
+  y0[response::kErythemaDrive] = 7.0;  // left over from an earlier session
+  y0[response::kOpenPores] = 0.5;
+  y0[response::kScDeficit] = 0.02;
+  core::StiffOde ode(
+      response::kAcuteStates,
+      [&](double, std::span<const double> y, std::span<double> dy) {
+        response::acute_rhs(rp, kb, kp, y, dy);
+      },
+      core::StiffOdeOptions{1e-12, 1e-18, 1000000});
+  ode.reset(0, y0);
+  const double km = rp.mediator_decay_per_day;
+  double worst_formula = 0;
+  double worst_cvode = 0;
+  for (const double t : {0.01, 0.3, 1.0, 2.5, 7.0, 14.0}) {
+    const auto exact = response::acute_state_at(rp, kb, kp, y0, t);
+    const auto num = ode.advance_to(t);
+    const std::array<double, 5> formula = {load * std::exp(-km * t),
+                                           7.0 * std::exp(-rp.erythema_decay_per_day * t) +
+                                               chain(load, km, rp.erythema_decay_per_day, t),
+                                           chain(load, km, rp.oedema_decay_per_day, t),
+                                           0.5 * std::exp(-kp * t), 0.02 * std::exp(-kb * t)};
+    for (std::size_t i = 0; i < response::kAcuteStates; ++i) {
+      worst_formula =
+          std::max(worst_formula, std::abs(exact[i] - formula[i]) / std::abs(formula[i]));
+      if (std::abs(formula[i]) > 1e-6)  // CVODE's vanishing tails sit below its abs. tolerance
+        worst_cvode = std::max(worst_cvode, std::abs(exact[i] - num[i]) / std::abs(formula[i]));
+    }
+  }
+  std::printf("closed form vs chain formula: %.3g, vs CVODE (rtol 1e-12): %.3g\n", worst_formula,
+              worst_cvode);
+  EXPECT_LT(worst_formula, 1e-13);
+  EXPECT_LT(worst_cvode, 1e-9);
+
+  // Equal rates: X(t) = a L t e^{-at}; and continuous as the rates meet (to
+  // first order X changes by -(b - a) t / 2 relative).
+  response::Params same = rp;
+  same.erythema_decay_per_day = km;
+  std::array<double, response::kAcuteStates> m_only{};
+  m_only[response::kMediator] = load;
+  for (const double t : {0.05, 0.5, 2.0, 9.0}) {
+    const double x = response::acute_state_at(same, kb, kp, m_only, t)[response::kErythemaDrive];
+    EXPECT_NEAR(x, km * load * t * std::exp(-km * t), 1e-13 * load);
+    for (const double eps : {1e-6, -1e-6}) {
+      response::Params near = rp;
+      near.erythema_decay_per_day = km * (1 + eps);
+      const double xn = response::acute_state_at(near, kb, kp, m_only, t)[response::kErythemaDrive];
+      EXPECT_NEAR(xn, x * (1 - 0.5 * eps * km * t), 1e-9 * x);
+    }
+  }
 }
 
 }  // namespace

@@ -94,6 +94,13 @@ enum AcuteState : std::size_t { kMediator, kErythemaDrive, kOedemaFluid, kOpenPo
 // The acute right-hand side (per day), shared with the healing stage.
 void acute_rhs(const Params& p, double barrier_per_day, double pore_close_per_day,
                std::span<const double> y, std::span<double> dydt);
+// The exact solution of acute_rhs from y0 at time 0 (the system is linear with
+// constant rates): the states t_days later. simulate() uses it; the healing
+// stage integrates acute_rhs together with the nonlinear remodelling.
+std::array<double, kAcuteStates> acute_state_at(const Params& p, double barrier_per_day,
+                                                double pore_close_per_day,
+                                                const std::array<double, kAcuteStates>& y0,
+                                                double t_days);
 // The jump a session adds to the acute states.
 void add_session(const Params& p, const InjuryDose& dose, std::span<double> y);
 // Observables from the acute states.
