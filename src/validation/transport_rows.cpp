@@ -1,7 +1,9 @@
 // Transport validation rows: anaesthetic onset and channel resealing (the
 // puncture stage's law, used by transport and response) against
 // published figures (data/validation/transport.toml).
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -73,8 +75,12 @@ std::vector<Row> transport_rows() {
       r.condition = fmt::format(
           "needle {} um, {}, {} y, {}", core::format_number(units::to_um(k.needle_length_m)),
           k.occluded ? "occluded" : "unoccluded", core::format_number(k.age_years), k.site);
-    } else if (r.quantity == "kp_ph_ratio") {
-      // Intact-skin kp of an ionisable drug at pH vs reference pH (same drug).
+    } else if (r.quantity == "kp_ph_ratio" || r.quantity == "log10_kp_ph_ratio") {
+      // Intact-skin kp of an ionisable drug at pH vs reference pH (same drug),
+      // as a ratio or its log10. membrane_thickness_um (optional): an excised
+      // in-vitro membrane (dermatomed skin) of that total thickness - the
+      // dermis is cut to what is left below the epidermis; absent: the
+      // site's whole stack down to the bottom of the dermis.
       transport::ProductSpec p;
       p.mw_da = data::positive(t, "mw_da", w);
       p.log_kow = data::real(t, "log_kow", w);
@@ -89,16 +95,40 @@ std::vector<Row> transport_rows() {
       const double ph0 = data::real(t, "reference_ph", w);
       const auto& atlas = anatomy::Atlas::builtin();
       const auto stack = atlas.stack(site, anatomy::Subject{45, anatomy::Sex::Female, 3});
+      std::optional<double> membrane_m;
+      if (t.contains("membrane_thickness_um"))
+        membrane_m = units::from_um(data::positive(t, "membrane_thickness_um", w));
       const auto& model = transport::PropertyModel::builtin();
       auto kp_at = [&](double v) {
         p.formulation_ph = v;
-        return transport::steady_permeability_m_s(
-            transport::skin_medium(stack, atlas, p, model, false, true));
+        auto m = transport::skin_medium(stack, atlas, p, model, false, true);
+        if (membrane_m) {
+          double above_dermis = 0;
+          for (const auto& l : m.layers) {
+            if (l.name != transport::kDermis)
+              above_dermis += l.thickness_m;
+          }
+          for (auto& l : m.layers) {
+            if (l.name == transport::kDermis)
+              l.thickness_m = std::max(0.0, *membrane_m - above_dermis);
+          }
+        }
+        return transport::steady_permeability_m_s(m);
       };
-      r.unit = std::string("ratio");
-      r.predicted = kp_at(ph) / kp_at(ph0);
-      r.condition = fmt::format("intact {} skin, pH {} vs {}", site, core::format_number(ph),
-                                core::format_number(ph0));
+      const double ratio = kp_at(ph) / kp_at(ph0);
+      if (r.quantity == "kp_ph_ratio") {
+        r.unit = std::string("ratio");
+        r.predicted = ratio;
+      } else {
+        r.unit = std::string("log10");
+        r.predicted = std::log10(ratio);
+      }
+      r.condition = fmt::format(
+          "intact {} {}, pH {} vs {}", site,
+          membrane_m
+              ? fmt::format("skin, {} um membrane", core::format_number(units::to_um(*membrane_m)))
+              : std::string("skin"),
+          core::format_number(ph), core::format_number(ph0));
     } else {
       w.fail("quantity", fmt::format("unknown quantity '{}'", r.quantity));
     }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/io/case_reader.hpp"
 #include "mnsim/transport/anaesthetic.hpp"
@@ -144,6 +145,49 @@ TEST(Deliver, NeedlingEnhancesAndOcclusionKeepsChannelsOpenLonger) {
       one.needled.past_sc_ug_per_cm2.back() / open.needled.past_sc_ug_per_cm2.back();
   EXPECT_GT(ratio, 0.3);
   EXPECT_LT(ratio, 3.0);
+}
+
+TEST(Ionisation, CatalogueIonisableProductsLowerTheirIntactKp) {
+  // The catalogue's ionisable products carry a pKa and a formulation pH, and
+  // the ionised share lowers the stratum-corneum permeability by the SC
+  // factor f_u + rho (1 - f_u) (docs/models/transport.md, "Ionisation").
+  const auto& cat = ProductCatalogue::builtin();
+  const auto& model = PropertyModel::builtin();
+  const auto& atlas = anatomy::Atlas::builtin();
+  const auto stack = atlas.stack("cheek", {45, anatomy::Sex::Female, 3});
+  int ionisable = 0;
+  for (const auto& p : cat.products()) {
+    if (!p.pka_acid && !p.pka_base)
+      continue;
+    ++ionisable;
+    EXPECT_GE(p.formulation_ph, 0.0) << p.id;
+    EXPECT_LE(p.formulation_ph, 14.0) << p.id;
+    const double fu = unionised_fraction(p);
+    EXPECT_GT(fu, 0.0) << p.id;
+    EXPECT_LT(fu, 1.0) << p.id;
+    ProductSpec neutral = p;
+    neutral.pka_acid.reset();
+    neutral.pka_base.reset();
+    const double kp = steady_permeability_m_s(skin_medium(stack, atlas, p, model, false, true));
+    const double kp0 =
+        steady_permeability_m_s(skin_medium(stack, atlas, neutral, model, false, true));
+    EXPECT_LT(kp, kp0) << p.id;
+    // Not more than the SC factor: the viable tissue in series is unchanged.
+    EXPECT_GE(kp / kp0, model.sc_ionisation_factor(p) - 1e-12) << p.id;
+  }
+  EXPECT_GE(ionisable, 3);
+  for (const char* id : {"l_ascorbic_acid_15pct", "emla_5pct"}) {
+    const auto* p = cat.find(id);
+    ASSERT_NE(p, nullptr) << id;
+    EXPECT_TRUE(p->pka_acid || p->pka_base) << id << " should carry its pKa";
+  }
+  // L-ascorbic acid (hydrophilic) is SC-limited: its kp falls by the SC factor.
+  const auto* vc = cat.find("l_ascorbic_acid_15pct");
+  ProductSpec vc0 = *vc;
+  vc0.pka_acid.reset();
+  const double r = steady_permeability_m_s(skin_medium(stack, atlas, *vc, model, false, true)) /
+                   steady_permeability_m_s(skin_medium(stack, atlas, vc0, model, false, true));
+  EXPECT_NEAR(r, model.sc_ionisation_factor(*vc), 1e-3);
 }
 
 TEST(Anaesthetic, StoredThresholdReproducesTheCalibrationFigure) {
