@@ -58,22 +58,61 @@ std::vector<Session> regular_sessions(int count, double interval_days,
 
 namespace {
 
-// The course's integrator: the system of course_rhs with the subject's
-// barrier rate and the closure law's pore rate.
-core::StiffOde course_ode(const anatomy::Subject& subject, const CourseOptions& options,
-                          const response::Params& rp, const Params& hp) {
-  const double barrier_per_day = 24.0 * rp.barrier_rate_per_h(subject.age_years);
-  const double pore_per_day =
-      puncture::ResealingLaw::builtin().closure_rate_per_s(options.closure) * units::kDay;
-  const Hypotheses hyp = options.hypotheses;
-  return core::StiffOde(
-      kStateCount,
-      [&rp, &hp, hyp, barrier_per_day, pore_per_day](double, std::span<const double> y,
-                                                     std::span<double> dy) {
-        course_rhs(rp, hp, hyp, barrier_per_day, pore_per_day, y, dy);
-      },
-      core::StiffOdeOptions{options.rel_tol, 1e-12, 100000});
-}
+// The course's integrator. The acute states that feed no remodelling state
+// (erythema drive X, oedema fluid O, open pores P, stratum-corneum deficit S)
+// are linear with constant rates between sessions: they are evaluated exactly
+// (response::acute_state_at) from their values after the last jump and held
+// constant inside CVODE, whose steps they would otherwise limit while they
+// decay by many orders of magnitude. The mediator M (it drives the
+// inflammation) and the remodelling states are integrated. reset() and
+// advance_to() are StiffOde's, on the whole state.
+class CourseIntegrator {
+ public:
+  CourseIntegrator(const anatomy::Subject& subject, const CourseOptions& options,
+                   const response::Params& rp, const Params& hp)
+      : rp_(rp),
+        barrier_per_day_(24.0 * rp.barrier_rate_per_h(subject.age_years)),
+        pore_per_day_(puncture::ResealingLaw::builtin().closure_rate_per_s(options.closure) *
+                      units::kDay),
+        ode_(
+            kStateCount,
+            [&rp, &hp, hyp = options.hypotheses, b = barrier_per_day_, p = pore_per_day_](
+                double, std::span<const double> y, std::span<double> dy) {
+              course_rhs(rp, hp, hyp, b, p, y, dy);
+              for (const std::size_t i : kExact)
+                dy[i] = 0;
+            },
+            core::StiffOdeOptions{options.rel_tol, 1e-12, 100000}) {}
+
+  // (Re)starts at time t with state y (after a session's jump).
+  void reset(double t, std::span<const double> y) {
+    t0_ = t;
+    std::copy(y.begin(), y.begin() + response::kAcuteStates, a0_.begin());
+    ode_.reset(t, y);
+  }
+
+  std::span<const double> advance_to(double t_out) { return advance_to(t_out, t_out); }
+  std::span<const double> advance_to(double t_out, double t_stop) {
+    const auto s = ode_.advance_to(t_out, t_stop);
+    std::copy(s.begin(), s.end(), y_.begin());
+    const auto acute =
+        response::acute_state_at(rp_, barrier_per_day_, pore_per_day_, a0_, t_out - t0_);
+    for (const std::size_t i : kExact)
+      y_[i] = acute[i];
+    return y_;
+  }
+
+ private:
+  static constexpr std::array<std::size_t, 4> kExact{
+      response::kErythemaDrive, response::kOedemaFluid, response::kOpenPores, response::kScDeficit};
+  const response::Params& rp_;
+  double barrier_per_day_;
+  double pore_per_day_;
+  core::StiffOde ode_;
+  double t0_ = 0;
+  std::array<double, response::kAcuteStates> a0_{};
+  std::array<double, kStateCount> y_{};
+};
 
 double grid_time(std::size_t k, std::size_t steps) {
   return static_cast<double>(k) / static_cast<double>(steps);
@@ -85,7 +124,7 @@ double grid_time(std::size_t k, std::size_t steps) {
 // then the state at t. With no discontinuity before the next session (or
 // t_end) the integrator steps freely there and interpolates the grid points.
 template <class OnSession>
-std::span<const double> walk_to(core::StiffOde& ode, const response::Params& rp,
+std::span<const double> walk_to(CourseIntegrator& ode, const response::Params& rp,
                                 const std::vector<Session>& sessions, std::size_t& next_session,
                                 double t, double t_end, OnSession&& on_session) {
   while (next_session < sessions.size() && sessions[next_session].day <= t) {
@@ -128,7 +167,7 @@ Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subj
   if (!issues.empty())
     throw InputError(std::move(issues));
 
-  core::StiffOde ode = course_ode(subject, options, rp, hp);
+  CourseIntegrator ode(subject, options, rp, hp);
   Course out;
   out.hypotheses = options.hypotheses.names();
   const auto n_days = static_cast<std::size_t>(std::floor(options.horizon_days));
@@ -210,7 +249,7 @@ struct CourseFamily::Impl {
         rp(r),
         hp(h),
         steps(static_cast<std::size_t>(o.steps_per_day)),
-        prefix(course_ode(s, o, r, h)) {
+        prefix(s, o, r, h) {
     std::array<double, kStateCount> y{};
     prefix.reset(0.0, y);
   }
@@ -247,7 +286,7 @@ struct CourseFamily::Impl {
   const response::Params& rp;
   const Params& hp;
   std::size_t steps;
-  core::StiffOde prefix;  // the longest course walked so far
+  CourseIntegrator prefix;  // the longest course walked so far
   std::vector<Session> schedule;
   std::size_t next_session = 0;
   std::size_t k = 0;  // the prefix's next grid iteration
@@ -283,7 +322,7 @@ double CourseFamily::collagen_rel_end(int sessions, double horizon_days) {
   // at the checkpoint is the restart simulate_course made there).
   const std::size_t total = static_cast<std::size_t>(std::floor(horizon_days)) * m.steps;
   const double t_end = grid_time(total, m.steps);
-  core::StiffOde ode = course_ode(m.subject, m.options, m.rp, m.hp);
+  CourseIntegrator ode(m.subject, m.options, m.rp, m.hp);
   ode.reset(cp.day, cp.y);
   const std::vector<Session> none;
   std::size_t next = 0;
