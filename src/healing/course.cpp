@@ -56,7 +56,9 @@ std::vector<Session> regular_sessions(int count, double interval_days,
   return out;
 }
 
-namespace {
+// Internal to this file (named, not anonymous: CourseFamily::Impl holds a
+// CourseIntegrator, and a unity build would then warn of subobject linkage).
+namespace course_detail {
 
 // The course's integrator. The acute states that feed no remodelling state
 // (erythema drive X, oedema fluid O, open pores P, stratum-corneum deficit S)
@@ -147,7 +149,11 @@ std::span<const double> walk_to(CourseIntegrator& ode, const response::Params& r
   return state;
 }
 
-}  // namespace
+}  // namespace course_detail
+
+using course_detail::CourseIntegrator;
+using course_detail::grid_time;
+using course_detail::walk_to;
 
 Course simulate_course(const std::vector<Session>& sessions, const anatomy::Subject& subject,
                        const CourseOptions& options, const response::Params& rp, const Params& hp) {
