@@ -158,3 +158,56 @@ TEST(Cohort, RefusesAnInconsistentPopulation) {
 }
 
 }  // namespace
+
+namespace {
+
+// --full: the product's delivery and the anaesthetic's numbing per person.
+TEST(CohortFull, DeliversPerPersonAndNumbsThePain) {
+  const cases::Case c = io::parse_case(R"(
+[case]
+seed = 5
+[procedure]
+anaesthetic = { product = "lidocaine_4pct", minutes = 60 }
+[product]
+id = "hyaluronic_acid_serum"
+applied = "after"
+[[zones]]
+site = "cheek"
+indication = "acne_scars"
+depth_mm = 1.0
+[course]
+sessions = 2
+interval_days = 28
+horizon_days = 90
+[simulation]
+horizon_h = 2
+)",
+                                       "full.toml");
+  cohort::Options o;
+  o.n = 6;
+  const cohort::Result cheap = cohort::run(c, anatomy::Atlas::builtin(), o);
+  o.full = true;
+  const cohort::Result full = cohort::run(c, anatomy::Atlas::builtin(), o);
+  EXPECT_FALSE(cheap.delivery || cheap.numbed);
+  ASSERT_TRUE(full.delivery && full.numbed);
+  const auto& zc = cheap.zones[0];
+  const auto& zf = full.zones[0];
+  // The cheap chain's outcomes are the same people's, unchanged by --full.
+  EXPECT_EQ(zc.outcomes[cohort::kRealDepthUm].p50, zf.outcomes[cohort::kRealDepthUm].p50);
+  EXPECT_EQ(zc.outcomes[cohort::kPainNrs].p95, zf.outcomes[cohort::kPainNrs].p95);
+  // Delivery: positive, and different between people.
+  const auto& d = zf.outcomes[cohort::kDeliveredUgPerCm2];
+  EXPECT_GT(d.p5, 0.0);
+  EXPECT_LT(d.p5, d.p95);
+  // An hour of lidocaine numbs: the pain is lower than without it.
+  EXPECT_LT(zf.outcomes[cohort::kPainNrsNumbed].p95, zf.outcomes[cohort::kPainNrs].p95);
+  // Only --full's JSON carries the keys.
+  const auto jc = cohort::to_json(cheap);
+  const auto jf = cohort::to_json(full);
+  EXPECT_FALSE(jc["zones"][0].contains("delivered_past_sc_ug_per_cm2"));
+  EXPECT_FALSE(jc["zones"][0].contains("pain_nrs_numbed"));
+  EXPECT_TRUE(jf["zones"][0].contains("delivered_past_sc_ug_per_cm2"));
+  EXPECT_TRUE(jf["zones"][0].contains("pain_nrs_numbed"));
+}
+
+}  // namespace
