@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "mnsim/case/json.hpp"
 #include "mnsim/cohort/cohort.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/io/case_reader.hpp"
@@ -208,6 +209,22 @@ horizon_h = 2
   EXPECT_FALSE(jc["zones"][0].contains("pain_nrs_numbed"));
   EXPECT_TRUE(jf["zones"][0].contains("delivered_past_sc_ug_per_cm2"));
   EXPECT_TRUE(jf["zones"][0].contains("pain_nrs_numbed"));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CohortCaseJson, CarriesThePopulation) {
+  const cases::Case c = io::parse_case(
+      "[cohort]\nage_years_min = 30\nage_years_max = 40\nfemale_fraction = 0.8\n"
+      "fitzpatrick_5_weight = 2\n[[zones]]\nsite = \"cheek\"\n",
+      "pop.toml");
+  const auto j = cases::to_json(c)["cohort"];
+  EXPECT_EQ(j["age_years_min"], 30.0);
+  EXPECT_EQ(j["age_years_max"], 40.0);
+  EXPECT_EQ(j["female_fraction"], 0.8);
+  EXPECT_EQ(j["fitzpatrick_weights"][4], 2.0);
 }
 
 }  // namespace
