@@ -56,6 +56,10 @@ json to_json(const Case& c) {
                      {"horizon_h", c.simulation.horizon_h},
                      {"dx_um", c.simulation.dx_um},
                      {"samples", c.simulation.samples}};
+  j["cohort"] = {{"age_years_min", c.cohort.age_years_min},
+                 {"age_years_max", c.cohort.age_years_max},
+                 {"female_fraction", c.cohort.female_fraction},
+                 {"fitzpatrick_weights", c.cohort.fitzpatrick_weights}};
   return j;
 }
 

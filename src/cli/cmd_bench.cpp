@@ -6,7 +6,13 @@
 //              0.5 mm roller, 8 passes, niacinamide, 2 h) at each fidelity
 //              whose planned time fits --max-seconds -- each in a child
 //              process (wall time, peak RSS from wait4, steps from its JSON),
-//              then the 3D kernel figures in the same run (docs/performance.md).
+//              then the 3D kernel figures in the same run (docs/performance.md);
+//   cohort     people per second per core of `mnsim cohort` on the default
+//              case, in this process (one rank): the cheap chain (--n people)
+//              and the full chain (--full, --n / 5 people); CPU time from
+//              getrusage, so a shared machine's load does not count
+//              (docs/cohorts.md "Cost").
+#include <omp.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,10 +26,13 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/cohort/cohort.hpp"
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/json.hpp"
 #include "mnsim/core/units.hpp"
+#include "mnsim/io/case_reader.hpp"
 #include "mnsim/transport/bench.hpp"
 
 namespace mnsim::cli {
@@ -181,6 +190,66 @@ std::string deliver_text(const nlohmann::json& j) {
   return s;
 }
 
+double bench_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;  // units-ok: us
+}
+
+// One cohort of `n` people of the default case: wall and CPU seconds.
+nlohmann::json bench_cohort_chain(std::size_t n, bool full) {
+  const cases::Case c = io::default_case();
+  cohort::Options o;
+  o.n = n;
+  o.sobol_n = 0;
+  o.full = full;
+  const auto& atlas = anatomy::Atlas::builtin();
+  const double cpu0 = bench_cpu_seconds();
+  const auto t0 = std::chrono::steady_clock::now();
+  const cohort::Result r = cohort::run(c, atlas, o);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double cpu = bench_cpu_seconds() - cpu0;
+  const auto people = static_cast<double>(r.n);
+  const auto zones = static_cast<double>(r.zones.size());
+  return {{"chain", full ? "full" : "cheap"},
+          {"people", r.n},
+          {"zones", r.zones.size()},
+          {"wall_s", wall},
+          {"cpu_s", cpu},
+          {"people_per_core_s", people / cpu},
+          {"person_zones_per_core_s", people * zones / cpu},
+          {"people_per_s", people / wall}};
+}
+
+nlohmann::json bench_cohort(std::size_t n) {
+  (void)anatomy::Atlas::builtin();  // loaded before the clocks start
+  nlohmann::json j;
+  j["benchmark"] = "cohort";
+  j["case"] = "the built-in default case (4 zones, a product and an anaesthetic)";
+  j["ranks"] = 1;
+  j["threads"] = omp_get_max_threads();
+  j["runs"] = nlohmann::json::array();
+  j["runs"].push_back(bench_cohort_chain(n, false));
+  j["runs"].push_back(bench_cohort_chain(std::max<std::size_t>(2, n / 5), true));
+  return j;
+}
+
+std::string cohort_bench_text(const nlohmann::json& j) {
+  std::string s = fmt::format(
+      "mnsim cohort on {} ({} rank, {} threads; CPU time from getrusage)\n"
+      "{:<7} {:>7} {:>9} {:>9} {:>20} {:>26}\n",
+      j["case"].get<std::string>(), j["ranks"].get<int>(), j["threads"].get<int>(), "chain",
+      "people", "wall (s)", "CPU (s)", "people / core-second", "person-zones / core-second");
+  for (const auto& r : j["runs"]) {
+    s += fmt::format(
+        "{:<7} {:>7} {:>9.2f} {:>9.2f} {:>20.3g} {:>26.3g}\n", r["chain"].get<std::string>(),
+        r["people"].get<std::size_t>(), r["wall_s"].get<double>(), r["cpu_s"].get<double>(),
+        r["people_per_core_s"].get<double>(), r["person_zones_per_core_s"].get<double>());
+  }
+  return s;
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app, Commands& commands) {
@@ -190,13 +259,17 @@ void add_bench_command(CLI::App& app, Commands& commands) {
     int steps = 10;
     std::string cases = "cases";
     double max_seconds = 120;
+    std::size_t people = 100;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
       "bench",
       "Performance benchmarks (transport: 3D cell vs memory roofline; deliver: reference cases)");
-  cmd->add_option("name", o->name, "Benchmark: transport (default) or deliver")
-      ->check(CLI::IsMember({"transport", "deliver"}));
+  cmd->add_option("name", o->name, "Benchmark: transport (default), deliver or cohort")
+      ->check(CLI::IsMember({"transport", "deliver", "cohort"}));
+  cmd->add_option("--n", o->people,
+                  "cohort: people of the cheap chain (default 100; the full chain runs n/5)")
+      ->check(CLI::Range(std::size_t{2}, std::size_t{1000000}));
   cmd->add_flag("--json", o->json, "Print as JSON");
   cmd->add_option("--steps", o->steps, "Timed 3D kernel steps (default 10)")
       ->check(CLI::Range(1, 1000));
@@ -206,6 +279,13 @@ void add_bench_command(CLI::App& app, Commands& commands) {
       ->check(CLI::PositiveNumber);
   commands.push_back(
       {cmd, [o] {
+         if (o->name == "cohort") {
+           nlohmann::json j = bench_cohort(o->people);
+           j["disclaimer"] = std::string(kDisclaimer);
+           core::require_finite(j);
+           print(o->json ? dump(with_provenance(j)) : cohort_bench_text(j));
+           return 0;
+         }
          if (o->name == "deliver") {
            nlohmann::json j = bench_deliver(o->cases, o->max_seconds, o->steps);
            j["disclaimer"] = std::string(kDisclaimer);

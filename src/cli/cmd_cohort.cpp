@@ -112,6 +112,7 @@ void add_cohort_command(CLI::App& app, Commands& commands) {
     int bootstrap = 200;
     std::size_t chunk = 64;
     bool json = false;
+    bool full = false;
     std::string out_dir;
   };
   auto o = std::make_shared<Options>();
@@ -134,6 +135,9 @@ void add_cohort_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--chunk", o->chunk, "People (design rows) per checkpoint chunk with --out")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
   cmd->add_flag("--json", o->json, "Print as JSON");
+  cmd->add_flag("--full", o->full,
+                "The full chain: also the product's delivery per person (1D transport; about "
+                "20x the cost per person, docs/cohorts.md); no effect without a [product]");
   cmd->add_option("--out", o->out_dir,
                   "Checkpoint folder: finished chunks are kept there and a rerun with the same "
                   "arguments resumes from them; cohort.json is written there at the end");
@@ -150,6 +154,7 @@ void add_cohort_command(CLI::App& app, Commands& commands) {
                                        fmt::format("must be at most --n = {}", co.n)});
          co.bootstrap = o->bootstrap;
          co.chunk = o->chunk;
+         co.full = o->full;
          if (!o->out_dir.empty()) {
            co.out_dir = o->out_dir;
            co.checkpoint_key = fmt::format(

@@ -1,12 +1,15 @@
 // mnsim plan CASE [--json]: screening and a zone-by-zone plan (planner stage).
 // mnsim plan --db FILE --patient ID [--date D] [--json]: the next session of
 // a recorded patient, personalised by the record (docs/records.md).
+// --robust [--robust-n N] [--robust-level P]: also hold, per zone, the share
+// of a population like the patient beyond the limits under P (docs/safety.md).
 #include <fmt/format.h>
 
 #include <memory>
 
 #include "command.hpp"
 #include "mnsim/anatomy/atlas.hpp"
+#include "mnsim/cohort/robust.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/core/json.hpp"
 #include "mnsim/io/case_writer.hpp"
@@ -49,6 +52,9 @@ void add_plan_command(CLI::App& app, Commands& commands) {
     std::string patient;
     std::string date;
     bool json = false;
+    bool robust = false;
+    int robust_n = 100;
+    double robust_level = 0.10;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("plan",
@@ -64,6 +70,18 @@ void add_plan_command(CLI::App& app, Commands& commands) {
                   "With --patient: date of the next session, YYYY-MM-DD (default: today)");
   case_opt->excludes(patient_opt);
   cmd->add_flag("--json", o->json, "Print the plan as JSON");
+  auto* robust_opt = cmd->add_flag(
+      "--robust", o->robust,
+      "Plan for a population like the patient (same age band, sex, phototype): per zone, the "
+      "share exceeding the accepted downtime or a depth cap stays under --robust-level "
+      "(docs/safety.md)");
+  cmd->add_option("--robust-n", o->robust_n, "With --robust: people drawn (default 100)")
+      ->check(CLI::Range(10, 100000));
+  cmd->add_option("--robust-level", o->robust_level,
+                  "With --robust: the largest accepted share of the population beyond a limit "
+                  "(default 0.10)")
+      ->check(CLI::Range(0.0, 0.5));
+  robust_opt->excludes(patient_opt);
   commands.push_back(
       {cmd, [o] {
          if (!o->patient.empty())
@@ -74,7 +92,16 @@ void add_plan_command(CLI::App& app, Commands& commands) {
          const auto loaded = load_or_default(o->case_path);
          const cases::Case& c = loaded.c;
          const pipeline::PipelinePredictor predictor(anatomy::Atlas::builtin());
-         const planner::Plan plan = planner::make_plan(c, pipeline::resolved_device(c), predictor);
+         const planner::Plan plan = [&] {
+           if (!o->robust)
+             return planner::make_plan(c, pipeline::resolved_device(c), predictor);
+           const cohort::RobustPredictor robust(predictor, anatomy::Atlas::builtin(), o->robust_n);
+           planner::PlannerOptions options;
+           options.robust_level = o->robust_level;
+           return planner::make_plan(c, pipeline::resolved_device(c), robust,
+                                     planner::Limits::builtin(), planner::Screening::builtin(),
+                                     anatomy::Atlas::builtin(), options);
+         }();
          if (o->json) {
            const auto j = with_provenance(planner::plan_json(plan), loaded.provenance);
            core::require_finite(j);

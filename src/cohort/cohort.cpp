@@ -16,9 +16,13 @@
 #include "mnsim/io/atomic_file.hpp"
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/pipeline/check.hpp"
+#include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
+#include "mnsim/pipeline/transport_input.hpp"
 #include "mnsim/planner/limits.hpp"
+#include "mnsim/puncture/resealing.hpp"
 #include "mnsim/puncture/uncertainty.hpp"
+#include "mnsim/response/response.hpp"
 
 namespace mnsim::cohort {
 
@@ -27,8 +31,11 @@ const std::array<std::string_view, kInputs> kInputNames{
     "insertion_z1", "insertion_z2", "insertion_z3", "insertion_z4"};
 
 const std::array<std::string_view, kOutcomes> kOutcomeNames{
-    "real_depth_um",     "sc_breached_fraction", "erythema_resolved_day", "pain_nrs_unnumbed",
-    "collagen_gain_rel", "pih_probability",      "reach_target"};
+    "real_depth_um",         "sc_breached_fraction",
+    "erythema_resolved_day", "pain_nrs_unnumbed",
+    "collagen_gain_rel",     "pih_probability",
+    "reach_target",          "delivered_past_sc_ug_per_cm2",
+    "pain_nrs_numbed"};
 
 namespace {
 
@@ -136,7 +143,10 @@ Person person_of(const cases::Population& population, const Inputs& x) {
 }
 
 std::vector<std::array<double, kOutcomes>> evaluate(const cases::Case& c, const Person& p,
-                                                    const anatomy::Atlas& atlas) {
+                                                    const anatomy::Atlas& atlas, bool full) {
+  const bool deliver = full && (c.product.has_value() || c.procedure.anaesthetic.has_value());
+  std::vector<transport::ZoneSkin> skins;
+  std::vector<response::InjuryDose> doses;
   cases::Case pc = c;
   pc.patient.age_years = p.age_years;
   pc.patient.sex = p.sex;
@@ -165,6 +175,34 @@ std::vector<std::array<double, kOutcomes>> evaluate(const cases::Case& c, const 
     o[kCollagenGainRel] = k.collagen_rel_end;
     o[kPihProbability] = k.first_session.pih.probability;
     o[kReachTarget] = e.mean_depth_m >= goal_m ? 1.0 : 0.0;
+    o[kDeliveredUgPerCm2] = 0.0;
+    o[kPainNrsNumbed] = o[kPainNrs];
+    if (deliver) {
+      doses.push_back(dose);
+      skins.push_back({in.skin,
+                       pipeline::channel_spec(pattern, puncture::closure_conditions(pc, i)),
+                       std::nullopt});
+    }
+  }
+  if (deliver) {
+    // The product and the anaesthetic in 1D (the cheapest fidelity): this
+    // person's skin and channels in every zone, one transport run per zone
+    // and substance. As pipeline::run: the product's amount past the stratum
+    // corneum at the horizon; the pain with the intact-skin numbed depth when
+    // the cream comes off.
+    cases::Case one_d = pc;
+    one_d.simulation.fidelity = cases::Fidelity::OneD;
+    const auto cd = pipeline::deliver_case(one_d, pipeline::resolved_device(pc), skins);
+    for (std::size_t i = 0; i < c.zones.size(); ++i) {
+      const auto& z = cd.zones[i];
+      out[i][kDeliveredUgPerCm2] = z.delivery ? z.delivery->needled.past_sc_ug_per_cm2.back() : 0.0;
+      if (z.anaesthetic && c.procedure.anaesthetic) {
+        const auto depth = z.anaesthetic->numbed_depth_intact_um_at(
+            units::from_minutes(c.procedure.anaesthetic->minutes));
+        out[i][kPainNrsNumbed] =
+            response::pain_nrs(doses[i], depth.value_or(0.0), response::Params::builtin());
+      }
+    }
   }
   return out;
 }
@@ -210,6 +248,8 @@ Result run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& opt
   Result r;
   r.n = n;
   r.sobol_n = m;
+  r.delivery = options.full && c.product.has_value();
+  r.numbed = options.full && c.procedure.anaesthetic.has_value();
   r.ranks = options.ranks;
   r.seed = seed;
   r.units = units;
@@ -218,8 +258,8 @@ Result run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& opt
   std::vector<double> values(units * per_unit, 0.0);
   if (options.out_dir)
     std::filesystem::create_directories(*options.out_dir);
-  const std::string key =
-      fmt::format("seed {} n {} sobol_n {} zones {} {}", seed, n, m, zones, options.checkpoint_key);
+  const std::string key = fmt::format("seed {} n {} sobol_n {} zones {} full {} {}", seed, n, m,
+                                      zones, options.full ? 1 : 0, options.checkpoint_key);
   // This rank's chunks: a contiguous block.
   const auto ranks = static_cast<std::size_t>(std::max(1, options.ranks));
   const auto rank = static_cast<std::size_t>(std::max(0, options.rank));
@@ -243,7 +283,8 @@ Result run(const cases::Case& c, const anatomy::Atlas& atlas, const Options& opt
     // Each unit has its own streams and slot: any thread count, the same values.
 #pragma omp parallel for schedule(dynamic)
     for (std::size_t u = u0; u < u1; ++u) {
-      const auto o = evaluate(c, person_of(c.cohort, unit_inputs(seed, n, m, u)), atlas);
+      const auto o =
+          evaluate(c, person_of(c.cohort, unit_inputs(seed, n, m, u)), atlas, options.full);
       for (std::size_t z = 0; z < zones; ++z)
         std::copy(o[z].begin(), o[z].end(),
                   values.begin() + static_cast<std::ptrdiff_t>(u * per_unit + z * kOutcomes));

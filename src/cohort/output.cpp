@@ -29,12 +29,20 @@ nlohmann::json to_json(const Result& r) {
   j["ranks"] = r.ranks;
   j["seed"] = r.seed;
   j["sobol_n"] = r.sobol_n;
-  j["chain"] = "pattern (1 cm^2 patch) + response + course; no delivery";
+  j["chain"] = r.delivery || r.numbed
+                   ? "pattern (1 cm^2 patch) + delivery (1D transport of the product and the "
+                     "anaesthetic) + response + course"
+                   : "pattern (1 cm^2 patch) + response + course; no delivery";
   j["zones"] = nlohmann::json::array();
   for (const auto& z : r.zones) {
     nlohmann::json zj{{"site", z.site}, {"indication", z.indication}};
     for (const Outcome o : kDistributions)
       zj[std::string(kOutcomeNames[o])] = percentiles_json(z.outcomes[o]);
+    if (r.delivery)  // --full with a product only
+      zj[std::string(kOutcomeNames[kDeliveredUgPerCm2])] =
+          percentiles_json(z.outcomes[kDeliveredUgPerCm2]);
+    if (r.numbed)  // --full with an anaesthetic only
+      zj[std::string(kOutcomeNames[kPainNrsNumbed])] = percentiles_json(z.outcomes[kPainNrsNumbed]);
     zj["p_reach_target"] = z.p_reach_target;
     zj["p_downtime_exceeds"] = z.p_downtime_exceeds;
     zj["max_downtime_days"] = r.max_downtime_days;
@@ -65,15 +73,23 @@ nlohmann::json to_json(const Result& r) {
 std::string to_text(const Result& r) {
   std::string t = fmt::format(
       "mnsim cohort: {} virtual people (seed {}, {} rank(s)); chain per zone: pattern on a "
-      "1 cm^2 patch, response, course (no delivery); pain without anaesthetic\n",
-      r.n, r.seed, r.ranks);
+      "1 cm^2 patch, {}response, course; {}\n",
+      r.n, r.seed, r.ranks, r.delivery || r.numbed ? "delivery (1D transport), " : "(no delivery) ",
+      r.numbed ? "pain without and with the anaesthetic" : "pain without anaesthetic");
   for (const auto& z : r.zones) {
     t += fmt::format("\n{} ({})\n", z.site, z.indication);
-    t += fmt::format("  {:<24} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "", "p5", "p25", "p50", "p75",
+    t += fmt::format("  {:<28} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "", "p5", "p25", "p50", "p75",
                      "p95");
     for (const Outcome o : kDistributions) {
       const auto& p = z.outcomes[o];
-      t += fmt::format("  {:<24} {:>9.4g} {:>9.4g} {:>9.4g} {:>9.4g} {:>9.4g}\n", kOutcomeNames[o],
+      t += fmt::format("  {:<28} {:>9.4g} {:>9.4g} {:>9.4g} {:>9.4g} {:>9.4g}\n", kOutcomeNames[o],
+                       p.p5, p.p25, p.p50, p.p75, p.p95);
+    }
+    for (const Outcome o : {kDeliveredUgPerCm2, kPainNrsNumbed}) {
+      if ((o == kDeliveredUgPerCm2 && !r.delivery) || (o == kPainNrsNumbed && !r.numbed))
+        continue;
+      const auto& p = z.outcomes[o];
+      t += fmt::format("  {:<28} {:>9.4g} {:>9.4g} {:>9.4g} {:>9.4g} {:>9.4g}\n", kOutcomeNames[o],
                        p.p5, p.p25, p.p50, p.p75, p.p95);
     }
     t += fmt::format("  P(real depth reaches the indication's goal depth) = {:.3f}\n",

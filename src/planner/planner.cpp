@@ -28,6 +28,31 @@ double planned_real_depth_um(const ZonePrediction& p) {
   return std::max(p.real_depth_um, p.limit_real_depth_um());
 }
 
+// The population's shares beyond the zone's limits (robust planning).
+PopulationRisk risk_of(const PopulationDraws& d, const ZoneLimits& zl) {
+  PopulationRisk r;
+  const std::size_t n = std::min(d.real_depth_um.size(), d.downtime_days.size());
+  r.people = static_cast<int>(n);
+  r.population = d.population;
+  if (n == 0)
+    return r;
+  std::size_t downtime = 0;
+  std::size_t depth = 0;
+  std::size_t either = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const bool a = d.downtime_days[k] > zl.max_downtime_days + kDowntimeTolDays;
+    const bool b = d.real_depth_um[k] > zl.max_real_depth_um + kRealTolUm;
+    downtime += a ? 1 : 0;
+    depth += b ? 1 : 0;
+    either += a || b ? 1 : 0;
+  }
+  const auto share = [n](std::size_t k) { return static_cast<double>(k) / static_cast<double>(n); };
+  r.p_downtime_exceeds = share(downtime);
+  r.p_depth_cap_exceeds = share(depth);
+  r.p_exceeds = share(either);
+  return r;
+}
+
 std::string pct(double rel) {
   return fmt::format("{:+.0f} %", (rel - 1.0) * 100.0);
 }
@@ -37,14 +62,16 @@ std::string pct(double rel) {
 class DepthProblem {
  public:
   DepthProblem(const cases::Case& c, std::size_t zone, const Predictor& predictor,
-               const ZoneLimits& zl, const CourseSetting& course, int passes, double weight)
+               const ZoneLimits& zl, const CourseSetting& course, int passes, double weight,
+               std::optional<double> robust_level)
       : c_(c),
         zone_(zone),
         predictor_(predictor),
         zl_(zl),
         course_(course),
         passes_(passes),
-        weight_(weight) {}
+        weight_(weight),
+        robust_level_(robust_level) {}
 
   // One prediction per depth setting in `cache`, computed (and checked for
   // finite values) on first use.
@@ -83,6 +110,30 @@ class DepthProblem {
     return p;
   }
 
+  // Robust planning: the population's shares beyond the limits at a setting
+  // (nullopt when the rule is off).
+  std::optional<PopulationRisk> risk(double depth_mm) {
+    if (!robust_level_)
+      return std::nullopt;
+    auto it = risks_.find(depth_mm);
+    if (it == risks_.end()) {
+      const auto d = predictor_.predict_population(c_, zone_, ZoneSetting{depth_mm, passes_});
+      if (!d || d->real_depth_um.empty()) {
+        throw InputError({InputIssue{"<command line>", "--robust", "",
+                                     fmt::format("the predictor '{}' cannot draw a population: "
+                                                 "robust planning needs the pipeline predictor",
+                                                 predictor_.name())}});
+      }
+      it = risks_.emplace(depth_mm, risk_of(*d, zl_)).first;
+    }
+    return it->second;
+  }
+  // The robust rule: the share exceeding either limit at most the level.
+  bool robust_ok(double depth_mm) {
+    const auto r = risk(depth_mm);
+    return !r || r->p_exceeds <= *robust_level_ + 1e-12;
+  }
+
   [[nodiscard]] bool feasible(const ZonePrediction& p) const {
     // The conservative quantile (p90) when the predictor gives intervals,
     // and the point figure as well (the plan shows both).
@@ -109,6 +160,8 @@ class DepthProblem {
   CourseSetting course_;
   int passes_;
   double weight_;
+  std::optional<double> robust_level_;
+  std::map<double, PopulationRisk> risks_;
   std::map<double, ZonePrediction> cheap_;
   std::map<double, ZonePrediction> conservative_;
   std::map<double, ZonePrediction> courses_;
@@ -121,6 +174,7 @@ struct ZoneSolution {
   double objective = -std::numeric_limits<double>::infinity();
   std::string binding;
   std::string detail;
+  std::optional<PopulationRisk> risk;  // robust planning: at the setting
 };
 
 // The settings the device allows within [lo, hi]: lo, then every multiple
@@ -175,6 +229,15 @@ std::pair<std::string, std::string> binding_of(const ZoneLimits& zl, const ZoneP
   return {"no_further_gain", "deeper settings are predicted to add no collagen"};
 }
 
+// The robust rule's reason, with the numbers.
+std::string robust_words(const PopulationRisk& r, double level) {
+  return fmt::format(
+      "{:.0f} % of a population like the patient ({} people) exceed the accepted downtime or a "
+      "real-depth cap (downtime {:.0f} %, depth {:.0f} %), above the robust level of {:.0f} %",
+      100 * r.p_exceeds, r.people, 100 * r.p_downtime_exceeds, 100 * r.p_depth_cap_exceeds,
+      100 * level);
+}
+
 // Why even the shallowest setting is infeasible with `passes` passes.
 std::string infeasible_words(const ZoneLimits& zl, const ZonePrediction& at_lo, int passes) {
   const double lo = zl.min_setting_mm;
@@ -214,7 +277,8 @@ ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor&
   const std::vector<double> grid = setting_grid(zl);
   std::string first_infeasible;
   for (int passes = zl.min_passes; passes <= zl.max_passes; ++passes) {
-    DepthProblem problem(c, zone, predictor, zl, course, passes, opt.downtime_weight);
+    DepthProblem problem(c, zone, predictor, zl, course, passes, opt.downtime_weight,
+                         opt.robust_level);
     // 1. The settings from the shallowest up, at the point figures and the
     //    p90 real depth, until one fails.
     std::size_t n = 0;
@@ -243,15 +307,29 @@ ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor&
       if (problem.objective_at(grid[j]) > problem.objective_at(grid[k]))
         k = j;
     }
-    // 3. The conservative check (p90 downtime too), stepping down until it holds.
+    // 3. The conservative check (p90 downtime too) and, under robust
+    //    planning, the population's exceedance, stepping down until both hold.
+    const auto conservative_ok = [&](std::size_t j) {
+      return problem.feasible(problem.setting(grid[j], true));
+    };
+    const auto accepted = [&](std::size_t j) {
+      return conservative_ok(j) && problem.robust_ok(grid[j]);
+    };
     bool stepped = false;
-    while (!problem.feasible(problem.setting(grid[k], true)) && k > 0) {
+    bool robust_bound = false;  // the setting above was rejected by the robust rule alone
+    while (!accepted(k) && k > 0) {
+      robust_bound = conservative_ok(k);
       --k;
       stepped = true;
     }
-    if (!problem.feasible(problem.setting(grid[k], true))) {
-      if (first_infeasible.empty())
-        first_infeasible = infeasible_words(zl, problem.setting(lo, true), passes);
+    if (!accepted(k)) {
+      if (first_infeasible.empty()) {
+        first_infeasible =
+            conservative_ok(k)
+                ? fmt::format("even {:.3g} mm with {} pass(es): {}", grid[k], passes,
+                              robust_words(*problem.risk(grid[k]), *opt.robust_level))
+                : infeasible_words(zl, problem.setting(lo, true), passes);
+      }
       continue;
     }
     const double x = grid[k];
@@ -272,6 +350,12 @@ ZoneSolution solve_zone(const cases::Case& c, std::size_t zone, const Predictor&
       best.objective = obj;
       best.binding = std::move(binding);
       best.detail = std::move(detail);
+      best.risk = problem.risk(x);
+      if (robust_bound) {
+        best.binding = "population_risk";
+        best.detail = fmt::format("the next setting, {:.3g} mm: {}", grid[k + 1],
+                                  robust_words(*problem.risk(grid[k + 1]), *opt.robust_level));
+      }
     }
   }
   if (!best.feasible) {
@@ -555,6 +639,7 @@ bool plan_zones(const ZoneContext& x, const std::vector<ZoneLimits>& zl,
       zp.prediction =
           x.predictor.predict_zone_intervals(x.c, i, s.setting, chosen.course, /*collagen=*/true);
       zp.warnings = zone_warnings(x, i, zl[i], targets[i], s);
+      zp.population = s.risk;
     }
     plan.zones.push_back(std::move(zp));
   }
@@ -677,6 +762,7 @@ Plan make_plan(const cases::Case& c, const device::Device& device, const Predict
   }
   Plan plan;
   plan.predictor = predictor.name();
+  plan.robust_level = options.robust_level;
   plan.contraindications = screening.screen(c);
   plan.eligible = !any(plan.contraindications, Severity::Absolute, Affects::Needling);
   if (predictor.name() == "atlas-provisional") {
@@ -705,6 +791,10 @@ Plan make_plan(const cases::Case& c, const device::Device& device, const Predict
   const bool any_planned = plan_zones(context, zl, targets, chosen, plan);
   if (any_planned)
     plan.course = chosen.course;
+  for (const auto& zp : plan.zones) {
+    if (zp.population && plan.robust_population.empty())
+      plan.robust_population = zp.population->population;
+  }
   course_and_device_warnings(c, device, limits, plan);
   plan_anaesthetic(c, predictor, limits, any_planned, plan);
 
@@ -757,6 +847,9 @@ std::vector<std::string> limit_violations(const Plan& plan, const cases::Case& c
       out.push_back(where("real depth beyond its cap"));
     if (z.prediction->limit_downtime_days() > c.patient.max_downtime_days + kDowntimeTolDays)
       out.push_back(where("downtime beyond the patient's limit"));
+    if (plan.robust_level &&
+        (!z.population || z.population->p_exceeds > *plan.robust_level + 1e-12))
+      out.push_back(where("population exceedance above the robust level"));
   }
   if (plan.course) {
     if (plan.course->sessions < limits.min_sessions || plan.course->sessions > limits.max_sessions)

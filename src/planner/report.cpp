@@ -63,6 +63,13 @@ json plan_json(const Plan& plan) {
                    {"goal_layer", z.limits.goal_layer},
                    {"skin_um", r3(z.limits.skin_um)}};
     e["warnings"] = z.warnings;
+    if (plan.robust_level) {
+      // Robust planning only (the ordinary plan's keys are unchanged).
+      const auto& r = z.population;
+      e["p_downtime_exceeds"] = r ? json(r->p_downtime_exceeds) : json(nullptr);
+      e["p_depth_cap_exceeds"] = r ? json(r->p_depth_cap_exceeds) : json(nullptr);
+      e["p_exceeds"] = r ? json(r->p_exceeds) : json(nullptr);
+    }
     j["zones"].push_back(std::move(e));
   }
   j["sessions"] = plan.course ? json(plan.course->sessions) : json(nullptr);
@@ -76,6 +83,15 @@ json plan_json(const Plan& plan) {
   for (const auto& z : plan.zones)
     samples = std::max(samples, z.prediction ? z.prediction->samples : 0);
   j["samples"] = samples > 0 ? json(samples) : json(nullptr);
+  if (plan.robust_level) {
+    int people = 0;
+    for (const auto& z : plan.zones)
+      people = std::max(people, z.population ? z.population->people : 0);
+    j["robust"] = {{"level", *plan.robust_level},
+                   {"people", people},
+                   {"population", plan.robust_population},
+                   {"rule", std::string(kRobustRule)}};
+  }
   j["disclaimer"] = std::string(kDisclaimer);
   return j;
 }
@@ -132,6 +148,14 @@ std::string plan_text(const Plan& plan, const cases::Case& c) {
         line += ", collagen " + iv(*p.collagen_gain_rel_interval, 2) + " x";
       out += line + "\n";
     }
+    if (plan.robust_level && z.population) {
+      const auto& r = *z.population;
+      out += fmt::format(
+          "    population ({} people): {:.0f} % exceed the downtime, {:.0f} % a depth cap, "
+          "{:.0f} % either (level {:.0f} %)\n",
+          r.people, 100 * r.p_downtime_exceeds, 100 * r.p_depth_cap_exceeds, 100 * r.p_exceeds,
+          100 * *plan.robust_level);
+    }
     out += fmt::format("    why: {}\n", z.binding_detail);
     for (const auto& w : z.warnings)
       out += fmt::format("    ! {}\n", w);
@@ -142,6 +166,10 @@ std::string plan_text(const Plan& plan, const cases::Case& c) {
       out += fmt::format("  ! {}\n", w);
   }
   out += std::string("\nQuantile rule: ") + kQuantileRule + ".\n";
+  if (plan.robust_level) {
+    out += fmt::format("Robust rule ({}): {}, at most {:.0f} %.\n", plan.robust_population,
+                       kRobustRule, 100 * *plan.robust_level);
+  }
   out += "Limits and their basis: docs/safety.md. " + std::string(kDisclaimer) + "\n";
   return out;
 }

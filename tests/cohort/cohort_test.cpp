@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "mnsim/case/json.hpp"
 #include "mnsim/cohort/cohort.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/io/case_reader.hpp"
@@ -155,6 +156,75 @@ TEST(Cohort, RefusesAnInconsistentPopulation) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("cohort.age_years_max"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+
+namespace {
+
+// --full: the product's delivery and the anaesthetic's numbing per person.
+TEST(CohortFull, DeliversPerPersonAndNumbsThePain) {
+  const cases::Case c = io::parse_case(R"(
+[case]
+seed = 5
+[procedure]
+anaesthetic = { product = "lidocaine_4pct", minutes = 60 }
+[product]
+id = "hyaluronic_acid_serum"
+applied = "after"
+[[zones]]
+site = "cheek"
+indication = "acne_scars"
+depth_mm = 1.0
+[course]
+sessions = 2
+interval_days = 28
+horizon_days = 90
+[simulation]
+horizon_h = 2
+)",
+                                       "full.toml");
+  cohort::Options o;
+  o.n = 6;
+  const cohort::Result cheap = cohort::run(c, anatomy::Atlas::builtin(), o);
+  o.full = true;
+  const cohort::Result full = cohort::run(c, anatomy::Atlas::builtin(), o);
+  EXPECT_FALSE(cheap.delivery || cheap.numbed);
+  ASSERT_TRUE(full.delivery && full.numbed);
+  const auto& zc = cheap.zones[0];
+  const auto& zf = full.zones[0];
+  // The cheap chain's outcomes are the same people's, unchanged by --full.
+  EXPECT_EQ(zc.outcomes[cohort::kRealDepthUm].p50, zf.outcomes[cohort::kRealDepthUm].p50);
+  EXPECT_EQ(zc.outcomes[cohort::kPainNrs].p95, zf.outcomes[cohort::kPainNrs].p95);
+  // Delivery: positive, and different between people.
+  const auto& d = zf.outcomes[cohort::kDeliveredUgPerCm2];
+  EXPECT_GT(d.p5, 0.0);
+  EXPECT_LT(d.p5, d.p95);
+  // An hour of lidocaine numbs: the pain is lower than without it.
+  EXPECT_LT(zf.outcomes[cohort::kPainNrsNumbed].p95, zf.outcomes[cohort::kPainNrs].p95);
+  // Only --full's JSON carries the keys.
+  const auto jc = cohort::to_json(cheap);
+  const auto jf = cohort::to_json(full);
+  EXPECT_FALSE(jc["zones"][0].contains("delivered_past_sc_ug_per_cm2"));
+  EXPECT_FALSE(jc["zones"][0].contains("pain_nrs_numbed"));
+  EXPECT_TRUE(jf["zones"][0].contains("delivered_past_sc_ug_per_cm2"));
+  EXPECT_TRUE(jf["zones"][0].contains("pain_nrs_numbed"));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CohortCaseJson, CarriesThePopulation) {
+  const cases::Case c = io::parse_case(
+      "[cohort]\nage_years_min = 30\nage_years_max = 40\nfemale_fraction = 0.8\n"
+      "fitzpatrick_5_weight = 2\n[[zones]]\nsite = \"cheek\"\n",
+      "pop.toml");
+  const auto j = cases::to_json(c)["cohort"];
+  EXPECT_EQ(j["age_years_min"], 30.0);
+  EXPECT_EQ(j["age_years_max"], 40.0);
+  EXPECT_EQ(j["female_fraction"], 0.8);
+  EXPECT_EQ(j["fitzpatrick_weights"][4], 2.0);
 }
 
 }  // namespace

@@ -30,6 +30,12 @@ std::string case_text(const std::string& history) {
   return text;
 }
 
+TEST_F(PlanCli, RobustOptionsOutsideTheirRangeAreRefused) {
+  EXPECT_EQ(run("plan --robust --robust-level 0.7 x.toml").status, 2);
+  EXPECT_EQ(run("plan --robust --robust-n 3 x.toml").status, 2);
+  EXPECT_EQ(run("plan --robust --patient P1").status, 2);
+}
+
 TEST_F(PlanCli, DefaultCaseJsonHasTheInterfaceKeys) {
   const auto path = write("default.toml", case_text("[]"));
   const Result r = run("plan --json " + path.string());

@@ -84,3 +84,12 @@ def test_with_changes_merges_and_removes():
     parsed = d.to_dict()
     assert parsed["device"]["needle_length_mm"] == 0.5 and parsed["procedure"]["anaesthetic"] is None
     assert c.input_dict()["device"]["needle_length_mm"] == 1.0  # the original is unchanged
+
+
+def test_to_dict_carries_the_cohort_population():
+    c = mnsim.Case.from_toml("[cohort]\nage_years_min = 30\nage_years_max = 40\n"
+                             "female_fraction = 0.8\n[[zones]]\nsite = \"cheek\"\n")
+    cohort = c.to_dict()["cohort"]
+    assert cohort["age_years_min"] == 30 and cohort["age_years_max"] == 40
+    assert cohort["female_fraction"] == 0.8
+    assert len(cohort["fitzpatrick_weights"]) == 6

@@ -45,7 +45,10 @@ enum Outcome : std::size_t {
   kPainNrs,  // without anaesthetic: the numbed depth needs transport
   kCollagenGainRel,
   kPihProbability,
-  kReachTarget,  // 1 when the real depth reaches the indication's goal depth in this person
+  kReachTarget,        // 1 when the real depth reaches the indication's goal depth in this person
+  kDeliveredUgPerCm2,  // --full with a product: past the stratum corneum at the horizon (1D); else
+                       // 0
+  kPainNrsNumbed,      // --full with an anaesthetic: pain at its numbed depth; else kPainNrs
   kOutcomes
 };
 extern const std::array<std::string_view, kOutcomes> kOutcomeNames;
@@ -66,9 +69,11 @@ Person person_of(const cases::Population& population, const Inputs& x);
 // Row `row` of the design's sample A (the cohort) or B (the Saltelli partner).
 Inputs draw_inputs(std::uint64_t seed, char sample, std::size_t row);
 
-// One person's outcomes, zone by zone (kOutcomes values per zone).
+// One person's outcomes, zone by zone (kOutcomes values per zone). `full`:
+// also the delivery (1D transport of the case's product, the anaesthetic
+// left out) when the case gives a product.
 std::vector<std::array<double, kOutcomes>> evaluate(const cases::Case& c, const Person& p,
-                                                    const anatomy::Atlas& atlas);
+                                                    const anatomy::Atlas& atlas, bool full = false);
 
 struct Options {
   std::size_t n = 100;                 // people (rows of A)
@@ -76,6 +81,7 @@ struct Options {
   int bootstrap = 200;                 // resamples behind the index intervals
   std::optional<std::string> out_dir;  // checkpoint directory (resume with the same arguments)
   std::size_t chunk = 64;              // units per checkpoint chunk
+  bool full = false;  // the full chain: delivery per person (1D) when a product is given
   // Names the run in every chunk (the CLI: the case's SHA-256 and the
   // version): a directory holding another run's chunks is refused.
   std::string checkpoint_key;
@@ -118,6 +124,8 @@ struct SensitivityRow {
 struct Result {
   std::size_t n = 0;
   std::size_t sobol_n = 0;
+  bool delivery = false;  // the full chain ran (Options::full and a product)
+  bool numbed = false;    // the full chain ran with the case's anaesthetic
   int ranks = 1;
   std::uint64_t seed = 0;
   double max_downtime_days = 0;

@@ -22,6 +22,19 @@ namespace mnsim::planner {
 
 struct PlannerOptions {
   double downtime_weight = 1e-3;  // tie-break: per day of downtime, in gain units
+  // Robust planning (`plan --robust`, docs/safety.md): when set, a setting is
+  // also rejected if, over Predictor::predict_population's people, the share
+  // exceeding the accepted downtime or a real-depth cap is above this level.
+  std::optional<double> robust_level;
+};
+
+// The population's exceedance at a zone's planned setting (robust planning).
+struct PopulationRisk {
+  int people = 0;
+  double p_downtime_exceeds = 0;   // share with downtime > patient.max_downtime_days
+  double p_depth_cap_exceeds = 0;  // share with real depth > the zone's real-depth cap
+  double p_exceeds = 0;            // share exceeding either (held <= the level)
+  std::string population;          // who was drawn (PopulationDraws::population)
 };
 
 struct ZonePlan {
@@ -33,6 +46,7 @@ struct ZonePlan {
   std::string binding_detail;                // the same in words, with the numbers
   ZoneLimits limits;
   std::vector<std::string> warnings;
+  std::optional<PopulationRisk> population;  // robust planning only
 };
 
 struct AnaestheticPlan {
@@ -46,8 +60,10 @@ struct Plan {
   std::vector<ZonePlan> zones;
   std::optional<CourseSetting> course;  // absent when not eligible
   std::optional<AnaestheticPlan> anaesthetic;
-  std::vector<std::string> warnings;  // plan-wide
-  std::string predictor;              // Predictor::name()
+  std::vector<std::string> warnings;   // plan-wide
+  std::string predictor;               // Predictor::name()
+  std::optional<double> robust_level;  // robust planning: the level held per zone
+  std::string robust_population;       // who the population is, in words
 };
 
 // `device` is the case's device resolved against the catalogue

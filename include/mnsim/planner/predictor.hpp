@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mnsim/case/case.hpp"
 #include "mnsim/core/interval.hpp"
@@ -48,6 +49,15 @@ struct ZonePrediction {
   }
 };
 
+// Robust planning (docs/safety.md, "Robust planning"): one setting's
+// figures for each person of a population like the patient (same age band,
+// sex and phototype; between-person skin and insertion-parameter draws).
+struct PopulationDraws {
+  std::vector<double> real_depth_um;  // mean channel depth, per person
+  std::vector<double> downtime_days;  // first-session downtime, per person (same order)
+  std::string population;             // who was drawn, in words
+};
+
 class Predictor {
  public:
   virtual ~Predictor() = default;
@@ -82,6 +92,16 @@ class Predictor {
     p.collagen_gain_rel = 1;
     p.collagen_gain_rel_interval.reset();
     return p;
+  }
+  // The figures of a population like the patient at one setting, for the
+  // planner's robust rule (PlannerOptions::robust_level); nullopt when the
+  // predictor cannot draw people (the planner then refuses a robust plan).
+  [[nodiscard]] virtual std::optional<PopulationDraws> predict_population(
+      const cases::Case& c, std::size_t zone, const ZoneSetting& setting) const {
+    (void)c;
+    (void)zone;
+    (void)setting;
+    return std::nullopt;
   }
   // Minutes of application until the anaesthetic numbs deep enough for the
   // needling; nullopt if the product is unknown to the predictor.
