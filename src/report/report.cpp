@@ -254,6 +254,8 @@ json report_data(const Inputs& in) {
       d = &delivery["zones"][i];
     j["zones"].push_back(zone_series(r.zones[i], d));
   }
+  if (!in.history.is_null())
+    j["history"] = in.history;
   core::require_finite(j);
   return j;
 }

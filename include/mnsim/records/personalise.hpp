@@ -55,6 +55,42 @@ struct LogNormal {
 LogNormal prior_of(const ErythemaPrior& prior);
 LogNormal update(const ErythemaPrior& prior, std::span<const ErythemaPoint> points);
 
+// Pain (docs/records.md): the response stage's pain model is a Hill curve,
+// NRS = 10 h / (1 + h) with h = (deep / pain_depth)^exponent, so the odds
+// h = NRS / (10 - NRS) is what a patient's own pain scales: the patient's
+// odds are the model's times a multiplier q. log q ~ N(0, s0^2); each
+// session with a recorded pain gives y = logit(obs) - logit(pred) = log q + e,
+// e ~ N(0, sigma^2), with NRS clamped to [min_nrs, 10 - min_nrs]; the update
+// is the same conjugate one as the erythema multiplier's. A q above 1 is the
+// same as a pain-threshold depth pain_depth * q^(-1/exponent): the planner
+// offers the anaesthetic from the painless depth scaled by that factor
+// (never above the population's: only more protective).
+struct PainPrior {
+  double mu_log = 0;
+  double sd_log = 1.0;              // s0 (data/records/personalisation.toml)
+  double observation_sd_log = 0.5;  // sigma
+  double min_nrs = 0.5;             // NRS clamp
+  double exponent = 3;              // the pain model's (data/response/acute.toml)
+  static const PainPrior& builtin();
+};
+
+struct PainPoint {
+  double predicted_nrs = 0;
+  double observed_nrs = 0;
+};
+
+LogNormal prior_of(const PainPrior& prior);
+LogNormal update(const PainPrior& prior, std::span<const PainPoint> points);
+// The NRS of the patient whose pain odds are q times those of `nrs`.
+double personal_nrs(double nrs, double q);
+// The factor on the painless depth for a pain multiplier q: min(1, q^(-1/exponent)).
+double painless_depth_factor(const PainPrior& prior, double q);
+
+// The population's pain (NRS 0-10) during the session of case `c` in zone
+// `zone`, at the zone's depth_mm, the case's passes and anaesthetic (the
+// response stage's model with the pipeline's dose; tests pass simple ones).
+using PainModel = std::function<double(const cases::Case& c, std::size_t zone)>;
+
 // A predictor whose downtime is the base predictor's times m; depths, gains
 // and anaesthetic onsets are the base predictor's.
 class PersonalisedPredictor final : public planner::Predictor {
@@ -90,10 +126,39 @@ struct ObservedSession {
   double observed_day = 0;
 };
 
+struct ObservedPain {
+  std::string date;
+  double predicted_nrs = 0;  // population model, the most painful zone of the session
+  double observed_nrs = 0;
+};
+
 struct ZoneDowntime {
   std::string site;
   std::optional<double> prior_day;         // population model at the planned setting
   std::optional<double> personalised_day;  // times the posterior median
+  // Pain at the planned setting and anaesthetic (with a pain model).
+  std::optional<double> prior_pain_nrs;
+  std::optional<double> personalised_pain_nrs;
+};
+
+// One recorded session as the history shows it (report --db --patient).
+struct HistorySession {
+  std::string date;
+  std::string device_id;
+  int device_uses_before = 0;
+  struct ZoneDone {
+    std::string site;
+    std::string indication;
+    double depth_mm = 0;
+  };
+  std::vector<ZoneDone> zones;
+  int passes = 1;
+  std::optional<cases::Anaesthetic> anaesthetic;
+  std::optional<std::string> product;
+  std::optional<double> erythema_observed_day, erythema_predicted_day;
+  std::optional<double> pain_observed_nrs, pain_predicted_nrs;
+  int adverse_events = 0;  // how many; their text and the note stay in the record
+  bool has_note = false;
 };
 
 struct RecordPlan {
@@ -101,7 +166,14 @@ struct RecordPlan {
   planner::Plan plan;  // with the personalised predictor
   LogNormal prior;
   LogNormal posterior;
+  LogNormal pain_prior;
+  LogNormal pain_posterior;  // the prior when there is no pain model or no recorded pain
+  bool pain_model = false;   // whether pain was predicted (plan_from_record had a PainModel)
+  double painless_real_depth_um = 0;               // the limits' painless depth, population
+  double personalised_painless_real_depth_um = 0;  // as the plan used it
   std::vector<ObservedSession> observed;
+  std::vector<ObservedPain> observed_pain;
+  std::vector<HistorySession> history;  // every session, by date
   std::vector<ZoneDowntime> zones;
   std::string patient_id;
   std::string date;
@@ -116,12 +188,24 @@ struct RecordPlan {
 // index, so each case gets its own).
 using PredictorFactory = std::function<std::unique_ptr<planner::Predictor>()>;
 
+struct Priors {
+  ErythemaPrior erythema = ErythemaPrior::builtin();
+  PainPrior pain = PainPrior::builtin();
+};
+
 // Plans the patient's next session on `date` from the record: the population
 // prediction of every observed session (the base predictor at the recorded
-// settings), the update of m, then the planner with PersonalisedPredictor.
+// settings; `pain` for the recorded pain), the updates of m and q, then the
+// planner with PersonalisedPredictor and the limits' painless depth scaled by
+// painless_depth_factor. Without `pain` (nullptr) pain is not personalised.
 RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Date& date,
-                            const PredictorFactory& make_predictor,
-                            const ErythemaPrior& prior = ErythemaPrior::builtin());
+                            const PredictorFactory& make_predictor, const PainModel& pain = nullptr,
+                            const Priors& priors = Priors{});
+
+// The pipeline's pain model (PainModel): the zone's dose on a 1 cm^2 patch
+// (puncture stage) and the numbed depth of intact skin when the case's
+// anaesthetic comes off (transport, 1D), through response::pain_nrs.
+double pipeline_pain_nrs(const cases::Case& c, std::size_t zone);
 
 nlohmann::json to_json(const RecordPlan& r);  // the "record" object of `plan --db --json`
 std::string record_text(const RecordPlan& r);
