@@ -17,8 +17,8 @@
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/io/atomic_file.hpp"
-#include "mnsim/pipeline/device.hpp"
 #include "mnsim/io/case_writer.hpp"
+#include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/predictor.hpp"
 #include "mnsim/planner/report.hpp"
 #include "mnsim/records/personalise.hpp"
@@ -176,8 +176,8 @@ nlohmann::json record_report_data(const std::string& db_path, const std::string&
     c.procedure.passes = *passes;
   c.procedure.anaesthetic.reset();
   if (r.plan.anaesthetic)
-    c.procedure.anaesthetic = cases::Anaesthetic{r.plan.anaesthetic->product,
-                                                 r.plan.anaesthetic->minutes};
+    c.procedure.anaesthetic =
+        cases::Anaesthetic{r.plan.anaesthetic->product, r.plan.anaesthetic->minutes};
   pipeline::Options popt;
   popt.uncertainty = true;
   const auto result = pipeline::run(c, atlas, popt);

@@ -7,9 +7,9 @@
 
 #include "../core/data_toml.hpp"
 #include "mnsim/core/error.hpp"
+#include "mnsim/core/units.hpp"
 #include "mnsim/io/case_reader.hpp"
 #include "mnsim/io/case_writer.hpp"
-#include "mnsim/core/units.hpp"
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
@@ -283,7 +283,8 @@ RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Dat
     hs.device_id = s.device_id;
     hs.device_uses_before = s.device_uses_before;
     for (const auto& z : s.c.zones)
-      hs.zones.push_back({z.site, cases::to_string(z.indication), z.depth_mm.value_or(0.0)});
+      hs.zones.push_back(
+          {z.site, std::string(cases::to_string(z.indication)), z.depth_mm.value_or(0.0)});
     hs.passes = s.c.procedure.passes;
     hs.anaesthetic = s.c.procedure.anaesthetic;
     if (s.c.product)

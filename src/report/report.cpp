@@ -6,9 +6,9 @@
 
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/error.hpp"
+#include "mnsim/core/json.hpp"
 #include "mnsim/core/resources.hpp"
 #include "mnsim/core/units.hpp"
-#include "mnsim/core/json.hpp"
 #include "mnsim/puncture/report.hpp"
 #include "mnsim/transport/case_delivery.hpp"
 
