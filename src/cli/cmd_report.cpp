@@ -155,10 +155,7 @@ nlohmann::json record_report_data(const std::string& db_path, const std::string&
   const auto& atlas = anatomy::Atlas::builtin();
   const auto r = records::plan_from_record(
       db, patient, date, [&atlas] { return std::make_unique<pipeline::PipelinePredictor>(atlas); },
-      records::pipeline_pain_nrs);
-  const pipeline::PipelinePredictor population_predictor(atlas);
-  const planner::Plan population =
-      planner::make_plan(r.c, pipeline::resolved_device(r.c), population_predictor);
+      records::pipeline_pain_nrs, records::Priors{}, true);
   cases::Case c = r.c;
   std::optional<int> passes;
   bool same_passes = true;
@@ -182,7 +179,7 @@ nlohmann::json record_report_data(const std::string& db_path, const std::string&
   popt.uncertainty = true;
   const auto result = pipeline::run(c, atlas, popt);
   auto history = records::to_json(r);
-  history["population_plan"] = planner::plan_json(population);
+  history["population_plan"] = planner::plan_json(*r.population_plan);
   return report_data(result, &r.plan, pipeline::provenance_of(c, io::write_case(c)),
                      std::move(history));
 }

@@ -227,6 +227,34 @@ planner::ZonePrediction PersonalisedPredictor::predict_zone(
   return p;
 }
 
+namespace {
+void records_scale_downtime(planner::ZonePrediction& p, double m) {
+  p.downtime_days *= m;
+  if (p.downtime_days_interval) {
+    p.downtime_days_interval->p10 *= m;
+    p.downtime_days_interval->p50 *= m;
+    p.downtime_days_interval->p90 *= m;
+  }
+}
+}  // namespace
+
+planner::ZonePrediction PersonalisedPredictor::predict_zone_intervals(
+    const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
+    const planner::CourseSetting& course, bool collagen) const {
+  planner::ZonePrediction p = base_.predict_zone_intervals(c, zone, setting, course, collagen);
+  records_scale_downtime(p, m_);
+  return p;
+}
+
+planner::ZonePrediction PersonalisedPredictor::predict_setting(const cases::Case& c,
+                                                               std::size_t zone,
+                                                               const planner::ZoneSetting& setting,
+                                                               bool downtime_interval) const {
+  planner::ZonePrediction p = base_.predict_setting(c, zone, setting, downtime_interval);
+  records_scale_downtime(p, m_);
+  return p;
+}
+
 cases::Case case_from_record(const PatientHistory& h, const DeviceRecord& device, const Date& date,
                              const std::string& source) {
   if (h.sessions.empty()) {
@@ -249,7 +277,7 @@ cases::Case case_from_record(const PatientHistory& h, const DeviceRecord& device
 
 RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Date& date,
                             const PredictorFactory& make_predictor, const PainModel& pain,
-                            const Priors& priors) {
+                            const Priors& priors, bool population_plan) {
   RecordPlan r;
   // Everything read from the file in one read transaction.
   PatientHistory h;
@@ -345,6 +373,8 @@ RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Dat
   const PersonalisedPredictor personal(*base, r.posterior.median());
   r.plan = planner::make_plan(r.c, pipeline::resolved_device(r.c), personal, personal_limits,
                               planner::Screening::builtin(), anatomy::Atlas::builtin());
+  if (population_plan)  // the same base predictor: its caches serve both plans
+    r.population_plan = planner::make_plan(r.c, pipeline::resolved_device(r.c), *base);
   for (const auto& z : r.plan.zones) {
     ZoneDowntime zd;
     zd.site = z.site;

@@ -100,6 +100,16 @@ class PersonalisedPredictor final : public planner::Predictor {
   [[nodiscard]] planner::ZonePrediction predict_zone(
       const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
       const planner::CourseSetting& course) const override;
+  // The base predictor's intervals, the downtime's times m (the planner keeps
+  // the p90 downtime within what the patient accepts, as without a record).
+  [[nodiscard]] planner::ZonePrediction predict_zone_intervals(const cases::Case& c,
+                                                               std::size_t zone,
+                                                               const planner::ZoneSetting& setting,
+                                                               const planner::CourseSetting& course,
+                                                               bool collagen) const override;
+  [[nodiscard]] planner::ZonePrediction predict_setting(const cases::Case& c, std::size_t zone,
+                                                        const planner::ZoneSetting& setting,
+                                                        bool downtime_interval) const override;
   [[nodiscard]] std::optional<double> anaesthetic_onset_min(
       const cases::Case& c, std::string_view product) const override {
     return base_.anaesthetic_onset_min(c, product);
@@ -173,7 +183,8 @@ struct RecordPlan {
   double personalised_painless_real_depth_um = 0;  // as the plan used it
   std::vector<ObservedSession> observed;
   std::vector<ObservedPain> observed_pain;
-  std::vector<HistorySession> history;  // every session, by date
+  std::vector<HistorySession> history;           // every session, by date
+  std::optional<planner::Plan> population_plan;  // with the base predictor, if asked for
   std::vector<ZoneDowntime> zones;
   std::string patient_id;
   std::string date;
@@ -198,9 +209,11 @@ struct Priors {
 // settings; `pain` for the recorded pain), the updates of m and q, then the
 // planner with PersonalisedPredictor and the limits' painless depth scaled by
 // painless_depth_factor. Without `pain` (nullptr) pain is not personalised.
+// With `population_plan`, also the plan of the same case with the base
+// predictor and the limits as they are (RecordPlan::population_plan).
 RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Date& date,
                             const PredictorFactory& make_predictor, const PainModel& pain = nullptr,
-                            const Priors& priors = Priors{});
+                            const Priors& priors = Priors{}, bool population_plan = false);
 
 // The pipeline's pain model (PainModel): the zone's dose on a 1 cm^2 patch
 // (puncture stage) and the numbed depth of intact skin when the case's
