@@ -143,6 +143,12 @@ TEST_F(RecordsCli, PlanFromTheRecordShowsPriorAndPersonalised) {
   // The plan's own figure is the personalised one (plan JSON rounds to 0.001 d).
   EXPECT_NEAR(j["zones"][0]["downtime_days"].get<double>(),
               z["downtime_days_personalised"].get<double>(), 0.5e-3);
+  // The personalised predictor passes the population's downtime interval on
+  // (times m): the planner keeps its p90 within the accepted 3 days.
+  const auto& iv = j["zones"][0]["downtime_days_interval"];
+  ASSERT_TRUE(iv.is_object()) << j["zones"][0].dump();
+  EXPECT_LE(iv["p90"].get<double>(), 3.0 + 1e-9);
+  EXPECT_GE(iv["p90"].get<double>(), iv["p50"].get<double>());
   // Bad input to plan --db: exit 2.
   EXPECT_EQ(mnsim("plan --db " + db_ + " --patient P1 --date 2026-09-01").status, 2);
   EXPECT_EQ(mnsim("plan --db " + db_ + " --patient P9 --date 2026-11-05").status, 2);
