@@ -1,6 +1,7 @@
 #include "mnsim/records/personalise.hpp"
 
 #include <fmt/format.h>
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -96,7 +97,8 @@ const ErythemaPrior& ErythemaPrior::builtin() {
     const core::data::Where w{path + ": erythema_multiplier"};
     q.observation_sd_log = core::data::real(*e, "observation_sd_log", w);
     q.min_day = core::data::real(*e, "min_day", w);
-    if (!(q.sd_log > 0) || !(q.observation_sd_log > 0) || !(q.min_day > 0))
+    q.site_sd_log = core::data::real(*e, "site_sd_log", w);
+    if (!(q.sd_log > 0) || !(q.observation_sd_log > 0) || !(q.min_day > 0) || !(q.site_sd_log > 0))
       throw DataError(path + ": spreads and min_day must be positive");
     return q;
   }();
@@ -127,6 +129,68 @@ LogNormal update(const ErythemaPrior& prior, std::span<const ErythemaPoint> poin
     weighted += y / (sigma * sigma);
   }
   return LogNormal{weighted / precision, std::sqrt(1 / precision), static_cast<int>(points.size())};
+}
+
+SitePosterior update(const ErythemaPrior& prior, std::span<const ErythemaPoint> session_points,
+                     std::span<const SitePoint> site_points) {
+  std::vector<std::string> sites;
+  for (const auto& p : site_points) {
+    if (std::find(sites.begin(), sites.end(), p.site) == sites.end())
+      sites.push_back(p.site);
+  }
+  const auto k = static_cast<Eigen::Index>(sites.size());
+  const double s0 = prior.sd_log;
+  const double tau = prior.site_sd_log;
+  const double w = 1 / (prior.observation_sd_log * prior.observation_sd_log);
+  Eigen::MatrixXd precision = Eigen::MatrixXd::Zero(k + 1, k + 1);
+  Eigen::VectorXd weighted = Eigen::VectorXd::Zero(k + 1);
+  precision(0, 0) = 1 / (s0 * s0);
+  weighted(0) = prior.mu_log / (s0 * s0);
+  for (Eigen::Index i = 1; i <= k; ++i)
+    precision(i, i) = 1 / (tau * tau);
+  const auto log_ratio = [&](double observed, double predicted) {
+    return std::log(std::max(observed, prior.min_day)) -
+           std::log(std::max(predicted, prior.min_day));
+  };
+  for (const auto& p : session_points) {
+    precision(0, 0) += w;
+    weighted(0) += w * log_ratio(p.observed_day, p.predicted_day);
+  }
+  std::vector<int> counts(sites.size(), 0);
+  for (const auto& p : site_points) {
+    const auto i = static_cast<Eigen::Index>(std::find(sites.begin(), sites.end(), p.site) -
+                                             sites.begin() + 1);
+    const double y = log_ratio(p.observed_day, p.predicted_day);
+    precision(0, 0) += w;
+    precision(0, i) += w;
+    precision(i, 0) += w;
+    precision(i, i) += w;
+    weighted(0) += w * y;
+    weighted(i) += w * y;
+    ++counts[static_cast<std::size_t>(i - 1)];
+  }
+  const Eigen::MatrixXd cov = precision.ldlt().solve(Eigen::MatrixXd::Identity(k + 1, k + 1));
+  const Eigen::VectorXd mean = cov * weighted;
+  SitePosterior out;
+  out.site_sd_log = tau;
+  out.patient = LogNormal{mean(0), std::sqrt(cov(0, 0)),
+                          static_cast<int>(session_points.size() + site_points.size())};
+  for (Eigen::Index i = 1; i <= k; ++i) {
+    const double var = cov(0, 0) + cov(i, i) + 2 * cov(0, i);
+    out.sites.emplace_back(
+        sites[static_cast<std::size_t>(i - 1)],
+        LogNormal{mean(0) + mean(i), std::sqrt(var), counts[static_cast<std::size_t>(i - 1)]});
+  }
+  return out;
+}
+
+LogNormal SitePosterior::at(const std::string& site) const {
+  for (const auto& [s, d] : sites) {
+    if (s == site)
+      return d;
+  }
+  return LogNormal{patient.mu_log,
+                   std::sqrt(patient.sd_log * patient.sd_log + site_sd_log * site_sd_log), 0};
 }
 
 const PainPrior& PainPrior::builtin() {
@@ -223,7 +287,7 @@ planner::ZonePrediction PersonalisedPredictor::predict_zone(
     const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
     const planner::CourseSetting& course) const {
   planner::ZonePrediction p = base_.predict_zone(c, zone, setting, course);
-  p.downtime_days *= m_;
+  p.downtime_days *= m_of(zone);
   return p;
 }
 
@@ -242,7 +306,7 @@ planner::ZonePrediction PersonalisedPredictor::predict_zone_intervals(
     const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
     const planner::CourseSetting& course, bool collagen) const {
   planner::ZonePrediction p = base_.predict_zone_intervals(c, zone, setting, course, collagen);
-  records_scale_downtime(p, m_);
+  records_scale_downtime(p, m_of(zone));
   return p;
 }
 
@@ -251,7 +315,7 @@ planner::ZonePrediction PersonalisedPredictor::predict_setting(const cases::Case
                                                                const planner::ZoneSetting& setting,
                                                                bool downtime_interval) const {
   planner::ZonePrediction p = base_.predict_setting(c, zone, setting, downtime_interval);
-  records_scale_downtime(p, m_);
+  records_scale_downtime(p, m_of(zone));
   return p;
 }
 
@@ -304,6 +368,7 @@ RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Dat
 
   // The population prediction of every observed session at its settings.
   std::vector<ErythemaPoint> points;
+  std::vector<SitePoint> site_points;
   std::vector<PainPoint> pain_points;
   for (const auto& s : h.sessions) {
     HistorySession hs;
@@ -326,21 +391,37 @@ RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Dat
     }
     const bool want_erythema = o && o->erythema_resolved_day;
     const bool want_pain = o && o->pain_nrs && pain;
-    if (want_erythema || want_pain) {
+    const bool want_sites = !s.site_observations.empty();
+    if (want_erythema || want_pain || want_sites) {
       cases::Case sc = s.c;
       set_patient(sc, h.patient, s.date);
       set_device(sc, devices.at(s.device_id), s.device_uses_before);
       sc = checked(sc, fmt::format("{} session {}", source, to_string(s.date)));
-      if (want_erythema) {
+      std::vector<double> zone_days;  // the population's resolved day per zone
+      if (want_erythema || want_sites) {
         const auto predictor = make_predictor();
-        double predicted = 0;
         for (std::size_t z = 0; z < sc.zones.size(); ++z) {
           const planner::ZoneSetting setting{*sc.zones[z].depth_mm, sc.procedure.passes};
           const planner::CourseSetting one{1, sc.course.interval_days};
-          // Redness is visible until the last zone's resolves.
-          predicted =
-              std::max(predicted, predictor->predict_zone(sc, z, setting, one).downtime_days);
+          zone_days.push_back(predictor->predict_zone(sc, z, setting, one).downtime_days);
         }
+      }
+      for (const auto& so : s.site_observations) {
+        double predicted = 0;  // the site's latest-resolving zone
+        for (std::size_t z = 0; z < sc.zones.size(); ++z) {
+          if (sc.zones[z].site == so.site)
+            predicted = std::max(predicted, zone_days[z]);
+        }
+        const SitePoint sp{so.site, predicted, so.erythema_resolved_day};
+        site_points.push_back(sp);
+        r.observed_sites.push_back(sp);
+        hs.sites.push_back(sp);
+      }
+      if (want_erythema) {
+        // Redness is visible until the last zone's resolves.
+        double predicted = 0;
+        for (const double d : zone_days)
+          predicted = std::max(predicted, d);
         points.push_back({predicted, *o->erythema_resolved_day});
         r.observed.push_back({hs.date, predicted, *o->erythema_resolved_day});
         hs.erythema_predicted_day = predicted;
@@ -358,7 +439,8 @@ RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Dat
     r.history.push_back(std::move(hs));
   }
   r.prior = prior_of(priors.erythema);
-  r.posterior = update(priors.erythema, points);
+  const SitePosterior by_site = update(priors.erythema, points, site_points);
+  r.posterior = by_site.patient;
   r.pain_prior = prior_of(priors.pain);
   r.pain_posterior = update(priors.pain, pain_points);
 
@@ -370,7 +452,10 @@ RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Dat
   r.personalised_painless_real_depth_um = personal_limits.painless_real_depth_um;
 
   const auto base = make_predictor();
-  const PersonalisedPredictor personal(*base, r.posterior.median());
+  std::vector<double> zone_m;
+  for (const auto& z : r.c.zones)
+    zone_m.push_back(by_site.at(z.site).median());
+  const PersonalisedPredictor personal(*base, zone_m);
   r.plan = planner::make_plan(r.c, pipeline::resolved_device(r.c), personal, personal_limits,
                               planner::Screening::builtin(), anatomy::Atlas::builtin());
   if (population_plan)  // the same base predictor: its caches serve both plans
@@ -378,10 +463,11 @@ RecordPlan plan_from_record(Database& db, std::string_view patient_id, const Dat
   for (const auto& z : r.plan.zones) {
     ZoneDowntime zd;
     zd.site = z.site;
+    zd.multiplier = by_site.at(z.site);
     if (z.setting && r.plan.course) {
       const std::size_t index = static_cast<std::size_t>(&z - r.plan.zones.data());
       zd.prior_day = base->predict_zone(r.c, index, *z.setting, *r.plan.course).downtime_days;
-      zd.personalised_day = *zd.prior_day * r.posterior.median();
+      zd.personalised_day = *zd.prior_day * zd.multiplier.median();
       if (pain) {
         // The pain of the planned session: the setting and the planned anaesthetic.
         cases::Case pc = r.c;
@@ -445,10 +531,23 @@ nlohmann::json to_json(const RecordPlan& r) {
                              {"erythema_resolved_day_predicted", o.predicted_day},
                              {"erythema_resolved_day_observed", o.observed_day}});
   j["observed_pain"] = nlohmann::json::array();
+  j["observed_sites"] = nlohmann::json::array();
+  for (const auto& o : r.observed_sites)
+    j["observed_sites"].push_back({{"site", o.site},
+                                   {"erythema_resolved_day_predicted", o.predicted_day},
+                                   {"erythema_resolved_day_observed", o.observed_day}});
   for (const auto& o : r.observed_pain)
     j["observed_pain"].push_back({{"date", o.date},
                                   {"pain_nrs_predicted", o.predicted_nrs},
                                   {"pain_nrs_observed", o.observed_nrs}});
+  const auto site_json = [](const std::vector<SitePoint>& v) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& p : v)
+      a.push_back({{"site", p.site},
+                   {"erythema_resolved_day_observed", p.observed_day},
+                   {"erythema_resolved_day_predicted", p.predicted_day}});
+    return a;
+  };
   j["sessions"] = nlohmann::json::array();
   for (const auto& s : r.history) {
     nlohmann::json zones = nlohmann::json::array();
@@ -468,7 +567,8 @@ nlohmann::json to_json(const RecordPlan& r) {
          {"pain_nrs_observed", opt(s.pain_observed_nrs)},
          {"pain_nrs_predicted", opt(s.pain_predicted_nrs)},
          {"adverse_events", s.adverse_events},
-         {"has_note", s.has_note}});
+         {"has_note", s.has_note},
+         {"site_observations", site_json(s.sites)}});
   }
   j["zones"] = nlohmann::json::array();
   for (const auto& z : r.zones) {
@@ -476,7 +576,8 @@ nlohmann::json to_json(const RecordPlan& r) {
                           {"downtime_days_prior", opt(z.prior_day)},
                           {"downtime_days_personalised", opt(z.personalised_day)},
                           {"pain_nrs_prior", opt(z.prior_pain_nrs)},
-                          {"pain_nrs_personalised", opt(z.personalised_pain_nrs)}});
+                          {"pain_nrs_personalised", opt(z.personalised_pain_nrs)},
+                          {"erythema_multiplier", dist(z.multiplier)}});
   }
   j["warnings"] = r.warnings;
   return j;
@@ -497,6 +598,16 @@ std::string record_text(const RecordPlan& r) {
       "{:.2f} (p10-p90 {:.2f}-{:.2f})\n",
       r.prior.median(), r.prior.quantile(0.1), r.prior.quantile(0.9), r.posterior.observations,
       r.posterior.median(), r.posterior.quantile(0.1), r.posterior.quantile(0.9));
+  for (const auto& o : r.observed_sites)
+    out += fmt::format("  site {}: redness resolved on day {:.1f}; the model predicted {:.1f}\n",
+                       o.site, o.observed_day, o.predicted_day);
+  if (!r.observed_sites.empty()) {
+    for (const auto& z : r.zones)
+      out += fmt::format(
+          "  multiplier at {}: {:.2f} (p10-p90 {:.2f}-{:.2f}), {} site observation(s)\n", z.site,
+          z.multiplier.median(), z.multiplier.quantile(0.1), z.multiplier.quantile(0.9),
+          z.multiplier.observations);
+  }
   for (const auto& o : r.observed_pain)
     out += fmt::format("  session {}: pain {:.1f}/10; the model predicted {:.1f}\n", o.date,
                        o.observed_nrs, o.predicted_nrs);

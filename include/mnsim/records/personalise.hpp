@@ -32,6 +32,7 @@ struct ErythemaPrior {
   double sd_log = 0.35;             // s0
   double observation_sd_log = 0.3;  // sigma
   double min_day = 0.5;             // d_min
+  double site_sd_log = 0.2;         // tau: a site's deviation from the patient's log m
   // s0 from data/response/calibrated.toml, sigma and d_min from
   // data/records/personalisation.toml.
   static const ErythemaPrior& builtin();
@@ -54,6 +55,30 @@ struct LogNormal {
 
 LogNormal prior_of(const ErythemaPrior& prior);
 LogNormal update(const ErythemaPrior& prior, std::span<const ErythemaPoint> points);
+
+// Per site (docs/records.md): log m_s = a + b_s with the patient's a ~
+// N(mu0, s0^2) and the site's deviation b_s ~ N(0, tau^2). A session
+// observation (no site) gives y = a + e; a site observation y = a + b_s + e,
+// from that site's prediction. The posterior of (a, b_1..b_K) is normal
+// (linear Gaussian model): precision P0 + X'X/sigma^2, mean its inverse times
+// X'y/sigma^2 (+ the prior mean's term).
+struct SitePoint {
+  std::string site;
+  double predicted_day = 0;
+  double observed_day = 0;
+};
+
+struct SitePosterior {
+  LogNormal patient;                                     // a
+  std::vector<std::pair<std::string, LogNormal>> sites;  // a + b_s, sites with observations
+  double site_sd_log = 0;                                // tau, for a site without observations
+  // log m of a zone at `site`: a + b_site (a site without observations: a,
+  // with the variance plus tau^2).
+  [[nodiscard]] LogNormal at(const std::string& site) const;
+};
+
+SitePosterior update(const ErythemaPrior& prior, std::span<const ErythemaPoint> session_points,
+                     std::span<const SitePoint> site_points);
 
 // Pain (docs/records.md): the response stage's pain model is a Hill curve,
 // NRS = 10 h / (1 + h) with h = (deep / pain_depth)^exponent, so the odds
@@ -97,6 +122,9 @@ class PersonalisedPredictor final : public planner::Predictor {
  public:
   PersonalisedPredictor(const planner::Predictor& base, double erythema_multiplier)
       : base_(base), m_(erythema_multiplier) {}
+  // One multiplier per zone of the case (per-site personalisation).
+  PersonalisedPredictor(const planner::Predictor& base, std::vector<double> zone_multipliers)
+      : base_(base), m_(1), zone_m_(std::move(zone_multipliers)) {}
   [[nodiscard]] planner::ZonePrediction predict_zone(
       const cases::Case& c, std::size_t zone, const planner::ZoneSetting& setting,
       const planner::CourseSetting& course) const override;
@@ -117,8 +145,12 @@ class PersonalisedPredictor final : public planner::Predictor {
   [[nodiscard]] std::string name() const override { return base_.name() + "+record"; }
 
  private:
+  [[nodiscard]] double m_of(std::size_t zone) const {
+    return zone_m_.empty() ? m_ : zone_m_.at(zone);
+  }
   const planner::Predictor& base_;
   double m_;
+  std::vector<double> zone_m_;
 };
 
 // The case for the patient's next session on `date`: the last session's
@@ -145,7 +177,8 @@ struct ObservedPain {
 struct ZoneDowntime {
   std::string site;
   std::optional<double> prior_day;         // population model at the planned setting
-  std::optional<double> personalised_day;  // times the posterior median
+  std::optional<double> personalised_day;  // times the posterior median of the zone's site
+  LogNormal multiplier;                    // of the zone's site (the patient's without site data)
   // Pain at the planned setting and anaesthetic (with a pain model).
   std::optional<double> prior_pain_nrs;
   std::optional<double> personalised_pain_nrs;
@@ -166,6 +199,7 @@ struct HistorySession {
   std::optional<cases::Anaesthetic> anaesthetic;
   std::optional<std::string> product;
   std::optional<double> erythema_observed_day, erythema_predicted_day;
+  std::vector<SitePoint> sites;  // redness observed per site, with the site's prediction
   std::optional<double> pain_observed_nrs, pain_predicted_nrs;
   int adverse_events = 0;  // how many; their text and the note stay in the record
   bool has_note = false;
@@ -183,6 +217,7 @@ struct RecordPlan {
   double personalised_painless_real_depth_um = 0;  // as the plan used it
   std::vector<ObservedSession> observed;
   std::vector<ObservedPain> observed_pain;
+  std::vector<SitePoint> observed_sites;         // site observations with their predictions
   std::vector<HistorySession> history;           // every session, by date
   std::optional<planner::Plan> population_plan;  // with the base predictor, if asked for
   std::vector<ZoneDowntime> zones;
