@@ -283,5 +283,92 @@ TEST_F(RecordsPainPersonalised, MorePainThanPredictedGivesAPlanNoLessProtective)
       more.plan.anaesthetic ? more.plan.anaesthetic->product.c_str() : "none");
 }
 
+TEST(RecordsSiteUpdate, IsTheLinearGaussianPosteriorOfPatientAndSite) {
+  ErythemaPrior prior;
+  prior.sd_log = 0.4;
+  prior.observation_sd_log = 0.3;
+  prior.site_sd_log = 0.2;
+  prior.min_day = 0.5;
+  // No site observation: exactly the patient-level update.
+  const std::vector<ErythemaPoint> session{{2.0, 4.0}};
+  const SitePosterior none = update(prior, session, {});
+  const LogNormal flat = update(prior, session);
+  EXPECT_NEAR(none.patient.mu_log, flat.mu_log, 1e-12);
+  EXPECT_NEAR(none.patient.sd_log, flat.sd_log, 1e-12);
+  // A site without observations: the patient's mean, variance plus tau^2.
+  EXPECT_NEAR(none.at("cheek").mu_log, flat.mu_log, 1e-12);
+  EXPECT_NEAR(none.at("cheek").sd_log, std::sqrt(flat.sd_log * flat.sd_log + 0.04), 1e-12);
+  // One site observation y at the cheek plus the session one y0, by hand:
+  // precision [[1/s0^2 + 2w, w], [w, 1/tau^2 + w]], w = 1/sigma^2.
+  const std::vector<SitePoint> site{{"cheek", 3.0, 6.0}};
+  const SitePosterior post = update(prior, session, site);
+  const double w = 1 / 0.09;
+  const double y0 = std::log(2.0);
+  const double y = std::log(2.0);
+  const double p00 = 1 / 0.16 + 2 * w;
+  const double p01 = w;
+  const double p11 = 1 / 0.04 + w;
+  const double det = p00 * p11 - p01 * p01;
+  const double c00 = p11 / det;
+  const double c01 = -p01 / det;
+  const double c11 = p00 / det;
+  const double e0 = w * (y0 + y);
+  const double e1 = w * y;
+  const double a = c00 * e0 + c01 * e1;
+  const double b = c01 * e0 + c11 * e1;
+  EXPECT_NEAR(post.patient.mu_log, a, 1e-12);
+  EXPECT_NEAR(post.patient.sd_log, std::sqrt(c00), 1e-12);
+  EXPECT_NEAR(post.at("cheek").mu_log, a + b, 1e-12);
+  EXPECT_NEAR(post.at("cheek").sd_log, std::sqrt(c00 + c11 + 2 * c01), 1e-12);
+  EXPECT_EQ(post.at("cheek").observations, 1);
+  EXPECT_EQ(post.patient.observations, 2);
+  // The observed site moves more than the patient's other sites.
+  EXPECT_GT(post.at("cheek").median(), post.at("forehead").median());
+  EXPECT_NEAR(post.at("forehead").mu_log, a, 1e-12);
+}
+
+// Two zones (cheek, forehead) at 0.3 mm x 4; longer redness recorded at the
+// cheek only: the cheek's next setting is gentler than the forehead's.
+TEST_F(RecordsPersonalised, ASiteObservationPersonalisesThatSite) {
+  const auto plan_two = [&](const std::string& id, bool observed) {
+    Database db(dir_ / ("t" + id + ".db"), Database::Mode::Create);
+    add_patient(db, test::patient(id));
+    add_device(db, test::pen("D-" + id));
+    cases::Case sc = io::parse_case(test::session_case(0.3, 4), "s");
+    sc.zones.push_back(cases::Zone{"forehead", cases::Indication::AcneScars, 0.3});
+    const auto first = parse_date("2026-09-01", "d");
+    add_session(db, id, "D-" + id, first, io::write_case(sc), "c");
+    if (observed)
+      observe_site(db, id, first, "cheek", 6.0);  // predicted 2.4
+    return plan_from_record(db, id, parse_date("2026-10-06", "d"), linear);
+  };
+  const RecordPlan none = plan_two("N2", false);
+  const RecordPlan cheek = plan_two("C2", true);
+  ASSERT_EQ(cheek.observed_sites.size(), 1u);
+  EXPECT_NEAR(cheek.observed_sites[0].predicted_day, 2.4, 1e-12);
+  EXPECT_GT(cheek.zones.at(0).multiplier.median(), cheek.zones.at(1).multiplier.median());
+  EXPECT_GT(cheek.zones.at(1).multiplier.median(), 1.0);  // the patient's level moved too
+  const auto zone_dose = [](const RecordPlan& r, std::size_t z) {
+    const auto& s = r.plan.zones.at(z).setting;
+    EXPECT_TRUE(s);
+    return s ? s->depth_mm * s->passes : 0;
+  };
+  EXPECT_EQ(zone_dose(none, 0), zone_dose(none, 1));
+  EXPECT_LT(zone_dose(cheek, 0), zone_dose(cheek, 1) - 1e-6);
+  EXPECT_LE(zone_dose(cheek, 1), zone_dose(none, 1) + 1e-9);
+  EXPECT_NEAR(*cheek.zones[0].personalised_day,
+              *cheek.zones[0].prior_day * cheek.zones[0].multiplier.median(), 1e-12);
+  // A site that is not a zone of the session: InputError naming --site.
+  Database db(dir_ / "tC2.db", Database::Mode::Open);
+  const auto before = test::content(db);
+  try {
+    observe_site(db, "C2", parse_date("2026-09-01", "d"), "neck", 3.0);
+    ADD_FAILURE() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.issues().at(0).field, "--site");
+  }
+  EXPECT_EQ(test::content(db), before);
+}
+
 }  // namespace
 }  // namespace mnsim::records
