@@ -55,6 +55,12 @@ TEST_F(RecordsCli, BadInputExitsTwoNamesFieldAndValueAndWritesNothing) {
       {"observe --patient P1 --date 2026-10-01 --erythema-resolved-day 90",
        "--erythema-resolved-day", "90"},
       {"observe --patient P1 --date 2026-10-02 --pain 3", "--date", "2026-10-02"},
+      {"observe --patient P1 --date 2026-10-01 --site neck --erythema-resolved-day 3", "--site",
+       "neck"},
+      {"observe --patient P1 --date 2026-10-01 --site cheek --erythema-resolved-day 3 --pain 2",
+       "--site", "cheek"},
+      {"observe --patient P1 --date 2026-10-01 --site cheek --erythema-resolved-day 99",
+       "--erythema-resolved-day", "99"},
       {"erase --patient P7", "--patient", "P7"},
       {"show --patient P7", "--patient", "P7"},
   };

@@ -179,7 +179,10 @@
                     num(s.passes, 0),
                     s.anaesthetic ? words(s.anaesthetic.product) + " " + num(s.anaesthetic.minutes, 0) + " min" : "none",
                     s.product ? words(s.product) : "none",
-                    num(s.erythema_resolved_day_observed, 1), num(s.erythema_resolved_day_predicted, 1),
+                    num(s.erythema_resolved_day_observed, 1) + (s.site_observations || []).map(function (o) {
+                      return "; " + words(o.site) + " " + num(o.erythema_resolved_day_observed, 1); }).join(""),
+                    num(s.erythema_resolved_day_predicted, 1) + (s.site_observations || []).map(function (o) {
+                      return "; " + words(o.site) + " " + num(o.erythema_resolved_day_predicted, 1); }).join(""),
                     num(s.pain_nrs_observed, 1), num(s.pain_nrs_predicted, 1),
                     num(s.adverse_events, 0), s.has_note ? "yes" : "no"];
           }), [false, false, false, true, false, false, true, true, true, true, true, false]).setAttribute("id", "history-sessions");
@@ -214,7 +217,9 @@
     add(hs, "h3", { text: "Personalisation" });
     kv(hs, [
       ["Redness-duration multiplier", "prior " + dist(hist.erythema_multiplier.prior) + "; from " +
-        hist.erythema_multiplier.posterior.observations + " observation(s) " + dist(hist.erythema_multiplier.posterior)],
+        hist.erythema_multiplier.posterior.observations + " observation(s) " + dist(hist.erythema_multiplier.posterior) +
+        ((hist.observed_sites || []).length ? "; per zone: " + hist.zones.map(function (z) {
+          return words(z.site) + " " + dist(z.erythema_multiplier); }).join(", ") : "")],
       ["Pain-odds multiplier", hist.pain_multiplier.pain_model
         ? "prior " + dist(hist.pain_multiplier.prior) + "; from " + hist.pain_multiplier.posterior.observations +
           " observation(s) " + dist(hist.pain_multiplier.posterior) : "not personalised"],
