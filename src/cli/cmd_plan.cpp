@@ -27,9 +27,10 @@ int plan_from_record(const std::string& db_path, const std::string& patient,
                      const std::string& date_text, bool json) {
   const auto date = date_text.empty() ? records::today() : records::parse_date(date_text, "--date");
   records::Database db(db_path, records::Database::Mode::Open);
-  const auto r = records::plan_from_record(db, patient, date, [] {
-    return std::make_unique<pipeline::PipelinePredictor>(anatomy::Atlas::builtin());
-  });
+  const auto r = records::plan_from_record(
+      db, patient, date,
+      [] { return std::make_unique<pipeline::PipelinePredictor>(anatomy::Atlas::builtin()); },
+      records::pipeline_pain_nrs);
   const std::string text = io::write_case(r.c);
   if (json) {
     auto j = planner::plan_json(r.plan);

@@ -177,7 +177,7 @@ void add_records_command(CLI::App& app, Commands& commands) {
   // observe
   {
     struct O {
-      std::string patient, date, note;
+      std::string patient, date, note, site;
       std::optional<double> erythema, pain;
       std::vector<std::string> adverse;
     };
@@ -190,8 +190,21 @@ void add_records_command(CLI::App& app, Commands& commands) {
     cmd->add_option("--pain", o->pain, "Pain during the session, NRS 0..10");
     cmd->add_option("--adverse-event", o->adverse, "An adverse event (repeatable)");
     cmd->add_option("--note", o->note, "Free text (kept in the record; never printed in errors)");
+    cmd->add_option("--site", o->site,
+                    "The redness of this zone's site only (with --erythema-resolved-day alone)");
     leaf(cmd, commands, ro, [o](Database& db) {
       const auto date = records::parse_date(o->date, "--date");
+      if (!o->site.empty()) {
+        if (!o->erythema || o->pain || !o->note.empty() || !o->adverse.empty()) {
+          throw InputError(InputIssue{"<command line>", "--site", o->site,
+                                      "give --erythema-resolved-day alone with --site (pain, "
+                                      "adverse events and notes are per session)"});
+        }
+        records::observe_site(db, o->patient, date, o->site, *o->erythema);
+        print(
+            fmt::format("observation of {} on {} at {} recorded\n", o->patient, o->date, o->site));
+        return 0;
+      }
       records::ObservationRecord ob;
       ob.erythema_resolved_day = o->erythema;
       ob.pain_nrs = o->pain;

@@ -17,8 +17,11 @@
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/core/error.hpp"
 #include "mnsim/io/atomic_file.hpp"
+#include "mnsim/io/case_writer.hpp"
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/predictor.hpp"
+#include "mnsim/planner/report.hpp"
+#include "mnsim/records/personalise.hpp"
 #include "mnsim/report/report.hpp"
 #include "mnsim/validation/validation.hpp"
 
@@ -128,14 +131,57 @@ void print_pdf(const std::filesystem::path& html, const std::filesystem::path& p
 namespace {
 
 nlohmann::json report_data(const pipeline::RunResult& result, const planner::Plan* plan,
-                           const pipeline::Provenance& provenance) {
+                           const pipeline::Provenance& provenance,
+                           nlohmann::json history = nullptr) {
   report::Inputs in;
   in.run = &result;
   in.plan = plan;
   in.provenance = provenance;
   in.validation = validation_stages();
   in.generated_utc = generated_utc();
+  in.history = std::move(history);
   return report::report_data(in);
+}
+
+// The report of a recorded patient's next session (docs/records.md): the
+// case as `plan --patient` builds it, run at the personalised plan's
+// settings (the planned depth per zone, the planned passes when the zones
+// agree, the planned anaesthetic; an unplanned zone keeps the last session's
+// depth), with the history, the personalisation and the population plan.
+nlohmann::json record_report_data(const std::string& db_path, const std::string& patient,
+                                  const std::string& date_text) {
+  const auto date = date_text.empty() ? records::today() : records::parse_date(date_text, "--date");
+  records::Database db(db_path, records::Database::Mode::Open);
+  const auto& atlas = anatomy::Atlas::builtin();
+  const auto r = records::plan_from_record(
+      db, patient, date, [&atlas] { return std::make_unique<pipeline::PipelinePredictor>(atlas); },
+      records::pipeline_pain_nrs, records::Priors{}, true);
+  cases::Case c = r.c;
+  std::optional<int> passes;
+  bool same_passes = true;
+  for (std::size_t i = 0; i < c.zones.size() && i < r.plan.zones.size(); ++i) {
+    const auto& s = r.plan.zones[i].setting;
+    if (s) {
+      c.zones[i].depth_mm = s->depth_mm;
+      same_passes = same_passes && (!passes || *passes == s->passes);
+      passes = s->passes;
+    } else if (!r.history.empty() && i < r.history.back().zones.size()) {
+      c.zones[i].depth_mm = r.history.back().zones[i].depth_mm;
+    }
+  }
+  if (passes && same_passes)
+    c.procedure.passes = *passes;
+  c.procedure.anaesthetic.reset();
+  if (r.plan.anaesthetic)
+    c.procedure.anaesthetic =
+        cases::Anaesthetic{r.plan.anaesthetic->product, r.plan.anaesthetic->minutes};
+  pipeline::Options popt;
+  popt.uncertainty = true;
+  const auto result = pipeline::run(c, atlas, popt);
+  auto history = records::to_json(r);
+  history["population_plan"] = planner::plan_json(*r.population_plan);
+  return report_data(result, &r.plan, pipeline::provenance_of(c, io::write_case(c)),
+                     std::move(history));
 }
 
 }  // namespace
@@ -148,6 +194,9 @@ std::string report_html(const pipeline::RunResult& result, const planner::Plan* 
 void add_report_command(CLI::App& app, Commands& commands) {
   struct Options {
     std::string case_path;
+    std::string db = records::default_db_path();
+    std::string patient;
+    std::string date;
     std::string out_dir = ".";
     bool pdf = false;
     bool json = false;
@@ -156,7 +205,16 @@ void add_report_command(CLI::App& app, Commands& commands) {
   auto* cmd = app.add_subcommand(
       "report",
       "Run a case and write report.html (and report.pdf): one page to hand over, offline");
-  cmd->add_option("case", o->case_path, "Case file (TOML); no CASE: the built-in default case");
+  auto* case_opt =
+      cmd->add_option("case", o->case_path, "Case file (TOML); no CASE: the built-in default case");
+  cmd->add_option("--db", o->db,
+                  "With --patient: records database (default: $MNSIM_DB, else ./mnsim-records.db)");
+  auto* patient_opt = cmd->add_option(
+      "--patient", o->patient,
+      "Report the next session of this recorded patient, with the history (docs/records.md)");
+  cmd->add_option("--date", o->date,
+                  "With --patient: date of the next session, YYYY-MM-DD (default: today)");
+  case_opt->excludes(patient_opt);
   auto* out_opt =
       cmd->add_option("--out", o->out_dir, "Folder to write report.html into (default: .)");
   cmd->add_flag("--pdf", o->pdf, "Also print report.pdf with headless Chromium");
@@ -166,18 +224,23 @@ void add_report_command(CLI::App& app, Commands& commands) {
       {cmd, [o, out_opt] {
          if (o->pdf)
            find_chromium();  // fail before the run, not after
-         const auto loaded = load_or_default(o->case_path);
-         const cases::Case& c = loaded.c;
-         const auto& atlas = anatomy::Atlas::builtin();
-         pipeline::Options popt;
-         popt.uncertainty = true;  // the report draws the intervals (as `run`)
-         const auto result = pipeline::run(c, atlas, popt);
-         std::optional<planner::Plan> plan;
-         if (!c.medium) {
-           const pipeline::PipelinePredictor predictor(atlas);
-           plan = planner::make_plan(c, pipeline::resolved_device(c), predictor);
+         nlohmann::json data;
+         if (!o->patient.empty()) {
+           data = record_report_data(o->db, o->patient, o->date);
+         } else {
+           const auto loaded = load_or_default(o->case_path);
+           const cases::Case& c = loaded.c;
+           const auto& atlas = anatomy::Atlas::builtin();
+           pipeline::Options popt;
+           popt.uncertainty = true;  // the report draws the intervals (as `run`)
+           const auto result = pipeline::run(c, atlas, popt);
+           std::optional<planner::Plan> plan;
+           if (!c.medium) {
+             const pipeline::PipelinePredictor predictor(atlas);
+             plan = planner::make_plan(c, pipeline::resolved_device(c), predictor);
+           }
+           data = report_data(result, plan ? &*plan : nullptr, loaded.provenance);
          }
-         const auto data = report_data(result, plan ? &*plan : nullptr, loaded.provenance);
          const bool write = !o->json || out_opt->count() > 0;
          if (!write) {
            print(dump(data));

@@ -64,7 +64,18 @@ CREATE INDEX sessions_by_device ON sessions (device_id);
 UPDATE schema_version SET version = 2;
 )sql";
 
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kV1, kV2};
+// Version 3: the redness of one site (zone) of a session (observe --site).
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE site_observations (
+  session_id            INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  site                  TEXT NOT NULL,
+  erythema_resolved_day REAL NOT NULL,
+  PRIMARY KEY (session_id, site)
+);
+UPDATE schema_version SET version = 3;
+)sql";
+
+constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kV1, kV2, kV3};
 
 bool table_exists(Database& db, std::string_view name) {
   auto st = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");

@@ -315,6 +315,42 @@ void observe(Database& db, std::string_view patient_id, const Date& session_date
   });
 }
 
+void observe_site(Database& db, std::string_view patient_id, const Date& session_date,
+                  const std::string& site, double erythema_resolved_day) {
+  std::vector<InputIssue> issues;
+  check_range(issues, "--erythema-resolved-day", erythema_resolved_day, 0,
+              RecordLimits::kMaxErythemaDay, "days");
+  throw_if(std::move(issues));
+  db.transaction([&] {
+    require_patient(db, patient_id);
+    auto st = db.prepare("SELECT id, case_toml FROM sessions WHERE patient_id = ?1 AND date = ?2");
+    st.bind(1, patient_id).bind(2, to_string(session_date));
+    if (!st.step())
+      throw InputError(
+          issue("--date", to_string(session_date), "no session of this patient on this date"));
+    const std::int64_t session = st.integer(0);
+    cases::Case c;
+    try {
+      c = io::parse_case(st.text(1), "records: the session's case");
+    } catch (const InputError& e) {
+      throw without_values(e);
+    }
+    bool found = false;
+    for (const auto& z : c.zones)
+      found = found || z.site == site;
+    if (!found)
+      throw InputError(issue("--site", site, "not a zone of the patient's session on that date"));
+    db.prepare(
+          "INSERT INTO site_observations (session_id, site, erythema_resolved_day) "
+          "VALUES (?1, ?2, ?3) ON CONFLICT (session_id, site) DO UPDATE SET "
+          "erythema_resolved_day = excluded.erythema_resolved_day")
+        .bind(1, session)
+        .bind(2, site)
+        .bind(3, erythema_resolved_day)
+        .run();
+  });
+}
+
 // The history, read inside the caller's transaction.
 static PatientHistory read_history(Database& db, std::string_view patient_id);
 
@@ -378,6 +414,14 @@ PatientHistory read_history(Database& db, std::string_view patient_id) {
     }
     h.sessions.push_back(std::move(s));
   }
+  for (auto& s : h.sessions) {
+    auto so = db.prepare(
+        "SELECT site, erythema_resolved_day FROM site_observations WHERE session_id = ?1 "
+        "ORDER BY site");
+    so.bind(1, s.id);
+    while (so.step())
+      s.site_observations.push_back({so.text(0), so.optional_real(1).value_or(0.0)});
+  }
   return h;
 }
 
@@ -432,6 +476,10 @@ nlohmann::json to_json(const PatientHistory& h) {
     } else {
       js["observation"] = nullptr;
     }
+    js["site_observations"] = nlohmann::json::array();
+    for (const auto& so : s.site_observations)
+      js["site_observations"].push_back(
+          {{"site", so.site}, {"erythema_resolved_day", so.erythema_resolved_day}});
     j["sessions"].push_back(std::move(js));
   }
   return j;
@@ -467,6 +515,9 @@ std::string history_text(const PatientHistory& h) {
         out += fmt::format(", note: {}", o.note);
       out += "\n";
     }
+    for (const auto& so : s.site_observations)
+      out += fmt::format("      observed at {}: redness resolved day {}\n", so.site,
+                         so.erythema_resolved_day);
   }
   return out;
 }

@@ -6,9 +6,9 @@
 
 #include "mnsim/core/disclaimer.hpp"
 #include "mnsim/core/error.hpp"
+#include "mnsim/core/json.hpp"
 #include "mnsim/core/resources.hpp"
 #include "mnsim/core/units.hpp"
-#include "mnsim/core/json.hpp"
 #include "mnsim/puncture/report.hpp"
 #include "mnsim/transport/case_delivery.hpp"
 
@@ -254,6 +254,8 @@ json report_data(const Inputs& in) {
       d = &delivery["zones"][i];
     j["zones"].push_back(zone_series(r.zones[i], d));
   }
+  if (!in.history.is_null())
+    j["history"] = in.history;
   core::require_finite(j);
   return j;
 }

@@ -85,7 +85,7 @@ TEST_F(RecordsDb, MigratesAVersion1DatabaseWithItsData) {
         "VALUES (2, 4.5, 3, 'n')");
   }
   Database db(path, Database::Mode::Open);
-  EXPECT_EQ(db.schema_version(), 2);
+  EXPECT_EQ(db.schema_version(), kSchemaVersion);
   const auto h = patient_history(db, "P1");
   EXPECT_EQ(h.patient.max_downtime_days, 3);
   EXPECT_EQ(h.patient.history, std::vector<std::string>{"keloids"});
@@ -100,6 +100,34 @@ TEST_F(RecordsDb, MigratesAVersion1DatabaseWithItsData) {
   // And the upgraded database takes new commands.
   add_session(db, "P1", "R1", parse_date("2026-04-10", "d"), test::session_case(), "c");
   EXPECT_EQ(patient_history(db, "P1").sessions.back().device_uses_before, 5);
+  // Version 3: per-site observations, also on the sessions recorded in v1.
+  observe_site(db, "P1", parse_date("2026-01-10", "d"), "cheek", 5.0);
+  const auto h3 = patient_history(db, "P1");
+  ASSERT_EQ(h3.sessions[0].site_observations.size(), 1u);
+  EXPECT_EQ(h3.sessions[0].site_observations[0].site, "cheek");
+  EXPECT_EQ(h3.sessions[0].site_observations[0].erythema_resolved_day, 5.0);
+}
+
+TEST_F(RecordsDb, MigratesAVersion2DatabaseToPerSiteObservations) {
+  const auto path = dir_ / "v2.db";
+  {
+    Database::Options o;
+    o.target_version = 2;
+    Database db(path, Database::Mode::Create, o);
+    ASSERT_EQ(db.schema_version(), 2);
+    EXPECT_THROW(db.exec("SELECT * FROM site_observations"), DatabaseError);
+    add_patient(db, test::patient("P2"));
+    add_device(db, test::pen("D2"));
+    db.prepare(
+          "INSERT INTO sessions (patient_id, device_id, date, case_toml, device_uses_before) "
+          "VALUES ('P2', 'D2', '2026-05-01', ?1, 0)")
+        .bind(1, test::session_case())
+        .run();
+  }
+  Database db(path, Database::Mode::Open);
+  EXPECT_EQ(db.schema_version(), 3);
+  observe_site(db, "P2", parse_date("2026-05-01", "d"), "cheek", 4.0);
+  EXPECT_EQ(patient_history(db, "P2").sessions.at(0).site_observations.size(), 1u);
 }
 
 TEST_F(RecordsDb, RefusesANewerSchemaAndForeignFiles) {

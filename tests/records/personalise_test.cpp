@@ -168,5 +168,207 @@ TEST_F(RecordsPersonalised, ARecordOutsideTheCaseRangesNamesTheFieldNotTheValue)
   }
 }
 
+TEST(RecordsPainUpdate, IsTheConjugateUpdateOfThePainLogOdds) {
+  PainPrior prior;
+  prior.sd_log = 1.0;
+  prior.observation_sd_log = 0.5;
+  prior.min_nrs = 0.5;
+  prior.exponent = 3;
+  // Observed 6 where 2 was predicted; observed 0 (taken as 0.5) where 4 was.
+  const std::vector<PainPoint> pts{{2.0, 6.0}, {4.0, 0.0}};
+  const LogNormal post = update(prior, pts);
+  const double y1 = std::log(6.0 / 4.0) - std::log(2.0 / 8.0);
+  const double y2 = std::log(0.5 / 9.5) - std::log(4.0 / 6.0);
+  const double precision = 1 / 1.0 + 2 / 0.25;
+  EXPECT_NEAR(post.sd_log, std::sqrt(1 / precision), 1e-12);
+  EXPECT_NEAR(post.mu_log, (y1 + y2) / 0.25 / precision, 1e-12);
+  EXPECT_EQ(update(prior, {}).mu_log, 0);
+  // The patient's NRS: odds times q; q = 1 is the model's.
+  EXPECT_NEAR(personal_nrs(5.0, 3.0), 7.5, 1e-12);
+  EXPECT_NEAR(personal_nrs(2.0, 1.0), 2.0, 1e-12);
+  EXPECT_EQ(personal_nrs(0.0, 10.0), 0.0);
+  // More pain: a shallower painless depth (q^(-1/3)); less pain: unchanged.
+  EXPECT_NEAR(painless_depth_factor(prior, 8.0), 0.5, 1e-12);
+  EXPECT_EQ(painless_depth_factor(prior, 0.2), 1.0);
+  // The built-in prior reads the pain model's exponent.
+  EXPECT_GT(PainPrior::builtin().sd_log, 0);
+  EXPECT_GT(PainPrior::builtin().exponent, 0);
+}
+
+// The linear predictor with half the setting reached: the population plan
+// stays within the painless depth (300 um).
+std::unique_ptr<planner::Predictor> linear_half() {
+  auto p = std::make_unique<planner::test::LinearPredictor>();
+  p->downtime_per_mm = 2.0;
+  p->fraction = 0.5;
+  return p;
+}
+
+// A fast pain model in the shape of the response stage's: NRS = 10 h/(1+h),
+// h = (deep / 1900 um)^3, deep = linear_half's real depth less 100 um numbed
+// by an anaesthetic.
+double test_pain(const cases::Case& c, std::size_t zone) {
+  const double real_um = 500.0 * c.zones.at(zone).depth_mm.value_or(0.0);
+  const double deep = std::max(0.0, real_um - (c.procedure.anaesthetic ? 100.0 : 0.0));
+  const double h = std::pow(deep / 1900.0, 3.0);
+  return 10 * h / (1 + h);
+}
+
+class RecordsPainPersonalised : public test::ScratchDir {
+ protected:
+  // A patient who accepts 1 day of redness, one session at 0.3 mm x 4 passes
+  // without anaesthetic and, if given, the pain recorded.
+  RecordPlan plan_for(const std::string& id, std::optional<double> pain) {
+    Database db(dir_ / "q.db", Database::Mode::Create);
+    PatientRecord p = test::patient(id);
+    p.max_downtime_days = 1.0;
+    add_patient(db, p);
+    add_device(db, test::pen("D-" + id));
+    cases::Case sc = io::parse_case(test::session_case(0.3, 4), "s");
+    sc.procedure.anaesthetic.reset();
+    const auto first = parse_date("2026-09-01", "d");
+    add_session(db, id, "D-" + id, first, io::write_case(sc), "c");
+    if (pain) {
+      ObservationRecord o;
+      o.pain_nrs = pain;
+      observe(db, id, first, o);
+    }
+    return plan_from_record(db, id, parse_date("2026-10-06", "d"), linear_half, test_pain, Priors{},
+                            true);
+  }
+};
+
+TEST_F(RecordsPainPersonalised, MorePainThanPredictedGivesAPlanNoLessProtective) {
+  const RecordPlan none = plan_for("N", std::nullopt);
+  const RecordPlan more = plan_for("M", 6.0);
+  // No observation: the personalised plan is the population plan.
+  ASSERT_TRUE(none.population_plan);
+  EXPECT_EQ(none.pain_posterior.median(), 1.0);
+  EXPECT_EQ(none.personalised_painless_real_depth_um, none.painless_real_depth_um);
+  ASSERT_TRUE(none.plan.zones.at(0).setting);
+  ASSERT_TRUE(none.population_plan->zones.at(0).setting);
+  EXPECT_EQ(none.plan.zones[0].setting->depth_mm, none.population_plan->zones[0].setting->depth_mm);
+  EXPECT_EQ(none.plan.anaesthetic.has_value(), none.population_plan->anaesthetic.has_value());
+  // The population plan needs no anaesthetic at this depth.
+  EXPECT_FALSE(none.plan.anaesthetic);
+  // Observed 6 where the model predicted ~0.2: q well above 1, and the
+  // personalised pain above the population's at the planned setting.
+  ASSERT_EQ(more.observed_pain.size(), 1u);
+  cases::Case recorded = io::parse_case(test::session_case(0.3, 4), "s");
+  recorded.procedure.anaesthetic.reset();
+  EXPECT_NEAR(more.observed_pain[0].predicted_nrs, test_pain(recorded, 0), 1e-12);
+  EXPECT_GT(more.pain_posterior.median(), 3.0);
+  ASSERT_TRUE(more.zones.at(0).prior_pain_nrs);
+  EXPECT_GT(*more.zones[0].personalised_pain_nrs, *more.zones[0].prior_pain_nrs);
+  EXPECT_LT(more.personalised_painless_real_depth_um, more.painless_real_depth_um);
+  // No less protective: an anaesthetic where the population plan has none,
+  // and no deeper a setting.
+  ASSERT_TRUE(more.population_plan);
+  EXPECT_FALSE(more.population_plan->anaesthetic);
+  EXPECT_TRUE(more.plan.anaesthetic);
+  ASSERT_TRUE(more.plan.zones.at(0).setting);
+  EXPECT_LE(more.plan.zones[0].setting->depth_mm * more.plan.zones[0].setting->passes,
+            more.population_plan->zones.at(0).setting->depth_mm *
+                    more.population_plan->zones[0].setting->passes +
+                1e-12);
+  std::printf(
+      "population plan %.2f mm x %d, anaesthetic %s; personalised %.2f mm x %d; painless depth "
+      "%.0f -> %.0f um; pain at the plan %.2f -> %.2f; anaesthetic %s\n",
+      more.population_plan->zones[0].setting->depth_mm,
+      more.population_plan->zones[0].setting->passes,
+      more.population_plan->anaesthetic ? "yes" : "none", more.plan.zones[0].setting->depth_mm,
+      more.plan.zones[0].setting->passes, more.painless_real_depth_um,
+      more.personalised_painless_real_depth_um, *more.zones[0].prior_pain_nrs,
+      *more.zones[0].personalised_pain_nrs,
+      more.plan.anaesthetic ? more.plan.anaesthetic->product.c_str() : "none");
+}
+
+TEST(RecordsSiteUpdate, IsTheLinearGaussianPosteriorOfPatientAndSite) {
+  ErythemaPrior prior;
+  prior.sd_log = 0.4;
+  prior.observation_sd_log = 0.3;
+  prior.site_sd_log = 0.2;
+  prior.min_day = 0.5;
+  // No site observation: exactly the patient-level update.
+  const std::vector<ErythemaPoint> session{{2.0, 4.0}};
+  const SitePosterior none = update(prior, session, {});
+  const LogNormal flat = update(prior, session);
+  EXPECT_NEAR(none.patient.mu_log, flat.mu_log, 1e-12);
+  EXPECT_NEAR(none.patient.sd_log, flat.sd_log, 1e-12);
+  // A site without observations: the patient's mean, variance plus tau^2.
+  EXPECT_NEAR(none.at("cheek").mu_log, flat.mu_log, 1e-12);
+  EXPECT_NEAR(none.at("cheek").sd_log, std::sqrt(flat.sd_log * flat.sd_log + 0.04), 1e-12);
+  // One site observation y at the cheek plus the session one y0, by hand:
+  // precision [[1/s0^2 + 2w, w], [w, 1/tau^2 + w]], w = 1/sigma^2.
+  const std::vector<SitePoint> site{{"cheek", 3.0, 6.0}};
+  const SitePosterior post = update(prior, session, site);
+  const double w = 1 / 0.09;
+  const double y0 = std::log(2.0);
+  const double y = std::log(2.0);
+  const double p00 = 1 / 0.16 + 2 * w;
+  const double p01 = w;
+  const double p11 = 1 / 0.04 + w;
+  const double det = p00 * p11 - p01 * p01;
+  const double c00 = p11 / det;
+  const double c01 = -p01 / det;
+  const double c11 = p00 / det;
+  const double e0 = w * (y0 + y);
+  const double e1 = w * y;
+  const double a = c00 * e0 + c01 * e1;
+  const double b = c01 * e0 + c11 * e1;
+  EXPECT_NEAR(post.patient.mu_log, a, 1e-12);
+  EXPECT_NEAR(post.patient.sd_log, std::sqrt(c00), 1e-12);
+  EXPECT_NEAR(post.at("cheek").mu_log, a + b, 1e-12);
+  EXPECT_NEAR(post.at("cheek").sd_log, std::sqrt(c00 + c11 + 2 * c01), 1e-12);
+  EXPECT_EQ(post.at("cheek").observations, 1);
+  EXPECT_EQ(post.patient.observations, 2);
+  // The observed site moves more than the patient's other sites.
+  EXPECT_GT(post.at("cheek").median(), post.at("forehead").median());
+  EXPECT_NEAR(post.at("forehead").mu_log, a, 1e-12);
+}
+
+// Two zones (cheek, forehead) at 0.3 mm x 4; longer redness recorded at the
+// cheek only: the cheek's next setting is gentler than the forehead's.
+TEST_F(RecordsPersonalised, ASiteObservationPersonalisesThatSite) {
+  const auto plan_two = [&](const std::string& id, bool observed) {
+    Database db(dir_ / ("t" + id + ".db"), Database::Mode::Create);
+    add_patient(db, test::patient(id));
+    add_device(db, test::pen("D-" + id));
+    cases::Case sc = io::parse_case(test::session_case(0.3, 4), "s");
+    sc.zones.push_back(cases::Zone{"forehead", cases::Indication::AcneScars, 0.3});
+    const auto first = parse_date("2026-09-01", "d");
+    add_session(db, id, "D-" + id, first, io::write_case(sc), "c");
+    if (observed)
+      observe_site(db, id, first, "cheek", 6.0);  // predicted 2.4
+    return plan_from_record(db, id, parse_date("2026-10-06", "d"), linear);
+  };
+  const RecordPlan none = plan_two("N2", false);
+  const RecordPlan cheek = plan_two("C2", true);
+  ASSERT_EQ(cheek.observed_sites.size(), 1u);
+  EXPECT_NEAR(cheek.observed_sites[0].predicted_day, 2.4, 1e-12);
+  EXPECT_GT(cheek.zones.at(0).multiplier.median(), cheek.zones.at(1).multiplier.median());
+  EXPECT_GT(cheek.zones.at(1).multiplier.median(), 1.0);  // the patient's level moved too
+  const auto zone_dose = [](const RecordPlan& r, std::size_t z) {
+    const auto& s = r.plan.zones.at(z).setting;
+    EXPECT_TRUE(s);
+    return s ? s->depth_mm * s->passes : 0;
+  };
+  EXPECT_EQ(zone_dose(none, 0), zone_dose(none, 1));
+  EXPECT_LT(zone_dose(cheek, 0), zone_dose(cheek, 1) - 1e-6);
+  EXPECT_LE(zone_dose(cheek, 1), zone_dose(none, 1) + 1e-9);
+  EXPECT_NEAR(*cheek.zones[0].personalised_day,
+              *cheek.zones[0].prior_day * cheek.zones[0].multiplier.median(), 1e-12);
+  // A site that is not a zone of the session: InputError naming --site.
+  Database db(dir_ / "tC2.db", Database::Mode::Open);
+  const auto before = test::content(db);
+  try {
+    observe_site(db, "C2", parse_date("2026-09-01", "d"), "neck", 3.0);
+    ADD_FAILURE() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.issues().at(0).field, "--site");
+  }
+  EXPECT_EQ(test::content(db), before);
+}
+
 }  // namespace
 }  // namespace mnsim::records

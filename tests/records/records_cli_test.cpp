@@ -1,6 +1,10 @@
 // `mnsim records` and `mnsim plan --db` as a user runs them: exit status 2 on
 // bad input with the field and value named and nothing written, no stored
 // patient data in messages, the whole workflow, and the default path.
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "../support/cli_harness.hpp"
@@ -51,6 +55,12 @@ TEST_F(RecordsCli, BadInputExitsTwoNamesFieldAndValueAndWritesNothing) {
       {"observe --patient P1 --date 2026-10-01 --erythema-resolved-day 90",
        "--erythema-resolved-day", "90"},
       {"observe --patient P1 --date 2026-10-02 --pain 3", "--date", "2026-10-02"},
+      {"observe --patient P1 --date 2026-10-01 --site neck --erythema-resolved-day 3", "--site",
+       "neck"},
+      {"observe --patient P1 --date 2026-10-01 --site cheek --erythema-resolved-day 3 --pain 2",
+       "--site", "cheek"},
+      {"observe --patient P1 --date 2026-10-01 --site cheek --erythema-resolved-day 99",
+       "--erythema-resolved-day", "99"},
       {"erase --patient P7", "--patient", "P7"},
       {"show --patient P7", "--patient", "P7"},
   };
@@ -139,9 +149,113 @@ TEST_F(RecordsCli, PlanFromTheRecordShowsPriorAndPersonalised) {
   // The plan's own figure is the personalised one (plan JSON rounds to 0.001 d).
   EXPECT_NEAR(j["zones"][0]["downtime_days"].get<double>(),
               z["downtime_days_personalised"].get<double>(), 0.5e-3);
+  // The personalised predictor passes the population's downtime interval on
+  // (times m): the planner keeps its p90 within the accepted 3 days.
+  const auto& iv = j["zones"][0]["downtime_days_interval"];
+  ASSERT_TRUE(iv.is_object()) << j["zones"][0].dump();
+  EXPECT_LE(iv["p90"].get<double>(), 3.0 + 1e-9);
+  EXPECT_GE(iv["p90"].get<double>(), iv["p50"].get<double>());
   // Bad input to plan --db: exit 2.
   EXPECT_EQ(mnsim("plan --db " + db_ + " --patient P1 --date 2026-09-01").status, 2);
   EXPECT_EQ(mnsim("plan --db " + db_ + " --patient P9 --date 2026-11-05").status, 2);
+}
+
+// A session case that is cheap to report: one cheek zone at 1.0 mm, no
+// product or anaesthetic (no transport), one session, 8 draws.
+std::string cheap_session_case() {
+  cases::Case c = io::default_case();
+  c.zones = {cases::Zone{"cheek", cases::Indication::AcneScars, 1.0}};
+  c.procedure.anaesthetic.reset();
+  c.product.reset();
+  c.course.sessions = 1;
+  c.course.horizon_days = 30;
+  c.simulation.samples = 8;
+  return io::write_case(c);
+}
+
+// The conjugate normal update of one observation y (docs/records.md).
+double posterior_median(double s0, double sigma, double y) {
+  const double precision = 1 / (s0 * s0) + 1 / (sigma * sigma);
+  return std::exp(y / (sigma * sigma) / precision);
+}
+
+double log_odds(double nrs) {
+  const double x = std::clamp(nrs, 0.5, 9.5);
+  return std::log(x / (10 - x));
+}
+
+// report --db --patient: the record's history in the report's data and page.
+TEST_F(RecordsCli, ReportFromTheRecordHasTheHistory) {
+  const auto cheap = write("cheap.toml", cheap_session_case()).string();
+  ASSERT_EQ(rec("patient add --id P2 --birth-year 1985 --sex male --fitzpatrick 3").status, 0);
+  ASSERT_EQ(rec("session add --patient P2 --device D1 --date 2026-09-01 --case " + cheap).status,
+            0);
+  ASSERT_EQ(rec("observe --patient P2 --date 2026-09-01 --erythema-resolved-day 6 --pain 7 "
+                "--adverse-event bruising --note private-words-abc")
+                .status,
+            0);
+  const auto out = dir_ / "rep";
+  const auto r =
+      mnsim("report --db " + db_ + " --patient P2 --date 2026-10-06 --json --out " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.contains("history"));
+  const auto& h = j["history"];
+  for (const char* key : {"patient", "date", "sessions", "erythema_multiplier", "pain_multiplier",
+                          "painless_real_depth_um", "zones", "population_plan", "warnings"})
+    EXPECT_TRUE(h.contains(key)) << key;
+  EXPECT_EQ(h["patient"], "P2");
+  ASSERT_EQ(h["sessions"].size(), 1u);
+  const auto& s = h["sessions"][0];
+  EXPECT_EQ(s["date"], "2026-09-01");
+  EXPECT_EQ(s["device"]["id"], "D1");
+  EXPECT_EQ(s["device"]["uses_before"], 1);  // P1's session used D1 first
+  EXPECT_EQ(s["zones"][0]["site"], "cheek");
+  EXPECT_EQ(s["zones"][0]["depth_mm"], 1.0);
+  EXPECT_EQ(s["passes"], 4);
+  EXPECT_TRUE(s["anaesthetic"].is_null());
+  EXPECT_EQ(s["erythema_resolved_day_observed"], 6.0);
+  EXPECT_EQ(s["pain_nrs_observed"], 7.0);
+  EXPECT_EQ(s["adverse_events"], 1);
+  EXPECT_EQ(s["has_note"], true);
+  // Observed vs predicted: the posterior medians are the update of these numbers.
+  const double pred_day = s["erythema_resolved_day_predicted"];
+  const double pred_pain = s["pain_nrs_predicted"];
+  EXPECT_GT(pred_day, 0.5);
+  EXPECT_GT(pred_pain, 0.0);  // 1.0 mm without anaesthetic hurts in the model
+  const auto& em = h["erythema_multiplier"];
+  EXPECT_NEAR(em["posterior"]["median"].get<double>(),
+              posterior_median(em["prior"]["sd_log"], 0.3, std::log(6.0 / pred_day)), 1e-9);
+  const auto& pm = h["pain_multiplier"];
+  EXPECT_TRUE(pm["pain_model"].get<bool>());
+  EXPECT_NEAR(pm["posterior"]["median"].get<double>(),
+              posterior_median(pm["prior"]["sd_log"], 0.5, log_odds(7) - log_odds(pred_pain)),
+              1e-9);
+  // The report's plan is the personalised one, next to the population plan.
+  EXPECT_EQ(j["run"]["plan"]["predictor"], "pipeline+record");
+  EXPECT_EQ(h["population_plan"]["predictor"], "pipeline");
+  // The page: written, carries the history and the code that draws it, and
+  // no free text of the record.
+  std::ifstream in(out / "report.html");
+  std::stringstream page;
+  page << in.rdbuf();
+  EXPECT_NE(page.str().find("\"history\":{"), std::string::npos);
+  EXPECT_NE(page.str().find("add(hs, \"h2\", { text: \"History\" })"), std::string::npos);
+  EXPECT_EQ(page.str().find("private-words-abc"), std::string::npos);
+  EXPECT_EQ(page.str().find("bruising"), std::string::npos);
+  EXPECT_EQ(r.out.find("private-words-abc"), std::string::npos);
+
+  // Bad input: exit 2 naming the field, nothing written.
+  const auto none = dir_ / "none";
+  auto bad = mnsim("report --db " + db_ + " --patient P9 --date 2026-10-06 --out " + none.string());
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--patient"), std::string::npos) << bad.err;
+  bad = mnsim("report --db " + (dir_ / "missing.db").string() +
+              " --patient P2 --date 2026-10-06 --out " + none.string());
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--db"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(none));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "missing.db"));
 }
 
 }  // namespace

@@ -51,7 +51,9 @@ inline std::string content(Database& db) {
         "SELECT id, patient_id, device_id, date, case_toml, device_uses_before FROM sessions "
         "ORDER BY id",
         "SELECT session_id, erythema_resolved_day, pain_nrs, note, adverse_events FROM "
-        "observations ORDER BY session_id"}) {
+        "observations ORDER BY session_id",
+        "SELECT session_id, site, erythema_resolved_day, '', '', '' FROM site_observations "
+        "ORDER BY session_id, site"}) {
     auto st = db.prepare(sql);
     while (st.step()) {
       for (int i = 0; i < 6; ++i)

@@ -9,7 +9,8 @@ console.error and rejected figure in body[data-errors]) or console error in
 Chromium's log, on a figure that drew no mark (body[data-empty]), or on a page
 that never became ready; keeps a PNG screenshot in ARTIFACT_DIR; checks that
 the page loads nothing from the network and the PDF's page count (pdfinfo).
-Then renders the report of every example case in cases/ the same way.
+Then renders the report of every example case in cases/ the same way, and
+one `report --patient` of a small records database (its History section).
 """
 
 import os
@@ -78,6 +79,37 @@ def check_page(browser, html, label, min_figures, must_show=()):
           f"{attrs.get('empty')} empty, {attrs.get('errors')} errors")
 
 
+def records_report(exe, browser, out):
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    default = subprocess.run([exe, "case", "show-default"], capture_output=True, text=True).stdout
+    head, tail = default.split("[[zones]]", 1)[0], "[course]" + default.split("[course]", 1)[1]
+    case = os.path.join(out, "session.toml")
+    with open(case, "w", encoding="utf-8") as f:
+        f.write(head + '[[zones]]\nsite = "cheek"\nindication = "acne_scars"\ndepth_mm = 1.0\n\n' + tail)
+    db = os.path.join(out, "clinic.db")
+    for args in (["init"],
+                 ["patient", "add", "--id", "P1", "--birth-year", "1981", "--sex", "female", "--fitzpatrick", "3"],
+                 ["device", "add", "--id", "D1", "--model", "pen-16-120hz"],
+                 ["session", "add", "--patient", "P1", "--device", "D1", "--date", "2026-09-01", "--case", case],
+                 ["observe", "--patient", "P1", "--date", "2026-09-01", "--erythema-resolved-day", "7",
+                  "--pain", "5"]):
+        r = subprocess.run([exe, "records", "--db", db] + args, capture_output=True, text=True)
+        if r.returncode != 0:
+            fail(f"records {' '.join(args)} exited {r.returncode}: {r.stderr.strip()}")
+            return
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1764460800")
+    page_dir = os.path.join(out, "report")
+    r = subprocess.run([exe, "report", "--db", db, "--patient", "P1", "--date", "2026-10-06", "--out", page_dir],
+                       env=env, capture_output=True, text=True, timeout=1500)
+    if r.returncode != 0:
+        fail(f"report --patient exited {r.returncode}: {r.stderr.strip()}")
+        return
+    check_page(browser, os.path.join(page_dir, "report.html"), "records report", 6,
+               must_show=('id="history-sessions"', "2026-09-01", "D1 (0)",
+                          "Personalised plan and population plan", 'id="history-plans"'))
+
+
 def main():
     exe, source_dir, artifacts = sys.argv[1:4]
     os.makedirs(artifacts, exist_ok=True)
@@ -131,6 +163,9 @@ def main():
         html = report(exe, os.path.join(source_dir, "cases", name), out)
         if html:
             check_page(browser, html, name, 1)
+    # One report from a records database (docs/records.md): the History
+    # section's table must be drawn.
+    records_report(exe, browser, os.path.join(artifacts, "records"))
     print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
     return 1 if failures else 0
 

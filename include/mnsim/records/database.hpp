@@ -27,7 +27,7 @@ namespace mnsim::records {
 
 // The schema this build writes. migrations()[i] takes a database from
 // version i to version i + 1 (version 0: an empty file).
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 std::span<const std::string_view> migrations();
 
 // A failure of the database itself (I/O, locked beyond the busy timeout, a

@@ -54,6 +54,12 @@ struct ObservationRecord {
   std::string note;
 };
 
+// The redness of one site of a session (observe --site).
+struct SiteObservation {
+  std::string site;
+  double erythema_resolved_day = 0;
+};
+
 struct SessionRecord {
   std::int64_t id = 0;
   std::string patient_id;
@@ -63,6 +69,7 @@ struct SessionRecord {
   std::string case_toml;       // the case file as given
   cases::Case c;               // parsed from case_toml
   std::optional<ObservationRecord> observation;
+  std::vector<SiteObservation> site_observations;  // by site
 };
 
 struct PatientHistory {
@@ -96,6 +103,11 @@ std::int64_t add_session(Database& db, std::string_view patient_id, std::string_
 // fields given, keeps the others).
 void observe(Database& db, std::string_view patient_id, const Date& session_date,
              const ObservationRecord& o);
+// The day the redness of one site of the session was gone (replaces an
+// earlier one of that site). InputError naming --site if the session has no
+// zone at that site.
+void observe_site(Database& db, std::string_view patient_id, const Date& session_date,
+                  const std::string& site, double erythema_resolved_day);
 std::vector<PatientRecord> list_patients(Database& db);
 PatientHistory patient_history(Database& db, std::string_view patient_id);
 DeviceRecord device(Database& db, std::string_view device_id);

@@ -30,12 +30,15 @@ struct Inputs {
   pipeline::Provenance provenance;
   std::vector<ValidationStage> validation;
   std::string generated_utc;  // e.g. "2025-05-01 12:00 UTC"
+  // A recorded patient's history (`mnsim report --db --patient`: the
+  // "record" object of `plan --db --json` plus "population_plan"); null: none.
+  nlohmann::json history;
 };
 
 // Everything the page shows (`mnsim report --json`; keys: docs/interface.md):
 // the provenance keys, {"run": run_json, "generated_utc", "validation",
 // "limitations", "zones": [per-zone series: acute and course time courses,
-// delivery over time, pattern SVG]}.
+// delivery over time, pattern SVG], "history" (only with Inputs::history)}.
 nlohmann::json report_data(const Inputs& in);
 
 // The page for `data` (report_data): HTML with the data, the Vega bundles,

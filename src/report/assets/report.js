@@ -161,6 +161,90 @@
                             plan.quantile_rule + "." : "") });
   }
 
+  // --- history (mnsim report --db --patient) ---------------------------------------------
+  var hist = data.history;
+  if (hist) {
+    var hs = add(root, "section", { id: "history" });
+    add(hs, "h2", { text: "History" });
+    add(hs, "p", { text: "From the record of patient " + hist.patient + " on " + hist.date + ": " + hist.sessions_done +
+      " session(s) done" + (hist.days_since_last_session !== null ? ", the last " + hist.days_since_last_session + " days ago" : "") +
+      "; device " + hist.device.id + " with " + hist.device.uses + " use(s). Adverse events and notes are counted here; " +
+      "their text stays in the record (mnsim records show)." });
+    table(hs, ["date", "device (uses before)", "zones: setting (mm)", "passes", "anaesthetic", "product",
+               "redness resolved, day: observed", "predicted", "pain (NRS): observed", "predicted",
+               "adverse events", "note"],
+          hist.sessions.map(function (s) {
+            return [s.date, s.device.id + " (" + s.device.uses_before + ")",
+                    s.zones.map(function (z) { return words(z.site) + " " + num(z.depth_mm); }).join(", "),
+                    num(s.passes, 0),
+                    s.anaesthetic ? words(s.anaesthetic.product) + " " + num(s.anaesthetic.minutes, 0) + " min" : "none",
+                    s.product ? words(s.product) : "none",
+                    num(s.erythema_resolved_day_observed, 1) + (s.site_observations || []).map(function (o) {
+                      return "; " + words(o.site) + " " + num(o.erythema_resolved_day_observed, 1); }).join(""),
+                    num(s.erythema_resolved_day_predicted, 1) + (s.site_observations || []).map(function (o) {
+                      return "; " + words(o.site) + " " + num(o.erythema_resolved_day_predicted, 1); }).join(""),
+                    num(s.pain_nrs_observed, 1), num(s.pain_nrs_predicted, 1),
+                    num(s.adverse_events, 0), s.has_note ? "yes" : "no"];
+          }), [false, false, false, true, false, false, true, true, true, true, true, false]).setAttribute("id", "history-sessions");
+    add(hs, "p", { class: "caption", text: "Predicted: the population model at the session's recorded settings, " +
+      "device use count and the patient's age then (redness: the latest-resolving zone; pain: the most painful zone)." });
+    var obs = [];
+    hist.sessions.forEach(function (s) {
+      if (s.erythema_resolved_day_observed !== null && s.erythema_resolved_day_predicted !== null) {
+        obs.push({ date: s.date, what: "redness resolved (day)", kind: "observed", v: s.erythema_resolved_day_observed });
+        obs.push({ date: s.date, what: "redness resolved (day)", kind: "predicted", v: s.erythema_resolved_day_predicted });
+      }
+      if (s.pain_nrs_observed !== null && s.pain_nrs_predicted !== null) {
+        obs.push({ date: s.date, what: "pain (NRS)", kind: "observed", v: s.pain_nrs_observed });
+        obs.push({ date: s.date, what: "pain (NRS)", kind: "predicted", v: s.pain_nrs_predicted });
+      }
+    });
+    if (obs.length) {
+      figure(hs, { data: { values: obs },
+                   facet: { column: { field: "what", type: "nominal", title: null } },
+                   spec: { width: 220, height: 140, mark: { type: "bar" },
+                           encoding: { x: { field: "date", type: "ordinal", title: null },
+                                       xOffset: { field: "kind" },
+                                       y: { field: "v", type: "quantitative", title: null },
+                                       color: { field: "kind", type: "nominal", title: null,
+                                                scale: { domain: ["observed", "predicted"], range: ["#7a2340", "#9aa5b1"] } } } },
+                   resolve: { scale: { y: "independent" } } },
+             "Observed against the population model's prediction, per recorded session.");
+    }
+    function dist(m) {
+      return num(m.median, 2) + " (p10\u2013p90 " + num(m.p10, 2) + "\u2013" + num(m.p90, 2) + ")";
+    }
+    add(hs, "h3", { text: "Personalisation" });
+    kv(hs, [
+      ["Redness-duration multiplier", "prior " + dist(hist.erythema_multiplier.prior) + "; from " +
+        hist.erythema_multiplier.posterior.observations + " observation(s) " + dist(hist.erythema_multiplier.posterior) +
+        ((hist.observed_sites || []).length ? "; per zone: " + hist.zones.map(function (z) {
+          return words(z.site) + " " + dist(z.erythema_multiplier); }).join(", ") : "")],
+      ["Pain-odds multiplier", hist.pain_multiplier.pain_model
+        ? "prior " + dist(hist.pain_multiplier.prior) + "; from " + hist.pain_multiplier.posterior.observations +
+          " observation(s) " + dist(hist.pain_multiplier.posterior) : "not personalised"],
+      ["Anaesthetic offered beyond", num(hist.painless_real_depth_um.personalised, 0) + " \u00b5m real depth (population " +
+        num(hist.painless_real_depth_um.population, 0) + " \u00b5m)"]
+    ]);
+    add(hs, "h3", { text: "Personalised plan and population plan" });
+    var pop = hist.population_plan || {};
+    var popZones = pop.zones || [];
+    table(hs, ["zone", "personalised: mm \u00d7 passes", "downtime (d)", "pain (NRS)",
+               "population: mm \u00d7 passes", "downtime (d)", "pain (NRS)"],
+          hist.zones.map(function (z, i) {
+            var pz = plan && plan.zones ? plan.zones[i] : null;
+            var qz = popZones[i] || null;
+            function set(q) { return q && q.depth_mm !== null && q.depth_mm !== undefined ? num(q.depth_mm) + " \u00d7 " + num(q.passes, 0) : "not planned"; }
+            return [words(z.site), set(pz), num(z.downtime_days_personalised, 1), num(z.pain_nrs_personalised, 1),
+                    set(qz), num(qz ? qz.downtime_days : null, 1), num(z.pain_nrs_prior, 1)];
+          }), [false, true, true, true, true, true, true]).setAttribute("id", "history-plans");
+    add(hs, "p", { class: "caption", text: "Personalised: the plan above, made with the patient's multipliers. Population: " +
+      "the same case planned with the model alone (anaesthetic: " + (pop.anaesthetic ? words(pop.anaesthetic.product) + " " +
+      num(pop.anaesthetic.minutes, 0) + " min" : "none") + "). The pain columns are at the personalised plan's setting and " +
+      "anaesthetic, for the population and for this patient. Method: docs/records.md." });
+    (hist.warnings || []).forEach(function (w) { add(hs, "p", { class: "warn", text: "\u26a0 " + w }); });
+  }
+
   // --- map ----------------------------------------------------------------------------
   add(root, "h2", { text: "Treatment map" });
   var SITES = { forehead: [50, 9], glabella: [50, 16], temple: [36.5, 14], upper_eyelid: [42.5, 18.5],
