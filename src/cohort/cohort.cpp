@@ -15,6 +15,7 @@
 #include "mnsim/core/units.hpp"
 #include "mnsim/io/atomic_file.hpp"
 #include "mnsim/pipeline/bridges.hpp"
+#include "mnsim/pipeline/cheap_chain.hpp"
 #include "mnsim/pipeline/check.hpp"
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
@@ -38,22 +39,6 @@ const std::array<std::string_view, kOutcomes> kOutcomeNames{
     "pain_nrs_numbed"};
 
 namespace {
-
-constexpr double kPatchAreaM2 = 1e-4;  // 1 cm^2: densities and depths do not depend on the area
-constexpr int kStepsPerDay = 1;        // as the planner's predictor (pipeline/predictor.cpp)
-constexpr double kRelTol = 1e-5;
-
-// The insertion parameters without the coverage and spacing statistics,
-// which no later stage reads (as the predictor and the interval reruns).
-const puncture::MechanicsParams& base_params() {
-  static const puncture::MechanicsParams p = [] {
-    auto q = puncture::MechanicsParams::builtin();
-    q.coverage_samples = 1000;
-    q.spacing_statistics = false;
-    return q;
-  }();
-  return p;
-}
 
 Percentiles percentiles_of(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -152,18 +137,19 @@ std::vector<std::array<double, kOutcomes>> evaluate(const cases::Case& c, const 
   pc.patient.sex = p.sex;
   pc.patient.fitzpatrick = p.fitzpatrick;
   const anatomy::Subject subject = pipeline::subject_of(pc);
-  const puncture::MechanicsParams params = puncture::posterior_at(base_params(), p.posterior_z);
+  const puncture::MechanicsParams params =
+      puncture::posterior_at(pipeline::cheap::builtin_dose_params(), p.posterior_z);
   const auto& limits = planner::Limits::builtin();
   std::vector<std::array<double, kOutcomes>> out(c.zones.size());
   for (std::size_t i = 0; i < c.zones.size(); ++i) {
     puncture::PatternInput in = pipeline::pattern_input(pc, i, atlas);
     in.skin = atlas.person(c.zones[i].site, subject, p.epidermis_z, p.dermis_z);
-    in.zone_area_m2 = kPatchAreaM2;
+    in.zone_area_m2 = pipeline::cheap::kPatchAreaM2;
     const auto e = puncture::expected_insertion(in, params);
     const auto pattern = puncture::simulate(in, params);
     const auto dose = pipeline::injury_dose(pattern, in.skin);
-    const healing::Course k =
-        pipeline::course_of(pc, dose, std::nullopt, {}, kStepsPerDay, kRelTol, i);
+    const healing::Course k = pipeline::course_of(
+        pc, dose, std::nullopt, {}, pipeline::cheap::kStepsPerDay, pipeline::cheap::kRelTol, i);
     const auto& ind = limits.indication(c.zones[i].indication);
     const auto& goal = in.skin.slab(ind.goal_layer);
     const double goal_m = goal.top_m + ind.goal_fraction * goal.thickness_m;

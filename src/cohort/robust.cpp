@@ -7,30 +7,13 @@
 #include "mnsim/cohort/cohort.hpp"
 #include "mnsim/core/units.hpp"
 #include "mnsim/pipeline/bridges.hpp"
+#include "mnsim/pipeline/cheap_chain.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
 #include "mnsim/puncture/resealing.hpp"
 #include "mnsim/puncture/uncertainty.hpp"
 #include "mnsim/response/response.hpp"
 
 namespace mnsim::cohort {
-
-namespace {
-
-constexpr double kRobustPatchAreaM2 = 1e-4;  // 1 cm^2, as the cohort's chain
-
-// The insertion parameters without the coverage and spacing statistics (as
-// the cohort's chain and the planner's predictor).
-const puncture::MechanicsParams& robust_base_params() {
-  static const puncture::MechanicsParams p = [] {
-    auto q = puncture::MechanicsParams::builtin();
-    q.coverage_samples = 1000;
-    q.spacing_statistics = false;
-    return q;
-  }();
-  return p;
-}
-
-}  // namespace
 
 cases::Population population_like(const cases::Patient& patient) {
   const cases::Population adults;  // the cohort's default ages
@@ -78,10 +61,10 @@ std::optional<planner::PopulationDraws> RobustPredictor::predict_population(
     pc.patient.fitzpatrick = p.fitzpatrick;
     const anatomy::Subject subject = pipeline::subject_of(pc);
     const puncture::MechanicsParams params =
-        puncture::posterior_at(robust_base_params(), p.posterior_z);
+        puncture::posterior_at(pipeline::cheap::builtin_dose_params(), p.posterior_z);
     puncture::PatternInput in = pipeline::pattern_input(pc, zone, atlas_);
     in.skin = atlas_.person(c.zones[zone].site, subject, p.epidermis_z, p.dermis_z);
-    in.zone_area_m2 = kRobustPatchAreaM2;
+    in.zone_area_m2 = pipeline::cheap::kPatchAreaM2;
     d.real_depth_um[k] = units::to_um(puncture::expected_insertion(in, params).mean_depth_m);
     const auto dose = pipeline::injury_dose(puncture::simulate(in, params), in.skin);
     d.downtime_days[k] = response::simulate(dose, subject, ro).erythema_resolved_day;

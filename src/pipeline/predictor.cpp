@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "cheap_chain.hpp"
+#include "mnsim/pipeline/cheap_chain.hpp"
 #include "mnsim/core/units.hpp"
 #include "mnsim/pipeline/bridges.hpp"
 #include "mnsim/pipeline/device.hpp"

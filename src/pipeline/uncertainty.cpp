@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "cheap_chain.hpp"
+#include "mnsim/pipeline/cheap_chain.hpp"
 #include "mnsim/core/random.hpp"
 #include "mnsim/core/units.hpp"
 #include "mnsim/pipeline/bridges.hpp"

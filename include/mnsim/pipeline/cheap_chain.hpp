@@ -1,7 +1,7 @@
-// The cheap chain: the settings the planner's predictor (predictor.cpp) and
-// the uncertainty draws (uncertainty.cpp) share when they rerun the pattern,
-// response and course many times for figures that do not need the full run's
-// resolution. Internal to src/pipeline/.
+// The cheap chain: the settings the planner's predictor, the uncertainty
+// draws and the cohorts (cohort::run, cohort::RobustPredictor) share when they
+// rerun the pattern, response and course many times for figures that do not
+// need the full run's resolution.
 #pragma once
 
 #include <utility>
@@ -31,6 +31,12 @@ inline puncture::MechanicsParams params(puncture::MechanicsParams p) {
 inline puncture::MechanicsParams dose_params(puncture::MechanicsParams p) {
   p = params(std::move(p));
   p.patch_channels = false;
+  return p;
+}
+
+// dose_params(MechanicsParams::builtin()), made once.
+inline const puncture::MechanicsParams& builtin_dose_params() {
+  static const puncture::MechanicsParams p = dose_params(puncture::MechanicsParams::builtin());
   return p;
 }
 
