@@ -127,24 +127,37 @@ Person person_of(const cases::Population& population, const Inputs& x) {
   return p;
 }
 
+cases::Case with_person(const cases::Case& c, const Person& p) {
+  cases::Case pc = c;
+  pc.patient.age_years = p.age_years;
+  pc.patient.sex = p.sex;
+  pc.patient.fitzpatrick = p.fitzpatrick;
+  return pc;
+}
+
+puncture::PatternInput person_pattern_input(const cases::Case& pc, std::size_t zone,
+                                            const Person& p, const anatomy::Atlas& atlas) {
+  puncture::PatternInput in = pipeline::pattern_input(pc, zone, atlas);
+  in.skin = atlas.person(pc.zones[zone].site, pipeline::subject_of(pc), p.epidermis_z, p.dermis_z);
+  in.zone_area_m2 = pipeline::cheap::kPatchAreaM2;
+  return in;
+}
+
+puncture::MechanicsParams person_params(const Person& p) {
+  return puncture::posterior_at(pipeline::cheap::builtin_dose_params(), p.posterior_z);
+}
+
 std::vector<std::array<double, kOutcomes>> evaluate(const cases::Case& c, const Person& p,
                                                     const anatomy::Atlas& atlas, bool full) {
   const bool deliver = full && (c.product.has_value() || c.procedure.anaesthetic.has_value());
   std::vector<transport::ZoneSkin> skins;
   std::vector<response::InjuryDose> doses;
-  cases::Case pc = c;
-  pc.patient.age_years = p.age_years;
-  pc.patient.sex = p.sex;
-  pc.patient.fitzpatrick = p.fitzpatrick;
-  const anatomy::Subject subject = pipeline::subject_of(pc);
-  const puncture::MechanicsParams params =
-      puncture::posterior_at(pipeline::cheap::builtin_dose_params(), p.posterior_z);
+  const cases::Case pc = with_person(c, p);
+  const puncture::MechanicsParams params = person_params(p);
   const auto& limits = planner::Limits::builtin();
   std::vector<std::array<double, kOutcomes>> out(c.zones.size());
   for (std::size_t i = 0; i < c.zones.size(); ++i) {
-    puncture::PatternInput in = pipeline::pattern_input(pc, i, atlas);
-    in.skin = atlas.person(c.zones[i].site, subject, p.epidermis_z, p.dermis_z);
-    in.zone_area_m2 = pipeline::cheap::kPatchAreaM2;
+    const puncture::PatternInput in = person_pattern_input(pc, i, p, atlas);
     const auto e = puncture::expected_insertion(in, params);
     const auto pattern = puncture::simulate(in, params);
     const auto dose = pipeline::injury_dose(pattern, in.skin);

@@ -55,16 +55,10 @@ std::optional<planner::PopulationDraws> RobustPredictor::predict_population(
 #pragma omp parallel for schedule(dynamic)
   for (std::size_t k = 0; k < n; ++k) {
     const Person p = person_of(population, draw_inputs(c.info.seed, 'A', k));
-    cases::Case pc = trial;
-    pc.patient.age_years = p.age_years;
-    pc.patient.sex = p.sex;
-    pc.patient.fitzpatrick = p.fitzpatrick;
+    const cases::Case pc = with_person(trial, p);
     const anatomy::Subject subject = pipeline::subject_of(pc);
-    const puncture::MechanicsParams params =
-        puncture::posterior_at(pipeline::cheap::builtin_dose_params(), p.posterior_z);
-    puncture::PatternInput in = pipeline::pattern_input(pc, zone, atlas_);
-    in.skin = atlas_.person(c.zones[zone].site, subject, p.epidermis_z, p.dermis_z);
-    in.zone_area_m2 = pipeline::cheap::kPatchAreaM2;
+    const puncture::MechanicsParams params = person_params(p);
+    const puncture::PatternInput in = person_pattern_input(pc, zone, p, atlas_);
     d.real_depth_um[k] = units::to_um(puncture::expected_insertion(in, params).mean_depth_m);
     const auto dose = pipeline::injury_dose(puncture::simulate(in, params), in.skin);
     d.downtime_days[k] = response::simulate(dose, subject, ro).erythema_resolved_day;

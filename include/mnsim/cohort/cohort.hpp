@@ -29,6 +29,8 @@
 #include "mnsim/anatomy/atlas.hpp"
 #include "mnsim/case/case.hpp"
 #include "mnsim/cohort/sobol.hpp"
+#include "mnsim/puncture/mechanics.hpp"
+#include "mnsim/puncture/pattern.hpp"
 
 namespace mnsim::cohort {
 
@@ -65,6 +67,16 @@ struct Person {
   std::array<double, 4> posterior_z{};
 };
 Person person_of(const cases::Population& population, const Inputs& x);
+
+// The case with the person's age, sex and phototype.
+cases::Case with_person(const cases::Case& c, const Person& p);
+// The person's puncture input for a zone of a with_person() case: the
+// atlas's skin at the person's z-scores, on the cheap chain's patch.
+puncture::PatternInput person_pattern_input(const cases::Case& pc, std::size_t zone,
+                                            const Person& p, const anatomy::Atlas& atlas);
+// The insertion parameters at the person's posterior z-scores (dose-only:
+// pipeline::cheap::dose_params).
+puncture::MechanicsParams person_params(const Person& p);
 
 // Row `row` of the design's sample A (the cohort) or B (the Saltelli partner).
 Inputs draw_inputs(std::uint64_t seed, char sample, std::size_t row);
