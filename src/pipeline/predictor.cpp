@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "mnsim/pipeline/cheap_chain.hpp"
 #include "mnsim/core/units.hpp"
 #include "mnsim/pipeline/bridges.hpp"
+#include "mnsim/pipeline/cheap_chain.hpp"
 #include "mnsim/pipeline/device.hpp"
 #include "mnsim/pipeline/pipeline.hpp"
 #include "mnsim/pipeline/transport_input.hpp"
