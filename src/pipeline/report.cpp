@@ -94,7 +94,8 @@ json uncertainty_json(const Uncertainty& u) {
            "real depth, SC breach, downtime and collagen gain: quantiles over every draw "
            "(insertion-parameter posterior x between-person skin); delivered amount: transport "
            "rerun at the draws of the depth p10, p50 and p90 in the case's person (depth "
-           "uncertainty only; exact quantiles where the amount rises with depth)"}};
+           "uncertainty only; exact quantiles where the amount rises with depth; a 3D case "
+           "reruns the axisymmetric cell)"}};
 }
 
 void add_intervals(const ZoneIntervals& z, json* pattern, json* delivery, json* healing) {

@@ -104,6 +104,10 @@ Uncertainty uncertainty(const cases::Case& c, const anatomy::Atlas& atlas,
     // where the delivered amount rises with depth (uncertainty_test.cpp).
     cases::Case product_only = c;
     product_only.procedure.anaesthetic.reset();  // the product's amount only
+    // A 3D case reruns the axisymmetric cell (same channels, one per unit
+    // cell): three more 3D solves would cost four times the run itself.
+    if (product_only.simulation.fidelity == cases::Fidelity::ThreeD)
+      product_only.simulation.fidelity = cases::Fidelity::Axisymmetric;
     std::vector<std::array<double, 3>> delivered(c.zones.size());
     for (std::size_t q = 0; q < kQuantiles.size(); ++q) {
       std::vector<transport::ZoneSkin> skins;

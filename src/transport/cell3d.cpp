@@ -48,6 +48,38 @@ int cell3d_columns(double cell_side_m, double dx_m) {
   return std::max(1, static_cast<int>(std::ceil(cell_side_m / dx_m - 1e-9)));
 }
 
+std::vector<double> cell3d_lateral_faces(const ChannelLayout& layout, double dx_m,
+                                         double grading_length_m) {
+  const double side = layout.cell_side_m;
+  std::vector<double> f;
+  if (!(grading_length_m > 0) || layout.channels.empty()) {
+    const int n = cell3d_columns(side, dx_m);
+    for (int i = 0; i <= n; ++i)
+      f.push_back(i == n ? side : side * i / n);
+    return f;
+  }
+  // The channels' centres and radii, in x and in y, on the circle of length
+  // `side`.
+  std::vector<std::pair<double, double>> rims;
+  for (const auto& ch : layout.channels) {
+    rims.emplace_back(ch.x_m, ch.radius_m);
+    rims.emplace_back(ch.y_m, ch.radius_m);
+  }
+  const auto samples = static_cast<std::size_t>(std::max(64.0, std::ceil(4.0 * side / dx_m)));
+  std::vector<double> h(samples + 1);
+  for (std::size_t i = 0; i <= samples; ++i) {
+    const double x = side * static_cast<double>(i) / static_cast<double>(samples);
+    double d = side;
+    for (const auto& [c, a] : rims) {
+      double e = std::abs(x - c);
+      e = std::min(e, side - std::fmod(e, side));  // periodic distance to the centre
+      d = std::min(d, std::max(0.0, std::abs(e - a) - dx_m));
+    }
+    h[i] = dx_m * (1.0 + d / grading_length_m);
+  }
+  return faces_for_size(0.0, side, h);
+}
+
 double cell3d_estimate_bytes(int n_side, int nz, int n_layers, int n_channels, int threads) {
   const double cols = static_cast<double>(n_side) * n_side;
   const double cells = cols * nz;
@@ -94,8 +126,27 @@ std::vector<int> classify_rows(const DepthGrid& g, const ChannelLayout& layout,
 
 // Area fraction of each column inside each channel (16 x 16 samples,
 // nearest periodic image), per row class.
-void channel_fractions(const ChannelLayout& layout, const std::vector<int>& crow, int n, double hx,
-                       Cell3dGeometry& geo) {
+// Columns (indices between `faces`) within a periodic distance r of c.
+std::vector<int> cell3d_columns_near(const std::vector<double>& faces, double side, double c,
+                                     double r) {
+  std::vector<int> out;
+  const int n = static_cast<int>(faces.size()) - 1;
+  for (int i = 0; i < n; ++i) {
+    // Distance from c to [faces[i], faces[i+1]] on the circle.
+    double lo = faces[sz(i)] - c, hi = faces[sz(i + 1)] - c;
+    const double shift = side * std::round(0.5 * (lo + hi) / side);
+    lo -= shift;
+    hi -= shift;
+    const double d = lo > 0 ? lo : (hi < 0 ? -hi : 0.0);
+    if (d <= r)
+      out.push_back(i);
+  }
+  return out;
+}
+
+void channel_fractions(const ChannelLayout& layout, const std::vector<int>& crow,
+                       const std::vector<double>& faces, Cell3dGeometry& geo) {
+  const int n = static_cast<int>(faces.size()) - 1;
   const Sz cols = sz(n) * sz(n);
   const int nrc = static_cast<int>(geo.rc_row.size());
   const double side = layout.cell_side_m;
@@ -105,23 +156,19 @@ void channel_fractions(const ChannelLayout& layout, const std::vector<int>& crow
     const auto& ch = layout.channels[c];
     if (crow[c] == 0)
       continue;
-    const int k0 = static_cast<int>(std::floor((ch.x_m - ch.radius_m) / hx)) - 1;
-    const int k1 =
-        std::min(k0 + n - 1, static_cast<int>(std::floor((ch.x_m + ch.radius_m) / hx)) + 1);
-    const int j0 = static_cast<int>(std::floor((ch.y_m - ch.radius_m) / hx)) - 1;
-    const int j1 =
-        std::min(j0 + n - 1, static_cast<int>(std::floor((ch.y_m + ch.radius_m) / hx)) + 1);
+    const std::vector<int> xs = cell3d_columns_near(faces, side, ch.x_m, ch.radius_m);
+    const std::vector<int> ys = cell3d_columns_near(faces, side, ch.y_m, ch.radius_m);
     const double r2 = ch.radius_m * ch.radius_m;
-    for (int kj = j0; kj <= j1; ++kj) {
-      const int iy = ((kj % n) + n) % n;
-      for (int ki = k0; ki <= k1; ++ki) {
-        const int ix = ((ki % n) + n) % n;
+    for (const int iy : ys) {
+      const double y0 = faces[sz(iy)], wy = faces[sz(iy + 1)] - y0;
+      for (const int ix : xs) {
+        const double x0 = faces[sz(ix)], wx = faces[sz(ix + 1)] - x0;
         int inside = 0;
         for (int sj = 0; sj < kSub; ++sj) {
-          double dy = (iy + (sj + 0.5) / kSub) * hx - ch.y_m;
+          double dy = y0 + (sj + 0.5) / kSub * wy - ch.y_m;
           dy -= side * std::round(dy / side);
           for (int si = 0; si < kSub; ++si) {
-            double dx = (ix + (si + 0.5) / kSub) * hx - ch.x_m;
+            double dx = x0 + (si + 0.5) / kSub * wx - ch.x_m;
             dx -= side * std::round(dx / side);
             inside += dx * dx + dy * dy <= r2 ? 1 : 0;
           }
@@ -218,29 +265,56 @@ void line_runs(int n, Cell3dGeometry& geo) {
 
 }  // namespace
 
-Cell3dGeometry Cell3dGeometry::build(const DepthGrid& g, const ChannelLayout& layout, int n,
-                                     double hx) {
+Cell3dGeometry Cell3dGeometry::build(const DepthGrid& g, const ChannelLayout& layout,
+                                     const std::vector<double>& faces) {
   Cell3dGeometry geo;
+  const int n = static_cast<int>(faces.size()) - 1;
   const std::vector<int> crow = classify_rows(g, layout, geo);
-  channel_fractions(layout, crow, n, hx, geo);
+  channel_fractions(layout, crow, faces, geo);
   classify_lines(n, geo);
   line_runs(n, geo);
   return geo;
 }
 
+namespace {
+
+std::vector<double> checked_equal_faces(const ChannelLayout& layout, double dx_m) {
+  if (!(layout.cell_side_m > 0) || !(dx_m > 0))
+    throw NumericalError("transport 3D: bad cell side or spacing");
+  return cell3d_lateral_faces(layout, dx_m, 0.0);
+}
+
+}  // namespace
+
 Cell3d::Cell3d(const Medium& m, const DepthGrid& g, const ChannelLayout& layout, double dx_m,
                double open_dk_m2_s)
+    : Cell3d(m, g, layout, checked_equal_faces(layout, dx_m), open_dk_m2_s) {}
+
+Cell3d::Cell3d(const Medium& m, const DepthGrid& g, const ChannelLayout& layout,
+               std::vector<double> faces_m, double open_dk_m2_s)
     : open_dk_(open_dk_m2_s),
       donor_(m.donor),
       sink_(m.perfect_sink),
       donor_u_(m.donor.concentration) {
-  if (!(layout.cell_side_m > 0) || !(dx_m > 0) || g.h_m.empty())
-    throw NumericalError("transport 3D: bad cell side, spacing or depth grid");
+  const double side = layout.cell_side_m;
+  bool ok = side > 0 && faces_m.size() >= 2 && !g.h_m.empty() && faces_m.front() == 0 &&
+            std::abs(faces_m.back() - side) <= 1e-12 * side;
+  for (std::size_t i = 0; ok && i + 1 < faces_m.size(); ++i)
+    ok = faces_m[i + 1] > faces_m[i];
+  if (!ok)
+    throw NumericalError("transport 3D: bad cell side, lateral faces or depth grid");
   if (donor_.finite && !(donor_.capacity > 0))
     throw NumericalError("transport: a finite donor needs a positive volume");
-  n_ = cell3d_columns(layout.cell_side_m, dx_m);
+  faces_ = std::move(faces_m);
+  n_ = static_cast<int>(faces_.size()) - 1;
   nz_ = static_cast<int>(g.h_m.size());
-  hx_ = layout.cell_side_m / n_;
+  area_ = side * side;
+  hmin_ = side;
+  for (int i = 0; i < n_; ++i) {
+    wd_.push_back(faces_[sz(i + 1)] - faces_[sz(i)]);
+    inv_wd_.push_back(1.0 / wd_.back());
+    hmin_ = std::min(hmin_, wd_.back());
+  }
   const int n = n_;
   const Sz cols = sz(n) * sz(n);
   for (int iz = 0; iz < nz_; ++iz) {
@@ -251,7 +325,7 @@ Cell3d::Cell3d(const Medium& m, const DepthGrid& g, const ChannelLayout& layout,
     dkt_.push_back(l.diffusivity_m2_s * l.partition);
     kclear_.push_back(g.h_m[sz(iz)] * l.partition * l.clearance_per_s);
   }
-  Cell3dGeometry geo = Cell3dGeometry::build(g, layout, n, hx_);
+  Cell3dGeometry geo = Cell3dGeometry::build(g, layout, faces_);
   rc_ = std::move(geo.rc);
   rc_row_ = std::move(geo.rc_row);
   phi_ = std::move(geo.phi);
@@ -312,22 +386,23 @@ void Cell3d::coefficients() {
     return t + phi * f_ * (open_dk_ - t);
   };
   const bool single = n == 1;
-  gx_.assign(xkey_.size() * sz(n), 0.0);
-  for (Sz c = 0; c < xkey_.size(); ++c) {
-    const int iz = rc_row_[sz(xrc_[c])];
-    for (int i = 0; i < n && !single; ++i) {
-      gx_[c * sz(n) + sz(i)] = harmonic_face(h_[sz(iz)] / hx_, hx_, dk(iz, xkey_[c][sz(i)]), hx_,
-                                             dk(iz, xkey_[c][sz((i + 1) % n)]));
+  // Lateral conductances per unit width and depth of the face (a line's
+  // equations are divided by its other width and its row's depth, so rows of
+  // one class share them on a graded depth grid).
+  auto lateral = [&](const std::vector<std::vector<double>>& keys, const std::vector<int>& rcs,
+                     std::vector<double>& g) {
+    g.assign(keys.size() * sz(n), 0.0);
+    for (Sz c = 0; c < keys.size(); ++c) {
+      const int iz = rc_row_[sz(rcs[c])];
+      for (int i = 0; i < n && !single; ++i) {
+        const int j = (i + 1) % n;
+        g[c * sz(n) + sz(i)] = harmonic_face(1.0, wd_[sz(i)], dk(iz, keys[c][sz(i)]), wd_[sz(j)],
+                                             dk(iz, keys[c][sz(j)]));
+      }
     }
-  }
-  gy_.assign(ykey_.size() * sz(n), 0.0);
-  for (Sz c = 0; c < ykey_.size(); ++c) {
-    const int iz = rc_row_[sz(yrc_[c])];
-    for (int i = 0; i < n && !single; ++i) {
-      gy_[c * sz(n) + sz(i)] = harmonic_face(h_[sz(iz)] / hx_, hx_, dk(iz, ykey_[c][sz(i)]), hx_,
-                                             dk(iz, ykey_[c][sz((i + 1) % n)]));
-    }
-  }
+  };
+  lateral(xkey_, xrc_, gx_);
+  lateral(ykey_, yrc_, gy_);
   gz_.assign(zkey_.size() * sz(nz), 0.0);
   dz_.assign(zkey_.size() * sz(nz), 0.0);
   gd_.assign(zkey_.size(), 0.0);
@@ -366,14 +441,16 @@ void Cell3d::factor(double w) {
     al.assign(classes, 0.0);
     be.assign(classes, 0.0);
     for (Sz k = 0; k < classes; ++k) {
-      const double cap = cap_[sz(rc_row_[sz(rc_of[k])])];
+      // Per unit depth: the partition (rows of a class share the layer).
+      const int row = rc_row_[sz(rc_of[k])];
+      const double cap = cap_[sz(row)] / h_[sz(row)];
       const double* gk = &g[k * sz(n)];
       for (int i = 0; i < n; ++i) {
         const double gw = gk[(i + n - 1) % n];
         const double ge = gk[i];
         a[sz(i)] = -w * gw;
         c[sz(i)] = -w * ge;
-        b[sz(i)] = cap + w * (gw + ge);
+        b[sz(i)] = cap * wd_[sz(i)] + w * (gw + ge);
       }
       const Sz o = k * sz(n);
       factor_cyclic(n, a.data(), b.data(), c.data(), {&m[o], &am[o], &cp[o], &zc[o]}, al[k], be[k]);
@@ -424,6 +501,7 @@ void Cell3d::stage_explicit_x(double dt) {
     for (int iz = 0; iz < nz; ++iz) {
       const int rc = rc_[sz(iz)];
       const double kc = kclear_[sz(iz)];
+      const double ih = 1.0 / h_[sz(iz)];
       double s_clear = 0, s_sink = 0, s_don = 0;
       for (int iy = 0; iy < n; ++iy) {
         const Sz base = index(0, iy, iz);
@@ -443,24 +521,30 @@ void Cell3d::stage_explicit_x(double dt) {
             r[sz(ix)] = gx[ix] * (u0[ix] - u0[ix + 1]) + gx[ix - 1] * (u0[ix] - u0[ix - 1]);
           r[sz(n - 1)] = gx[n - 1] * (u0[n - 1] - u0[0]) + gx[n - 2] * (u0[n - 1] - u0[n - 2]);
         }
+        // The x line's equations divided by its y width and the row's depth:
+        // the y and z terms scale with the column's x width.
         const int iys = (iy + n - 1) % n;
+        const double wy = wd_[sz(iy)];
+        const double iwy = inv_wd_[sz(iy)];
+        const double* wx = wd_.data();
         for (const Run& run : runs_[sz(rc) * sz(n) + sz(iy)]) {
-          const double gyn = gy_[sz(run.y) * sz(n) + sz(iy)];
-          const double gys = gy_[sz(run.y) * sz(n) + sz(iys)];
+          const double gyn = iwy * gy_[sz(run.y) * sz(n) + sz(iy)];
+          const double gys = iwy * gy_[sz(run.y) * sz(n) + sz(iys)];
           const Sz zo = sz(run.z) * sz(nz) + sz(iz);
-          const double gzd = iz + 1 < nz ? gz_[zo] : 0.0;
-          const double gzu = iz > 0 ? gz_[zo - 1] : 0.0;
-          const double dzz = dz_[zo];
+          const double gzd = iz + 1 < nz ? ih * gz_[zo] : 0.0;
+          const double gzu = iz > 0 ? ih * gz_[zo - 1] : 0.0;
+          const double dzz = ih * dz_[zo];
           double* rr = r.data();
           for (int ix = run.x0; ix < run.x1; ++ix) {
             const double c = u0[ix];
-            const double l = rr[ix] + gyn * (c - un[ix]) + gys * (c - us[ix]) + gzd * (c - ud[ix]) +
+            const double l = gyn * (c - un[ix]) + gys * (c - us[ix]) + gzd * (c - ud[ix]) +
                              gzu * (c - uu[ix]) + dzz * c;
-            rr[ix] = -dt * l;
+            rr[ix] = -dt * (rr[ix] + wx[ix] * l);
           }
           double sc = 0;
           for (int ix = run.x0; ix < run.x1; ++ix)
-            sc += u0[ix];
+            sc += u0[ix] * wx[ix];
+          sc *= wy;
           s_clear += kc * sc;
           if (iz == nz - 1)
             s_sink += gs_[sz(run.z)] * sc;
@@ -468,11 +552,11 @@ void Cell3d::stage_explicit_x(double dt) {
             const double gd = gd_[sz(run.z)];
             double sd = 0;
             for (int ix = run.x0; ix < run.x1; ++ix) {
-              const double f = gd * (cd - u0[ix]);
-              rr[ix] += dt * f;
+              const double f = gd * (cd - u0[ix]) * wx[ix];
+              rr[ix] += dt * ih * f;
               sd += f;
             }
-            s_don += sd;
+            s_don += sd * wy;
           }
         }
         std::copy(r.begin(), r.end(), d_.begin() + static_cast<long>(base));
@@ -537,15 +621,16 @@ void Cell3d::stage_y() {
 #pragma omp for schedule(static)
     for (int iz = 0; iz < nz; ++iz) {
       const int rc = rc_[sz(iz)];
-      const double cap = cap_[sz(iz)];
+      const double cap = cap_[sz(iz)] / h_[sz(iz)];  // per unit depth
       double* p = &d_[index(0, 0, iz)];
       const auto& runs = yruns_[sz(rc)];
       for (int iy = 0; iy < n; ++iy) {
         double* row = p + sz(iy) * sz(n);
         const double* prev = row - n;
+        const double capw = cap * wd_[sz(iy)];  // y line: divided by its x width and depth
         for (const Run& run : runs) {
           const Sz o = sz(run.y) * sz(n) + sz(iy);
-          const double m = ym_[o] * cap;
+          const double m = ym_[o] * capw;
           const double am = yam_[o];
           if (iy == 0) {
             for (int ix = run.x0; ix < run.x1; ++ix)
@@ -592,7 +677,7 @@ void Cell3d::stage_z(double dt) {
   const int nz = nz_;
   const double w = w_;
   const bool coupled = donor_attached_ && donor_.finite;
-  const double ncol = static_cast<double>(n) * n;
+  const double* wx = wd_.data();
   // Bottom-up elimination of slab iy into dst (nz rows of n); returns
   // sum g_c y0_c over the slab's top row.
   auto eliminate = [&](int iy, double* dst, Sz row_stride) {
@@ -614,10 +699,10 @@ void Cell3d::stage_z(double dt) {
     for (const Run& run : runs) {
       double sr = 0;
       for (int ix = run.x0; ix < run.x1; ++ix)
-        sr += dst[ix];
+        sr += dst[ix] * wx[ix];
       s += gd_[sz(run.z)] * sr;
     }
-    return s;
+    return s * wd_[sz(iy)];
   };
   // Top-down substitution with the donor increment dd; u += D.
   auto substitute = [&](int iy, double* src, Sz row_stride, double dd) {
@@ -636,7 +721,7 @@ void Cell3d::stage_z(double dt) {
           for (int ix = run.x0; ix < run.x1; ++ix) {
             b[ix] += add;
             u[ix] += b[ix];
-            sr += b[ix];
+            sr += b[ix] * wx[ix];
           }
           s_top += gd_[sz(run.z)] * sr;
         } else {
@@ -644,7 +729,7 @@ void Cell3d::stage_z(double dt) {
           for (int ix = run.x0; ix < run.x1; ++ix) {
             b[ix] -= cp * ba[ix];
             u[ix] += b[ix];
-            sr += b[ix];
+            sr += b[ix] * wx[ix];
           }
         }
         if (iz == nz - 1)
@@ -654,15 +739,16 @@ void Cell3d::stage_z(double dt) {
       s_clear += kclear_[sz(iz)] * sum;
       ok = ok && std::isfinite(sum);
     }
-    im_clear_[sz(iy)] = w * s_clear;
-    im_sink_[sz(iy)] = w * s_sink;
-    im_top_[sz(iy)] = s_top;
+    const double wy = wd_[sz(iy)];
+    im_clear_[sz(iy)] = w * s_clear * wy;
+    im_sink_[sz(iy)] = w * s_sink * wy;
+    im_top_[sz(iy)] = s_top * wy;
     bad_[sz(iy)] = ok ? 0 : 1;
   };
   double flux_e = 0;  // donor -> tissue in the explicit stage, per ref. area
   for (double v : ex_donor_)
     flux_e += v;
-  flux_e *= dt / ncol;
+  flux_e *= dt / area_;
   double dd = 0;
   if (!coupled) {
 #pragma omp parallel if (parallel())
@@ -683,13 +769,19 @@ void Cell3d::stage_z(double dt) {
     double gy0 = 0;
     for (double v : im_top_)
       gy0 += v;
-    double gp = 0;  // sum g_c (1 - p_c) over columns
+    double gp = 0;  // sum a_c g_c (1 - p_c) over columns (a_c: column area)
     for (int iy = 0; iy < n; ++iy) {
-      for (const Run& run : zruns_[sz(iy)])
-        gp += gd_[sz(run.z)] * (1.0 - zp_[sz(run.z)]) * (run.x1 - run.x0);
+      double gpy = 0;
+      for (const Run& run : zruns_[sz(iy)]) {
+        double wr = 0;
+        for (int ix = run.x0; ix < run.x1; ++ix)
+          wr += wx[ix];
+        gpy += gd_[sz(run.z)] * (1.0 - zp_[sz(run.z)]) * wr;
+      }
+      gp += gpy * wd_[sz(iy)];
     }
     const double cdv = donor_.capacity;
-    dd = (-flux_e + w / ncol * gy0) / (cdv + w / ncol * gp);
+    dd = (-flux_e + w / area_ * gy0) / (cdv + w / area_ * gp);
 #pragma omp parallel for schedule(static) if (parallel())
     for (int iy = 0; iy < n; ++iy)
       substitute(iy, &d_[index(0, iy, 0)], plane, dd);
@@ -698,7 +790,7 @@ void Cell3d::stage_z(double dt) {
   for (double v : im_top_)
     top += v;
   // Implicit part of the donor flux: w g (dd - D_top).
-  const double into = donor_attached_ ? flux_e + w / ncol * (dd * gd_sum() - top) : 0.0;
+  const double into = donor_attached_ ? flux_e + w / area_ * (dd * gd_sum() - top) : 0.0;
   if (coupled)
     donor_u_ += dd;
   balance_.into_tissue += into;
@@ -709,8 +801,14 @@ void Cell3d::stage_z(double dt) {
 double Cell3d::gd_sum() const {
   double s = 0;
   for (int iy = 0; iy < n_; ++iy) {
-    for (const Run& run : zruns_[sz(iy)])
-      s += gd_[sz(run.z)] * (run.x1 - run.x0);
+    double sy = 0;
+    for (const Run& run : zruns_[sz(iy)]) {
+      double wr = 0;
+      for (int ix = run.x0; ix < run.x1; ++ix)
+        wr += wd_[sz(ix)];
+      sy += gd_[sz(run.z)] * wr;
+    }
+    s += sy * wd_[sz(iy)];
   }
   return s;
 }
@@ -724,7 +822,6 @@ void Cell3d::step(double dt, double theta) {
   stage_explicit_x(dt);
   stage_y();
   stage_z(dt);
-  const double ncol = static_cast<double>(n_) * n_;
   double ec = 0, es = 0, ic = 0, is = 0;
   for (double v : ex_clear_)
     ec += v;
@@ -734,8 +831,8 @@ void Cell3d::step(double dt, double theta) {
     ic += v;
   for (double v : im_sink_)
     is += v;
-  balance_.cleared += (dt * ec + ic) / ncol;
-  balance_.to_sink += (dt * es + is) / ncol;
+  balance_.cleared += (dt * ec + ic) / area_;
+  balance_.to_sink += (dt * es + is) / area_;
   for (char b : bad_) {
     if (b != 0)
       throw NumericalError("transport: the solution is not finite");
@@ -758,9 +855,13 @@ std::vector<double> Cell3d::row_concentration() const {
   for (int iz = 0; iz < nz_; ++iz) {
     double s = 0;
     const double* u = &u_[sz(iz) * plane];
-    for (Sz i = 0; i < plane; ++i)
-      s += u[i];
-    c[sz(iz)] = s / static_cast<double>(plane) * cap_[sz(iz)] / h_[sz(iz)];
+    for (int iy = 0; iy < n_; ++iy) {
+      double sy = 0;
+      for (int ix = 0; ix < n_; ++ix)
+        sy += u[sz(iy) * sz(n_) + sz(ix)] * wd_[sz(ix)];
+      s += sy * wd_[sz(iy)];
+    }
+    c[sz(iz)] = s / area_ * cap_[sz(iz)] / h_[sz(iz)];
   }
   return c;
 }
@@ -797,14 +898,16 @@ double Cell3d::out_rate() const {
     const double* u = &u_[index(0, 0, nz_ - 1)];
     double b = 0;
     for (int iy = 0; iy < n_; ++iy) {
+      double by = 0;
       for (const Run& run : zruns_[sz(iy)]) {
         double sr = 0;
         for (int ix = run.x0; ix < run.x1; ++ix)
-          sr += u[sz(iy) * sz(n_) + sz(ix)];
-        b += gs_[sz(run.z)] * sr;
+          sr += u[sz(iy) * sz(n_) + sz(ix)] * wd_[sz(ix)];
+        by += gs_[sz(run.z)] * sr;
       }
+      b += by * wd_[sz(iy)];
     }
-    s += b / (static_cast<double>(n_) * n_);
+    s += b / area_;
   }
   return s;
 }

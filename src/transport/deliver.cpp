@@ -84,8 +84,12 @@ std::vector<InputIssue> Options::check() const {
     out.push_back({file, "steps", std::to_string(steps), "must be >= 0"});
   if (!(rz_growth >= 1) || !(rz_growth <= 2))
     out.push_back({file, "rz_growth", num(rz_growth), "must be in [1, 2]"});
+  if (!(grading_length_3d_m >= 0))
+    out.push_back({file, "grading_length_3d_m", num(grading_length_3d_m), "must be >= 0"});
   if (!(tolerance_3d > 0) || !(tolerance_3d < 1))
     out.push_back({file, "tolerance_3d", num(tolerance_3d), "must be in (0, 1)"});
+  if (!(tolerance_3d_point > 0) || !(tolerance_3d_point < 1))
+    out.push_back({file, "tolerance_3d_point", num(tolerance_3d_point), "must be in (0, 1)"});
   if (numbing_threshold_ug_per_ml < 0)
     out.push_back(
         {file, "numbing_threshold_ug_per_ml", num(numbing_threshold_ug_per_ml), "must be >= 0"});
@@ -141,6 +145,22 @@ double budget_bytes(const Options& opt) {
                                     : std::min(kDefaultBudgetBytes, 0.5 * physical_memory_bytes());
 }
 
+// The 3D grid's grading length (<= 0: equal cells) and the depth down to
+// which rows stay at dx (the deepest channel tip plus one dx).
+double grading_length_3d(const Options& opt) {
+  return opt.grading_length_3d_m;
+}
+double fine_depth_3d(const ChannelLayout& layout, double dx_m) {
+  double d = 0;
+  for (const auto& c : layout.channels)
+    d = std::max(d, c.depth_m);
+  return d + dx_m;
+}
+DepthGrid depth_grid_3d(const Medium& m, const ChannelLayout& layout, const Options& opt) {
+  return make_graded_depth_grid(m, opt.dx_m, fine_depth_3d(layout, opt.dx_m),
+                                grading_length_3d(opt));
+}
+
 double depth_rows(const Medium& m, double dx_m) {
   double nz = 0;
   for (const auto& l : m.layers)
@@ -161,7 +181,9 @@ RunPlan size_plan(const Medium& m, const GridPlan& p, const Options& opt, int st
   r.budget_bytes = budget_bytes(opt);
   if (p.three_d) {
     r.solver = "3d";
-    r.nx = cell3d_columns(p.layout.cell_side_m, opt.dx_m);
+    r.nz = static_cast<int>(depth_grid_3d(m, p.layout, opt).h_m.size());
+    r.nx = static_cast<int>(
+        cell3d_lateral_faces(p.layout, opt.dx_m, grading_length_3d(opt)).size() - 1);
     r.channels = static_cast<int>(p.layout.channels.size());
     r.window_side_m = p.layout.cell_side_m;
     r.cells = static_cast<double>(r.nx) * r.nx * r.nz;
@@ -291,7 +313,8 @@ Run solve_3d(const Medium& m, const DepthGrid& g, const GridPlan& p, const RunOp
   Run r;
   for (const auto& l : m.layers)
     r.layers.push_back(l.name);
-  Cell3d cell(m, g, p.layout, opt.dx_m, open_dk_m2_s);
+  Cell3d cell(m, g, p.layout, cell3d_lateral_faces(p.layout, opt.dx_m, grading_length_3d(opt)),
+              open_dk_m2_s);
   const NumbingProbe probe{g, opt.numbing_threshold_ug_per_ml, opt.numbing_target_depth_m};
   const Observer3d obs = [&](double t, const Cell3d& c) {
     if (probe.active())
@@ -300,16 +323,14 @@ Run solve_3d(const Medium& m, const DepthGrid& g, const GridPlan& p, const RunOp
   const double reseal = p.reseal_s;
   const OpenFraction open = [&law, reseal](double t) { return law.open_fraction(t, reseal); };
   const Trace tr = simulate_3d(cell, m.donor, open, ro, static_cast<int>(m.layers.size()), obs,
-                               opt.tolerance_3d, &r.douglas_steps);
+                               opt.tolerance_3d, &r.douglas_steps, opt.tolerance_3d_point);
   finish_run(tr, r);
   r.steps = ro.steps;
   r.rebuilds = tr.rebuilds;
   r.z_faces_m = g.top_m;
   r.z_faces_m.push_back(p.total_m);
-  for (int i = 0; i <= cell.nx(); ++i) {
-    r.r_faces_m.push_back(i * cell.hx_m());
-    r.y_faces_m.push_back(i * cell.hx_m());
-  }
+  r.r_faces_m = cell.faces_m();
+  r.y_faces_m = cell.faces_m();
   r.field_ug_per_ml.resize(cell.size());
   for (int iz = 0; iz < cell.nz(); ++iz) {
     const double k =
@@ -449,7 +470,8 @@ Run run_medium(const Medium& m, const ChannelSpec* ch, double open_dk_m2_s, cons
                std::vector<std::string>* warnings, const ResealingLaw& law,
                const ChannelLayout* given) {
   const Prepared pr = prepare(m, ch, open_dk_m2_s, opt, warnings, law, given);
-  const DepthGrid g = make_depth_grid(m, pr.opt.dx_m);
+  const DepthGrid g =
+      pr.grid.three_d ? depth_grid_3d(m, pr.grid.layout, pr.opt) : make_depth_grid(m, pr.opt.dx_m);
   warn_coarse(m, pr.opt, pr.ro, warnings);
   Run r = pr.grid.three_d ? solve_3d(m, g, pr.grid, pr.ro, pr.opt, open_dk_m2_s, law)
                           : solve_1d_rz(m, g, pr.grid, pr.ro, pr.opt, law);

@@ -62,6 +62,59 @@ DepthGrid make_depth_grid(const Medium& m, double dx_m) {
   return g;
 }
 
+std::vector<double> faces_for_size(double a, double b, const std::vector<double>& h_at) {
+  const std::size_t samples = h_at.size() - 1;
+  const double step = (b - a) / static_cast<double>(samples);
+  std::vector<double> cum(samples + 1, 0.0);  // integral of 1/h from a
+  for (std::size_t i = 0; i < samples; ++i)
+    cum[i + 1] = cum[i] + 0.5 * step * (1.0 / h_at[i] + 1.0 / h_at[i + 1]);
+  const int n = std::max(1, static_cast<int>(std::ceil(cum.back() - 1e-9)));
+  std::vector<double> f{a};
+  std::size_t j = 0;
+  for (int k = 1; k < n; ++k) {
+    const double target = cum.back() * k / n;
+    while (cum[j + 1] < target)
+      ++j;
+    const double t = (target - cum[j]) / (cum[j + 1] - cum[j]);
+    f.push_back(a + (static_cast<double>(j) + t) * step);
+  }
+  f.push_back(b);
+  return f;
+}
+
+DepthGrid make_graded_depth_grid(const Medium& m, double dx_m, double fine_to_m,
+                                 double grading_length_m) {
+  if (!(grading_length_m > 0))
+    return make_depth_grid(m, dx_m);
+  DepthGrid g;
+  double top = 0;
+  for (std::size_t l = 0; l < m.layers.size(); ++l) {
+    const double t = m.layers[l].thickness_m;
+    std::vector<double> f;
+    if (top + t <= fine_to_m) {
+      const int n = std::max(1, static_cast<int>(std::ceil(t / dx_m - 1e-9)));
+      for (int i = 0; i <= n; ++i)
+        f.push_back(top + i * (t / n));
+    } else {
+      // Samples of h at a quarter of dx at most, so the integral is close.
+      const auto samples = static_cast<std::size_t>(std::max(16.0, std::ceil(4.0 * t / dx_m)));
+      std::vector<double> h(samples + 1);
+      for (std::size_t i = 0; i <= samples; ++i) {
+        const double z = top + t * static_cast<double>(i) / static_cast<double>(samples);
+        h[i] = dx_m * (1.0 + std::max(0.0, z - fine_to_m) / grading_length_m);
+      }
+      f = faces_for_size(top, top + t, h);
+    }
+    for (std::size_t i = 0; i + 1 < f.size(); ++i) {
+      g.top_m.push_back(f[i]);
+      g.h_m.push_back(f[i + 1] - f[i]);
+      g.layer.push_back(static_cast<int>(l));
+    }
+    top += t;
+  }
+  return g;
+}
+
 std::vector<double> Discretisation::row_concentration(const std::vector<double>& u) const {
   std::vector<double> c(row_h_m.size(), 0.0);
   for (std::size_t i = 0; i < u.size(); ++i)

@@ -1,5 +1,7 @@
 #include "mnsim/transport/simulate.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -80,7 +82,10 @@ Trace run_time_loop(Integrator& integ, const Donor& donor, const OpenFraction& o
     lowest = std::min(lowest, v);
   tr.min_u_rel = lowest / std::max(1e-300, std::abs(donor.concentration));
   if (lowest < -1e-9 * std::max(1.0, donor.concentration))
-    throw NumericalError("transport: negative concentration (time step too large for the data)");
+    throw NumericalError(
+        fmt::format("transport: negative concentration ({:.3g} x the donor's; time step too large "
+                    "for the data)",
+                    tr.min_u_rel));
   return tr;
 }
 

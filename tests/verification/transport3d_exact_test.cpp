@@ -15,6 +15,7 @@
 #include "mnsim/transport/cell3d.hpp"
 #include "mnsim/transport/medium.hpp"
 #include "mnsim/transport/simulate.hpp"
+#include "skin_like_medium.hpp"
 
 namespace mnsim::transport {
 namespace {
@@ -117,15 +118,6 @@ TEST(Transport3dVerification, SeparableTimeOrder) {
   EXPECT_NEAR(order, 2.0, 0.25);
 }
 
-Medium skin_like(bool finite) {
-  Medium m;
-  m.layers.push_back({"sc", 15e-6, 1e-14, 3.0, 0.0});
-  m.layers.push_back({"ve", 60e-6, 2e-10, 0.7, 0.0});
-  m.layers.push_back({"de", 225e-6, 2e-10, 0.7, 2e-3});
-  m.donor = {finite, 1e7, 1e-4};
-  return m;
-}
-
 struct Run3d {
   Trace tr;
   std::vector<double> u;
@@ -133,7 +125,7 @@ struct Run3d {
 };
 
 Run3d run_two_channels(double horizon_s) {
-  const Medium m = skin_like(true);
+  const Medium m = test_media::skin_like(true);
   const double dx = 10e-6;
   const auto g = make_depth_grid(m, dx);
   ChannelLayout lay{120e-6, {{30e-6, 40e-6, 200e-6, 18e-6}, {95e-6, 100e-6, 120e-6, 25e-6}}};
@@ -171,7 +163,7 @@ struct ThreadRun {
 };
 ThreadRun run_threads(int threads) {
   omp_set_num_threads(threads);
-  const Medium m = skin_like(true);
+  const Medium m = test_media::skin_like(true);
   const auto g = make_depth_grid(m, 10e-6);
   ChannelLayout lay{120e-6, {{30e-6, 40e-6, 200e-6, 18e-6}, {95e-6, 100e-6, 120e-6, 25e-6}}};
   Cell3d cell(m, g, lay, 10e-6, 5e-10);
@@ -210,7 +202,7 @@ struct PastSc {
   double three_d = 0, rz = 0;
 };
 PastSc single_channel(double dx) {
-  const Medium m = skin_like(true);
+  const Medium m = test_media::skin_like(true);
   const auto g = make_depth_grid(m, dx);
   const double side = 100e-6, depth = 150e-6, radius = 20e-6, open_dk = 4e-10;
   RunOptions opt;

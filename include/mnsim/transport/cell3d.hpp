@@ -3,8 +3,10 @@
 //
 // Same operator as the other solvers (finite volumes on u = c/K, harmonic face
 // conductances, partition jumps, clearance, donor on top, sink or zero flux
-// below), on a structured grid: nx = ny = ceil(S/dx) columns of side S/nx, the
-// layer-conforming depth grid of `make_depth_grid`. A channel is a cylinder of
+// below), on a structured tensor-product grid: n x n columns between lateral
+// faces shared by x and y (equal, or graded away from the channels:
+// `cell3d_lateral_faces`) over a layer-conforming depth grid (`make_depth_grid`
+// or the graded `make_graded_depth_grid`). A channel is a cylinder of
 // the formulation to its depth; a column partly inside it gets the parallel
 // mixture DK = (1 - phi) DK_tissue + phi DK_channel(f) with phi its area
 // fraction inside the disc (sampled), so the open channel area is exact up to
@@ -12,9 +14,13 @@
 //
 // Time integration: Douglas ADI in delta form (theta = 1/2: second order;
 // theta = 1: the damped start), one tridiagonal solve per grid line (cyclic in
-// x and y), plus a fourth split stage for the donor exchange on the top plane:
+// x and y); the donor exchange enters the z stage (an infinite donor on the
+// diagonal of the top row, a finite one as one more unknown):
 //   C D1 + w Lx D1 = dt (-L u + s),  (C + w Ly) D2 = C D1,  (C + w Lz) D3 = C D2,
-//   donor stage on the top plane -> D,  u += D,   w = theta dt.
+//   u += D3,   w = theta dt,
+// with C and L the cell capacities and conductances (area-weighted on graded
+// columns; each x line's equations divided by its y width, each y line's by
+// its x width, each column's by its area, so every factor is per line class).
 // Every stage conserves C-weighted mass except through the boundary terms
 // accounted with the scheme's own weights, so the balance closes to round-off.
 // OpenMP over planes / slabs; no reduction depends on the thread count (sums
@@ -50,6 +56,19 @@ ChannelLayout regular_layout(double density_per_m2, double depth_m, double radiu
 // Columns per side for a cell and a spacing: max(1, ceil(side/dx)).
 int cell3d_columns(double cell_side_m, double dx_m);
 
+// The lateral faces 0 = f_0 < f_1 < ... < f_n = S (x and y share them).
+// grading_length_m <= 0: n = cell3d_columns(S, dx) equal columns. Otherwise
+// the column size follows h(x) = dx (1 + d(x) / grading_length), d(x) =
+// max(0, ||x - x_c| - a| - dx) minimised over the channels (centre x_c or y_c,
+// radius a; periodic distances): columns are about dx within dx of every
+// channel's rim, in x and in y, and grow linearly (geometrically by about
+// 1 + dx / grading_length per column) away from it, outwards and towards the
+// channel's axis; n = ceil(integral of 1/h) columns at equal steps of that
+// integral. A fixed grading length with dx -> 0 refines every column in
+// proportion (a smooth mapping: second order is kept).
+std::vector<double> cell3d_lateral_faces(const ChannelLayout& layout, double dx_m,
+                                         double grading_length_m);
+
 // Bytes the 3D cell needs (state, increment, per-thread slab buffers, line
 // tables bound), for refusing a grid before allocating it.
 double cell3d_estimate_bytes(int n_side, int nz, int n_layers, int n_channels, int threads);
@@ -74,15 +93,22 @@ struct Cell3dGeometry {
   std::vector<std::vector<Cell3dRun>> yruns;          // [rc]: same y class
   std::vector<std::vector<Cell3dRun>> zruns;          // [iy]: same z class
 
-  // For an n x n column cell of spacing hx over the depth grid g.
-  static Cell3dGeometry build(const DepthGrid& g, const ChannelLayout& layout, int n, double hx);
+  // For the columns between `faces` (n + 1 lateral faces, x and y) over the
+  // depth grid g.
+  static Cell3dGeometry build(const DepthGrid& g, const ChannelLayout& layout,
+                              const std::vector<double>& faces);
 };
 
 class Cell3d {
  public:
-  // `open_dk_m2_s`: D*K of an open (formulation-filled) channel.
+  // `open_dk_m2_s`: D*K of an open (formulation-filled) channel. Equal
+  // columns of about dx_m.
   Cell3d(const Medium& m, const DepthGrid& g, const ChannelLayout& layout, double dx_m,
          double open_dk_m2_s);
+  // Columns between the given lateral faces (0 ... cell side, increasing;
+  // `cell3d_lateral_faces`).
+  Cell3d(const Medium& m, const DepthGrid& g, const ChannelLayout& layout,
+         std::vector<double> faces_m, double open_dk_m2_s);
 
   // Channel state f in [0, 1] (1 = just needled): rebuilds the coefficients.
   void set_open_fraction(double f);
@@ -93,15 +119,21 @@ class Cell3d {
   // Crank-Nicolson-type step (theta 1/2), or `substeps` theta = 1 steps.
   void cn_step(double dt, bool damped, int substeps = 4);
   // Advances by `span` in substeps controlled by step doubling: one step of
-  // h against two of h/2, accepted when max|difference| <= rel_tol * scale
-  // (the two half steps are kept); `h` carries the substep between calls
-  // (<= 0: start small). Damped (theta = 1) substeps until the first is
-  // accepted when `damped`. Returns the number of Douglas steps taken.
-  long advance(double span, bool damped, double rel_tol, double scale, double& h);
+  // h against two of h/2 (the two half steps are kept), accepted when in
+  // every depth row the area-weighted mean |difference| <= rel_tol * scale
+  // and the largest <= max(point_tol, rel_tol) * scale (point_tol <= rel_tol:
+  // a max-norm test); `h` carries the substep between calls (<= 0: start
+  // small). Damped (theta = 1) substeps until the first is accepted when
+  // `damped`. Returns the number of Douglas steps taken.
+  long advance(double span, bool damped, double rel_tol, double scale, double& h,
+               double point_tol = 0);
 
   [[nodiscard]] int nx() const { return n_; }
   [[nodiscard]] int nz() const { return nz_; }
-  [[nodiscard]] double hx_m() const { return hx_; }
+  // The narrowest column (the spacing of an equal-column cell).
+  [[nodiscard]] double hx_m() const { return hmin_; }
+  // Lateral faces (n + 1, from 0 to the cell side; x and y).
+  [[nodiscard]] const std::vector<double>& faces_m() const { return faces_; }
   [[nodiscard]] std::size_t size() const { return u_.size(); }
   // Index of cell (ix, iy, iz): x fastest.
   [[nodiscard]] std::size_t index(int ix, int iy, int iz) const {
@@ -141,7 +173,11 @@ class Cell3d {
   // Medium and grid.
   int n_ = 1;
   int nz_ = 1;
-  double hx_ = 0;
+  double hmin_ = 0;
+  double area_ = 0;             // cell side squared (the reference area)
+  std::vector<double> faces_;   // lateral faces
+  std::vector<double> wd_;      // column widths (x and y)
+  std::vector<double> inv_wd_;  // 1 / width
   double open_dk_ = 0;
   double f_ = 0;
   Donor donor_;
@@ -185,13 +221,13 @@ class Cell3d {
 // coefficients rebuilt when the open fraction moved by refresh_fraction) and
 // the donor removed at a set time. The observer sees every kept sample.
 // rel_tol > 0: every step of the horizon is subdivided adaptively by
-// `Cell3d::advance` (the splitting error of ADI is large while the channels
-// flood, far above the CN error of the unsplit solvers at the same step);
-// rel_tol = 0: fixed steps as `simulate`. `douglas_steps` (optional) gets the
-// count of ADI steps taken.
+// `Cell3d::advance` with rel_tol and point_tol (the splitting error of ADI is
+// large while the channels flood, far above the CN error of the unsplit
+// solvers at the same step); rel_tol = 0: fixed steps as `simulate`.
+// `douglas_steps` (optional) gets the count of ADI steps taken.
 using Observer3d = std::function<void(double t_s, const Cell3d&)>;
 Trace simulate_3d(Cell3d& cell, const Donor& donor, const OpenFraction& open, const RunOptions& opt,
                   int n_groups, const Observer3d& observe = nullptr, double rel_tol = 0,
-                  long* douglas_steps = nullptr);
+                  long* douglas_steps = nullptr, double point_tol = 0);
 
 }  // namespace mnsim::transport

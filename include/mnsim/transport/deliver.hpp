@@ -46,6 +46,13 @@ struct Options {
   // r-z: radial cells outside the channel grow by this factor per cell from
   // dx at the channel wall (1: uniform dx; docs/models/transport.md, numerics).
   double rz_growth = 1.1;
+  // 3D: columns grow away from the channels, and rows below the deepest
+  // channel tip, as h = dx (1 + distance / grading_length_3d_m): by about
+  // 1 + dx / grading_length per cell (1.1 at the default dx of 5 um). The
+  // length is held as dx changes, so a smaller dx refines every cell in
+  // proportion. 0: equal cells of dx (`cell3d_lateral_faces`,
+  // `make_graded_depth_grid`; docs/models/transport.md).
+  double grading_length_3d_m = 50e-6;
   int steps = 0;  // time steps; 0: automatic, clamp(horizon / 60 s, 200, 4000)
   double application_s = std::numeric_limits<double>::infinity();  // product wiped off at
   // The budget (case field simulation.max_memory_mb): a plan whose estimated
@@ -60,7 +67,12 @@ struct Options {
   std::function<void(double t_s, double horizon_s)> progress = nullptr;
   double numbing_threshold_ug_per_ml = 0;  // > 0: numbing depth (tissue concentration threshold)
   double numbing_target_depth_m = 0;       // numbing onset: the depth reaches this
-  double tolerance_3d = 1e-4;      // 3D: step-doubling tolerance (max |u error| / donor conc.)
+  // 3D step doubling (Cell3d::advance), relative to the donor concentration:
+  // the area-weighted mean |u error| of every depth row (what the amounts,
+  // fluxes and depth profiles are made of), and the largest in any cell
+  // (raised to tolerance_3d when below it).
+  double tolerance_3d = 1e-4;
+  double tolerance_3d_point = 1e-3;
   std::string file = "<options>";  // named in input errors
 
   // Every problem as InputIssues (fields of the case: simulation.*).

@@ -64,6 +64,21 @@ struct DepthGrid {
 };
 DepthGrid make_depth_grid(const Medium& m, double dx_m);
 
+// Graded below `fine_to_m` (3D): layers above it as make_depth_grid; a layer
+// reaching below it gets cells of size h(z) = dx (1 + max(0, z - fine_to) /
+// grading_length): n = max(1, ceil(integral of 1/h over the layer)) cells at
+// equal steps of that integral (layer boundaries stay faces). A fixed grading
+// length with dx -> 0 refines every row in proportion. grading_length_m <= 0:
+// make_depth_grid.
+DepthGrid make_graded_depth_grid(const Medium& m, double dx_m, double fine_to_m,
+                                 double grading_length_m);
+
+// Faces of [a, b] for a cell size h(x) > 0 given at `samples` + 1 equally
+// spaced points (h_at[i] at a + i (b - a) / samples, linear in between):
+// n = max(1, ceil(integral of 1/h - 1e-9)) cells at equal steps of the
+// integral (trapezoidal rule). Returns n + 1 faces, a and b exact.
+std::vector<double> faces_for_size(double a, double b, const std::vector<double>& h_at);
+
 // 1D: channels (if any) homogenised into the layers they cross as parallel
 // pathways: D*K_eff = (1 - phi) D*K + phi D*K_channel(f), phi = (r/R)^2.
 Discretisation build_1d(const Medium& m, const DepthGrid& g, const ChannelGeometry* ch = nullptr,
