@@ -26,6 +26,7 @@
 //          mpirun --allow-run-as-root -np 2 build/default/bench/mnsim_bench_hypre implicit ...
 #include <HYPRE_struct_ls.h>
 #include <mpi.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -74,6 +75,8 @@ struct Options {
   double tol = 1e-11;
   int substeps = 4;
   int relax = 2;
+  std::string start = "substeps";  // or "graded"
+  double h0 = 1.0;                 // graded start: first step at most h0 [s]
 };
 
 // make_bench_cell's medium, with an infinite donor.
@@ -206,6 +209,8 @@ void write_reference(const std::string& path, const Reference& r) {
 }
 
 Reference read_reference(const std::string& path, const Options& o) {
+  if (path == "none")
+    return {};
   std::ifstream f(path, std::ios::binary);
   if (!f) {
     std::fprintf(stderr, "cannot read reference %s (make it with the ref mode)\n", path.c_str());
@@ -238,6 +243,11 @@ struct Errors {
 Errors errors(const std::vector<double>& u, const std::vector<double>& amounts,
               const Reference& r) {
   Errors e;
+  if (r.u.empty()) {  // no reference (--ref none): timing and iterations only
+    e.field = e.amount = std::nan("");
+    e.per_layer.assign(kLayers, std::nan(""));
+    return e;
+  }
   double num = 0, den = 0;
   for (Sz i = 0; i < u.size(); ++i) {
     num += (u[i] - r.u[i]) * (u[i] - r.u[i]);
@@ -252,6 +262,13 @@ Errors errors(const std::vector<double>& u, const std::vector<double>& amounts,
   return e;
 }
 
+// Peak resident set of this process [MB].
+double max_rss_mb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
 double horizon_s(const Options& o) {
   return o.hours * units::kHour;
 }
@@ -260,12 +277,30 @@ long steps_for(const Options& o, double dt) {
   return std::lround(horizon_s(o) / dt);
 }
 
+// The steps covering the first interval [0, dt]: {dt} (start "substeps"),
+// or graded: h0, h0, 2 h0, ..., dt / 2 with h0 = dt / 2^k <= the requested h0
+// (start "graded"). The first entry is taken by `substeps` damped (backward
+// Euler / theta = 1) substeps; the rest by the second-order scheme.
+std::vector<double> first_interval(const Options& o, double dt) {
+  if (o.start != "graded" || dt <= o.h0)
+    return {dt};
+  int k = 0;
+  while (dt / std::ldexp(1.0, k) > o.h0 * (1 + 1e-12))
+    ++k;
+  const double h0 = dt / std::ldexp(1.0, k);
+  std::vector<double> hs = {h0};
+  for (int j = 0; j < k; ++j)
+    hs.push_back(h0 * std::ldexp(1.0, j));
+  return hs;
+}
+
 // ---------------------------------------------------------------------------
 // ADI.
 
 struct AdiRun {
   std::vector<double> u, amounts;
   double wall = 0, cpu = 0, balance = 0;
+  long steps = 0;  // Douglas steps taken
 };
 
 AdiRun run_adi(const Options& o, double dt) {
@@ -274,13 +309,18 @@ AdiRun run_adi(const Options& o, double dt) {
   const long steps = steps_for(o, dt);
   const std::clock_t c0 = std::clock();
   const auto t0 = std::chrono::steady_clock::now();
-  c.cn_step(dt, true, o.substeps);
+  const std::vector<double> first = first_interval(o, dt);
+  c.cn_step(first[0], true, o.substeps);
+  for (Sz j = 1; j < first.size(); ++j)
+    c.step(first[j], 0.5);
   for (long k = 1; k < steps; ++k)
     c.step(dt, 0.5);
+  const long taken = o.substeps + static_cast<long>(first.size()) - 1 + steps - 1;
   const auto t1 = std::chrono::steady_clock::now();
   AdiRun r;
   r.wall = std::chrono::duration<double>(t1 - t0).count();
   r.cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+  r.steps = taken;
   r.u = c.u();
   r.amounts = c.amounts(kLayers);
   const auto& b = c.balance();
@@ -326,15 +366,17 @@ void print_header(const char* method) {
 void mode_adi(const Options& o) {
   const Reference ref = read_reference(o.ref, o);
   std::printf(
-      "ADI (Douglas, %d theta=1 substeps on the first step, then theta=1/2), %d x %d x %d\n",
-      o.substeps, o.n, o.n, o.nz);
+      "ADI (Douglas, start %s (h0 %g s), %d theta=1 substeps on the first, then theta=1/2), %d x "
+      "%d x %d\n",
+      o.start.c_str(), o.h0, o.substeps, o.n, o.n, o.nz);
   print_header("adi");
   for (double dt : o.dts) {
     const AdiRun a = run_adi(o, dt);
     const Errors e = errors(a.u, a.amounts, ref);
-    std::printf("%-10s %8g %7ld %9.3f %9.3f %9.2e %9.2e %9.2e %9.2e %9.2e %9s  balance %.1e\n",
-                "adi", dt, steps_for(o, dt), a.wall, a.cpu, e.field, e.amount, e.per_layer[0],
-                e.per_layer[1], e.per_layer[2], "-", a.balance);
+    std::printf(
+        "%-10s %8g %7ld %9.3f %9.3f %9.2e %9.2e %9.2e %9.2e %9.2e %9s  balance %.1e, rss %.0f MB\n",
+        "adi", dt, a.steps, a.wall, a.cpu, e.field, e.amount, e.per_layer[0], e.per_layer[1],
+        e.per_layer[2], "-", a.balance, max_rss_mb());
     std::fflush(stdout);
   }
 }
@@ -596,7 +638,8 @@ MassFlux mass_flux(MPI_Comm comm, const Operator& op, const HypreSystem& sys,
 
 struct ImplicitRun {
   std::vector<double> u;  // on rank 0: the whole field
-  double wall = 0, cpu = 0, balance = 0, iters = 0;
+  long solves = 0;
+  double wall = 0, cpu = 0, balance = 0, iters = 0, rss = 0;  // rss: all ranks [MB]
   int max_iters = 0;
 };
 
@@ -624,68 +667,82 @@ ImplicitRun run_implicit(MPI_Comm comm, const Options& o, const Operator& op, do
   const long steps = steps_for(o, dt);
   long solves = 0, iters = 0;
   int max_it = 0;
-  double defect = 0;  // stored change minus the integrated flux
-  // Damped start: `substeps` backward Euler steps of dt / substeps.
-  const double h = dt / o.substeps;
-  sys.assemble(1.0, h);
-  sys.set_b(b);
-  sys.set_x(x);
-  solver.setup(sys.A(), sys.b(), sys.x());
-  MassFlux mf0 = mass_flux(comm, op, sys, u);
-  const double m_start = mf0.mass;
-  for (int s = 0; s < o.substeps; ++s) {
-    for (Sz k = 0; k < nloc; ++k)
-      b[k] = cap[k] * u[k] + h * src[k];
+  double defect = 0;  // stored change minus the integrated flux, per reference area
+  // The step list: `substeps` backward Euler substeps over first[0], then
+  // variable-step BDF2 over the rest of the first interval and at dt to the
+  // horizon. BDF2 of step h after a step hp (w = h / hp):
+  //   a0 u+ + a1 u + a2 u- = h C^-1 (-L u+ + s),
+  //   a0 = (1 + 2w) / (1 + w), a1 = -(1 + w), a2 = w^2 / (1 + w).
+  const std::vector<double> first = first_interval(o, dt);
+  std::vector<double> hs(first.begin() + 1, first.end());
+  for (long k = 1; k < steps; ++k)
+    hs.push_back(dt);
+  double a_set = -1, h_set = -1;
+  auto prepare = [&](double a, double hh) {
+    if (a == a_set && hh == h_set)
+      return;
+    sys.assemble(a, hh);
     sys.set_b(b);
     sys.set_x(u);
+    solver.setup(sys.A(), sys.b(), sys.x());
+    a_set = a;
+    h_set = hh;
+  };
+  auto solve = [&]() {
+    sys.set_b(b);
+    sys.set_x(x);
     const int it = solver.solve(sys.A(), sys.b(), sys.x());
     iters += it;
     max_it = std::max(max_it, it);
     ++solves;
+  };
+  // Per step, the scheme's own mass identity a0 M+ + a1 M + a2 M- = h F+;
+  // `defect` sums its failure (the residuals of the linear solves).
+  double m_prev = mass_flux(comm, op, sys, u).mass, m_cur = m_prev;
+  const double h1 = first[0] / o.substeps;
+  for (int j = 0; j < o.substeps; ++j) {
+    prepare(1.0, h1);
+    for (Sz i = 0; i < nloc; ++i) {
+      b[i] = cap[i] * u[i] + h1 * src[i];
+      x[i] = u[i];
+    }
+    solve();
     sys.get_x(u);
     const MassFlux mf = mass_flux(comm, op, sys, u);
-    defect += h * mf.flux;
+    defect += (mf.mass - m_cur) - h1 * mf.flux;
+    m_cur = mf.mass;
   }
-  double m_end = mass_flux(comm, op, sys, u).mass;
-  defect = (m_end - m_start) - defect;
-  // BDF2 at dt from (u(t - dt), u(t)): the first BDF2 step uses u(0) = 0.
-  if (steps > 1) {
-    std::fill(u_prev.begin(), u_prev.end(), 0.0);
-    sys.assemble(1.5, dt);
-    sys.set_x(u);
-    solver.setup(sys.A(), sys.b(), sys.x());
-    // E^n = (3 M^n - M^{n-1}) / 2 closes with E^{n+1} - E^n = dt F^{n+1}.
-    double m_prev = m_start;
-    double flux_sum = 0;
-    const double e_start = (3 * m_end - m_prev) / 2;
-    for (long k = 1; k < steps; ++k) {
-      for (Sz i = 0; i < nloc; ++i) {
-        b[i] = cap[i] * (2 * u[i] - 0.5 * u_prev[i]) + dt * src[i];
-        x[i] = 2 * u[i] - u_prev[i];
-      }
-      sys.set_b(b);
-      sys.set_x(x);
-      const int it = solver.solve(sys.A(), sys.b(), sys.x());
-      iters += it;
-      max_it = std::max(max_it, it);
-      ++solves;
-      u_prev.swap(u);
-      sys.get_x(u);
-      const MassFlux mf = mass_flux(comm, op, sys, u);
-      flux_sum += dt * mf.flux;
-      m_prev = m_end;
-      m_end = mf.mass;
+  // The BDF2 history: u(t - hp) with hp = first[0] (u(0) = 0).
+  std::fill(u_prev.begin(), u_prev.end(), 0.0);
+  double hp = first[0];
+  for (double hh : hs) {
+    const double w = hh / hp;
+    const double a0 = (1 + 2 * w) / (1 + w), a1 = -(1 + w), a2 = w * w / (1 + w);
+    prepare(a0, hh);
+    for (Sz i = 0; i < nloc; ++i) {
+      b[i] = cap[i] * (-a1 * u[i] - a2 * u_prev[i]) + hh * src[i];
+      x[i] = u[i] + w * (u[i] - u_prev[i]);
     }
-    const double e_end = (3 * m_end - m_prev) / 2;
-    defect += (e_end - e_start) - flux_sum;
+    solve();
+    u_prev.swap(u);
+    sys.get_x(u);
+    const MassFlux mf = mass_flux(comm, op, sys, u);
+    defect += a0 * mf.mass + a1 * m_cur + a2 * m_prev - hh * mf.flux;
+    m_prev = m_cur;
+    m_cur = mf.mass;
+    hp = hh;
   }
+  const double m_end = m_cur;
   MPI_Barrier(comm);
   ImplicitRun r;
   r.wall = MPI_Wtime() - t0;
   const double cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
   MPI_Reduce(&cpu, &r.cpu, 1, MPI_DOUBLE, MPI_SUM, 0, comm);
+  const double rss = max_rss_mb();
+  MPI_Reduce(&rss, &r.rss, 1, MPI_DOUBLE, MPI_SUM, 0, comm);
   r.balance = std::abs(defect) / m_end;
   r.iters = static_cast<double>(iters) / static_cast<double>(solves);
+  r.solves = solves;
   r.max_iters = max_it;
   // Gather the field on rank 0 (slabs in z order).
   std::vector<int> counts(zu(size)), displs(zu(size));
@@ -710,9 +767,10 @@ void mode_implicit(MPI_Comm comm, const Options& o) {
   if (rank == 0) {
     ref = read_reference(o.ref, o);
     std::printf(
-        "implicit: %d backward Euler substeps, then BDF2; hypre %s (tol %.0e, relax %d), %d MPI "
+        "implicit: start %s (h0 %g s), %d backward Euler substeps, then BDF2; hypre %s (tol %.0e, "
+        "relax %d), %d MPI "
         "rank(s), %d x %d x %d\n",
-        o.substeps, o.solver.c_str(), o.tol, o.relax, size, o.n, o.n, o.nz);
+        o.start.c_str(), o.h0, o.substeps, o.solver.c_str(), o.tol, o.relax, size, o.n, o.n, o.nz);
     print_header("implicit");
   }
   for (double dt : o.dts) {
@@ -720,9 +778,10 @@ void mode_implicit(MPI_Comm comm, const Options& o) {
     if (rank == 0) {
       const Errors e = errors(r.u, layer_amounts(op, r.u), ref);
       std::printf(
-          "%-10s %8g %7ld %9.3f %9.3f %9.2e %9.2e %9.2e %9.2e %9.2e %9.1f  max %d, balance %.1e\n",
-          o.solver.c_str(), dt, steps_for(o, dt), r.wall, r.cpu, e.field, e.amount, e.per_layer[0],
-          e.per_layer[1], e.per_layer[2], r.iters, r.max_iters, r.balance);
+          "%-10s %8g %7ld %9.3f %9.3f %9.2e %9.2e %9.2e %9.2e %9.2e %9.1f  max %d, balance %.1e, "
+          "rss %.0f MB\n",
+          o.solver.c_str(), dt, r.solves, r.wall, r.cpu, e.field, e.amount, e.per_layer[0],
+          e.per_layer[1], e.per_layer[2], r.iters, r.max_iters, r.balance, r.rss);
       std::fflush(stdout);
     }
   }
@@ -813,6 +872,10 @@ Options parse(int argc, char** argv) {
       o.substeps = std::stoi(v);
     else if (k == "--relax")
       o.relax = std::stoi(v);
+    else if (k == "--start")
+      o.start = v;
+    else if (k == "--h0")
+      o.h0 = std::stod(v);
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       std::exit(2);
