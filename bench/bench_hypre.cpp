@@ -20,7 +20,9 @@
 //   adi --ref F --dts a,b,..   ADI (damped start: 4 theta = 1 substeps, then
 //                              theta = 1/2) at fixed steps, errors vs F
 //   implicit --ref F --dts ..  BE start (4 substeps) + BDF2, hypre solves
-//          [--solver pcg-pfmg|pcg-smg|pfmg|smg] [--tol T]
+//          [--solver pcg-pfmg|pcg-smg|pfmg|smg] [--tol T] [--out F2: the last
+//          run written as a reference] [--start graded --h0 H]
+//   (--ref none: timing only)
 // Common: --n 64 --nz 100 --hours 2.
 // Example: OMP_NUM_THREADS=2 build/default/bench/mnsim_bench_hypre adi --ref /tmp/r.bin --dts 4,16
 //          mpirun --allow-run-as-root -np 2 build/default/bench/mnsim_bench_hypre implicit ...
@@ -273,8 +275,10 @@ double horizon_s(const Options& o) {
   return o.hours * units::kHour;
 }
 
+// Whole steps of dt that fit in the horizon; a shorter last step (see
+// `schedule`) ends every run exactly at the horizon.
 long steps_for(const Options& o, double dt) {
-  return std::lround(horizon_s(o) / dt);
+  return static_cast<long>(std::floor(horizon_s(o) / dt * (1 + 1e-12)));
 }
 
 // The steps covering the first interval [0, dt]: {dt} (start "substeps"),
@@ -294,6 +298,19 @@ std::vector<double> first_interval(const Options& o, double dt) {
   return hs;
 }
 
+// Every step after the damped first one: the rest of the first interval,
+// dt to the horizon, and the remainder (when dt does not divide it).
+std::vector<double> schedule(const Options& o, double dt, const std::vector<double>& first) {
+  std::vector<double> hs(first.begin() + 1, first.end());
+  const long steps = steps_for(o, dt);
+  for (long k = 1; k < steps; ++k)
+    hs.push_back(dt);
+  const double rest = horizon_s(o) - static_cast<double>(steps) * dt;
+  if (rest > 1e-9 * dt)
+    hs.push_back(rest);
+  return hs;
+}
+
 // ---------------------------------------------------------------------------
 // ADI.
 
@@ -306,16 +323,14 @@ struct AdiRun {
 AdiRun run_adi(const Options& o, double dt) {
   Setup s = make_setup(o.n, o.nz);
   Cell3d& c = *s.cell;
-  const long steps = steps_for(o, dt);
   const std::clock_t c0 = std::clock();
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<double> first = first_interval(o, dt);
+  const std::vector<double> hs = schedule(o, dt, first);
   c.cn_step(first[0], true, o.substeps);
-  for (Sz j = 1; j < first.size(); ++j)
-    c.step(first[j], 0.5);
-  for (long k = 1; k < steps; ++k)
-    c.step(dt, 0.5);
-  const long taken = o.substeps + static_cast<long>(first.size()) - 1 + steps - 1;
+  for (double h : hs)
+    c.step(h, 0.5);
+  const long taken = o.substeps + static_cast<long>(hs.size());
   const auto t1 = std::chrono::steady_clock::now();
   AdiRun r;
   r.wall = std::chrono::duration<double>(t1 - t0).count();
@@ -664,7 +679,6 @@ ImplicitRun run_implicit(MPI_Comm comm, const Options& o, const Operator& op, do
       if (iz == 0)
         src[k] = op.gd[i] * kDonorConc;
     }
-  const long steps = steps_for(o, dt);
   long solves = 0, iters = 0;
   int max_it = 0;
   double defect = 0;  // stored change minus the integrated flux, per reference area
@@ -674,9 +688,7 @@ ImplicitRun run_implicit(MPI_Comm comm, const Options& o, const Operator& op, do
   //   a0 u+ + a1 u + a2 u- = h C^-1 (-L u+ + s),
   //   a0 = (1 + 2w) / (1 + w), a1 = -(1 + w), a2 = w^2 / (1 + w).
   const std::vector<double> first = first_interval(o, dt);
-  std::vector<double> hs(first.begin() + 1, first.end());
-  for (long k = 1; k < steps; ++k)
-    hs.push_back(dt);
+  const std::vector<double> hs = schedule(o, dt, first);
   double a_set = -1, h_set = -1;
   auto prepare = [&](double a, double hh) {
     if (a == a_set && hh == h_set)
@@ -783,6 +795,16 @@ void mode_implicit(MPI_Comm comm, const Options& o) {
           o.solver.c_str(), dt, r.solves, r.wall, r.cpu, e.field, e.amount, e.per_layer[0],
           e.per_layer[1], e.per_layer[2], r.iters, r.max_iters, r.balance, r.rss);
       std::fflush(stdout);
+      if (!o.out.empty()) {  // this run as a reference (the last dt listed wins)
+        Reference out;
+        out.n = o.n;
+        out.nz = o.nz;
+        out.horizon = horizon_s(o);
+        out.dt = dt;
+        out.u = r.u;
+        out.amounts = layer_amounts(op, r.u);
+        write_reference(o.out, out);
+      }
     }
   }
 }
