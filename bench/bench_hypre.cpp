@@ -16,15 +16,17 @@
 //   check                      operator agreement: Cell3d's tendency
 //                              (one theta = 1 step of tiny dt) vs hypre's matvec
 //   ref --out F [--dt H]       reference at the horizon: ADI at H and H/2,
-//                              Richardson-extrapolated
+//                              Richardson-extrapolated (at H = 2 s 5.6e-5 off;
+//                              the docs' reference is `implicit --dts 8 --out F`)
 //   adi --ref F --dts a,b,..   ADI (damped start: 4 theta = 1 substeps, then
 //                              theta = 1/2) at fixed steps, errors vs F
 //   implicit --ref F --dts ..  BE start (4 substeps) + BDF2, hypre solves
 //          [--solver pcg-pfmg|pcg-smg|pfmg|smg] [--tol T] [--out F2: the last
 //          run written as a reference] [--start graded --h0 H]
 //   (--ref none: timing only)
-// Common: --n 64 --nz 100 --hours 2.
-// Example: OMP_NUM_THREADS=2 build/default/bench/mnsim_bench_hypre adi --ref /tmp/r.bin --dts 4,16
+// Common: --n 64 --nz 100 --hours 2. The check mode sets the state with
+// Cell3d::set_u.
+// Example: OMP_NUM_THREADS=1 build/default/bench/mnsim_bench_hypre adi --ref /tmp/r.bin --dts 4,16
 //          mpirun --allow-run-as-root -np 2 build/default/bench/mnsim_bench_hypre implicit ...
 #include <HYPRE_struct_ls.h>
 #include <mpi.h>
