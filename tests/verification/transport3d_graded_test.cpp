@@ -23,7 +23,7 @@
 namespace mnsim::transport {
 namespace {
 
-constexpr double kPi = std::numbers::pi;
+constexpr double kGradedPi = std::numbers::pi;
 
 // u = cos(2 pi x/S) cos(2 pi y/S) cos(pi z/(2L)) exp(-lambda D t) on a grid
 // graded away from a zero-radius "channel" at (S/4, S/4) (it only shapes the
@@ -32,11 +32,11 @@ struct GradedSeparable {
   double side = 100e-6, depth = 100e-6, d = 1e-10, t_end = 1.0;
   double grading = 25e-6;  // h grows to about 1 + (S/2)/grading times dx
   [[nodiscard]] double lambda() const {
-    return 2 * std::pow(2 * kPi / side, 2) + std::pow(kPi / (2 * depth), 2);
+    return 2 * std::pow(2 * kGradedPi / side, 2) + std::pow(kGradedPi / (2 * depth), 2);
   }
   [[nodiscard]] double exact(double x, double y, double z, double t) const {
-    return std::cos(2 * kPi * x / side) * std::cos(2 * kPi * y / side) *
-           std::cos(kPi * z / (2 * depth)) * std::exp(-lambda() * d * t);
+    return std::cos(2 * kGradedPi * x / side) * std::cos(2 * kGradedPi * y / side) *
+           std::cos(kGradedPi * z / (2 * depth)) * std::exp(-lambda() * d * t);
   }
   struct Result {
     double error = 0;
