@@ -86,7 +86,7 @@ constexpr std::array kFields = {
 
   FieldSpec{"simulation.fidelity", K::Choice, P::Default, "\"axisymmetric\"", "", -kInf, kInf, false, "1d|axisymmetric|3d", "transport", "Transport solver: 1D layers, r-z cell around one channel, or 3D periodic cell."},
   FieldSpec{"simulation.horizon_h", K::Real, P::Default, "24", "h", 0.01, 720, false, "", "transport", "Simulated time for transport."},
-  FieldSpec{"simulation.dx_um", K::Real, P::Default, "5", "um", 0.1, 100, false, "", "transport", "Grid spacing."},
+  FieldSpec{"simulation.dx_um", K::Real, P::Default, "5", "um", 0.1, 100, false, "", "transport", "Grid spacing: depth and across the channels; the r-z and 3D grids grow away from them (by about 1.1 per cell; docs/models/transport.md)."},
   FieldSpec{"simulation.max_memory_mb", K::Real, P::Default, "1500", "MB", 1, 1.0e6, false, "", "transport", "Memory budget of the transport grid (estimated before anything is allocated): a larger plan is coarsened (dx up to 2x, or the 3D window cut to one channel per cell; said in warnings) or, when none fits, refused. `mnsim deliver --dry-run` prints the plan."},
   FieldSpec{"simulation.samples", K::Integer, P::Default, "32", "", 8, 4096, false, "", "puncture, planner, reports", "Seeded uncertainty draws per zone (insertion-parameter posterior x between-person skin) behind the p10-p50-p90 intervals: depth, SC breach, downtime and collagen over every draw; transport at the draws of the depth p10, p50 and p90; the planner keeps its limits at the p90 (docs/models/puncture.md, docs/safety.md)."},
 
