@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <exception>
+
 #include "mnsim/core/random.hpp"
 #include "mnsim/core/units.hpp"
 #include "mnsim/pipeline/bridges.hpp"
@@ -109,20 +112,32 @@ Uncertainty uncertainty(const cases::Case& c, const anatomy::Atlas& atlas,
     if (product_only.simulation.fidelity == cases::Fidelity::ThreeD)
       product_only.simulation.fidelity = cases::Fidelity::Axisymmetric;
     std::vector<std::array<double, 3>> delivered(c.zones.size());
+    // The three reruns are independent (1D and r-z solves are serial): one
+    // per thread.
+    std::array<std::exception_ptr, kQuantiles.size()> failed;
+#pragma omp parallel for schedule(dynamic)
     for (std::size_t q = 0; q < kQuantiles.size(); ++q) {
-      std::vector<transport::ZoneSkin> skins;
-      for (std::size_t i = 0; i < c.zones.size(); ++i) {
-        Draw d = draw_of(c, i, draws[i].at_depth_quantile[q], atlas, base);
-        d.input.skin = pattern_input(c, i, atlas).skin;
-        const puncture::ZonePattern pat = puncture::simulate(d.input, cheap::params(d.params));
-        skins.push_back({d.input.skin, channel_spec(pat, puncture::closure_conditions(c, i)),
-                         channel_layout(pat, units::from_um(c.simulation.dx_um))});
+      try {
+        std::vector<transport::ZoneSkin> skins;
+        for (std::size_t i = 0; i < c.zones.size(); ++i) {
+          Draw d = draw_of(c, i, draws[i].at_depth_quantile[q], atlas, base);
+          d.input.skin = pattern_input(c, i, atlas).skin;
+          const puncture::ZonePattern pat = puncture::simulate(d.input, cheap::params(d.params));
+          skins.push_back({d.input.skin, channel_spec(pat, puncture::closure_conditions(c, i)),
+                           channel_layout(pat, units::from_um(c.simulation.dx_um))});
+        }
+        const auto cd = deliver_case(product_only, resolved_device(c), skins);
+        for (std::size_t i = 0; i < c.zones.size(); ++i) {
+          const auto& z = cd.zones[i];
+          delivered[i][q] = z.delivery ? z.delivery->needled.past_sc_ug_per_cm2.back() : 0.0;
+        }
+      } catch (...) {
+        failed[q] = std::current_exception();  // rethrown outside the parallel region
       }
-      const auto cd = deliver_case(product_only, resolved_device(c), skins);
-      for (std::size_t i = 0; i < c.zones.size(); ++i) {
-        const auto& z = cd.zones[i];
-        delivered[i][q] = z.delivery ? z.delivery->needled.past_sc_ug_per_cm2.back() : 0.0;
-      }
+    }
+    for (const auto& e : failed) {
+      if (e)
+        std::rethrow_exception(e);
     }
     for (std::size_t i = 0; i < c.zones.size(); ++i)
       u.zones[i].delivered_past_sc_ug_per_cm2 = {delivered[i][0], delivered[i][1], delivered[i][2]};
