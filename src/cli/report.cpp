@@ -74,7 +74,11 @@ std::string validation_markdown(const std::vector<validation::Row>& rows) {
       "the datum itself (its published sd or range), never from the model.\n"
       "**fitted** rows were used to build or fit the model, so they only check\n"
       "consistency; **held out** rows are validation proper. Failures are shown,\n"
-      "not hidden: each is discussed under the stage's model page in docs/models/.\n\n";
+      "not hidden: each is discussed under the stage's model page in docs/models/.\n"
+      "Numerical settings are not fitted to any row: the transport grids (the 3D\n"
+      "grading length, 50 um), the 3D step tolerances and the solvers are chosen\n"
+      "by verification against exact solutions and finer grids\n"
+      "(docs/verification.md); no row here runs the 3D solver.\n\n";
   out += fmt::format("Summary: {} rows, {} pass; held out: {} of {} pass.\n\n", s.rows, s.passed,
                      s.held_out_passed, s.held_out);
   std::string stage;

@@ -145,11 +145,8 @@ double budget_bytes(const Options& opt) {
                                     : std::min(kDefaultBudgetBytes, 0.5 * physical_memory_bytes());
 }
 
-// The 3D grid's grading length (<= 0: equal cells) and the depth down to
-// which rows stay at dx (the deepest channel tip plus one dx).
-double grading_length_3d(const Options& opt) {
-  return opt.grading_length_3d_m;
-}
+// The depth down to which the 3D grid's rows stay at dx: the deepest channel
+// tip plus one dx.
 double fine_depth_3d(const ChannelLayout& layout, double dx_m) {
   double d = 0;
   for (const auto& c : layout.channels)
@@ -158,7 +155,7 @@ double fine_depth_3d(const ChannelLayout& layout, double dx_m) {
 }
 DepthGrid depth_grid_3d(const Medium& m, const ChannelLayout& layout, const Options& opt) {
   return make_graded_depth_grid(m, opt.dx_m, fine_depth_3d(layout, opt.dx_m),
-                                grading_length_3d(opt));
+                                opt.grading_length_3d_m);
 }
 
 double depth_rows(const Medium& m, double dx_m) {
@@ -183,7 +180,7 @@ RunPlan size_plan(const Medium& m, const GridPlan& p, const Options& opt, int st
     r.solver = "3d";
     r.nz = static_cast<int>(depth_grid_3d(m, p.layout, opt).h_m.size());
     r.nx = static_cast<int>(
-        cell3d_lateral_faces(p.layout, opt.dx_m, grading_length_3d(opt)).size() - 1);
+        cell3d_lateral_faces(p.layout, opt.dx_m, opt.grading_length_3d_m).size() - 1);
     r.channels = static_cast<int>(p.layout.channels.size());
     r.window_side_m = p.layout.cell_side_m;
     r.cells = static_cast<double>(r.nx) * r.nx * r.nz;
@@ -313,7 +310,7 @@ Run solve_3d(const Medium& m, const DepthGrid& g, const GridPlan& p, const RunOp
   Run r;
   for (const auto& l : m.layers)
     r.layers.push_back(l.name);
-  Cell3d cell(m, g, p.layout, cell3d_lateral_faces(p.layout, opt.dx_m, grading_length_3d(opt)),
+  Cell3d cell(m, g, p.layout, cell3d_lateral_faces(p.layout, opt.dx_m, opt.grading_length_3d_m),
               open_dk_m2_s);
   const NumbingProbe probe{g, opt.numbing_threshold_ug_per_ml, opt.numbing_target_depth_m};
   const Observer3d obs = [&](double t, const Cell3d& c) {
